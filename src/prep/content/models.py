@@ -1,0 +1,174 @@
+"""The content schema: decks of ``qa``, ``predict`` and ``kata`` cards.
+
+These models are the domain objects for content: frozen, validated once at
+load time, and free of any notion of files or lines (the loader keeps those).
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from prep.content.pyversion import VersionSpec
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+class CardType(StrEnum):
+    QA = "qa"
+    PREDICT = "predict"
+    KATA = "kata"
+
+
+class Difficulty(StrEnum):
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+
+
+class Compare(StrEnum):
+    EXACT = "exact"
+    UNORDERED = "unordered"
+    SET = "set"
+    CLOSE = "close"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+def _check_compiles(source: str, mode: Literal["eval", "exec"], what: str) -> str:
+    try:
+        compile(source, f"<{what}>", mode)
+    except SyntaxError as exc:
+        detail = exc.msg
+        if exc.lineno is not None:
+            detail = f"{detail} (line {exc.lineno} of the {what})"
+        raise ValueError(f"{what} is not valid Python: {detail}") from None
+    return source
+
+
+class CardBase(_Strict):
+    id: Slug
+    tags: tuple[Slug, ...] = ()
+    difficulty: Difficulty = Difficulty.MEDIUM
+    source: str | None = None
+    python: str | None = None
+
+    @field_validator("python")
+    @classmethod
+    def _python_spec_parses(cls, value: str | None) -> str | None:
+        if value is not None:
+            VersionSpec.parse(value)
+        return value
+
+    def applies_to(self, version: tuple[int, int]) -> bool:
+        """Whether the card makes sense on this Python (``python:`` spec)."""
+        return self.python is None or VersionSpec.parse(self.python).contains(version)
+
+
+class QACard(CardBase):
+    type: Literal["qa"]
+    question: Text
+    answer: Text
+    hint: str | None = None
+    explanation: str | None = None
+
+
+class PredictCard(CardBase):
+    type: Literal["predict"]
+    code: Text
+    expect_output: str
+    question: Text = "What does this print?"
+    hint: str | None = None
+    explanation: str | None = None
+
+    @field_validator("code")
+    @classmethod
+    def _code_compiles(cls, value: str) -> str:
+        return _check_compiles(value, "exec", "code")
+
+
+class Case(_Strict):
+    """One check of a kata: an input (``call`` or ``code``) and what it must give."""
+
+    name: str | None = None
+    call: str | None = None
+    code: str | None = None
+    expect: Any = None
+    expect_error: str | None = None
+    compare: Compare = Compare.EXACT
+    tolerance: float | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _one_input_one_expectation(self) -> Case:
+        given = self.model_fields_set
+        if (self.call is None) == (self.code is None):
+            raise ValueError("a case needs exactly one of 'call' or 'code'")
+        if ("expect" in given) == ("expect_error" in given):
+            raise ValueError("a case needs exactly one of 'expect' or 'expect_error'")
+        if self.tolerance is not None and self.compare is not Compare.CLOSE:
+            raise ValueError("'tolerance' only applies with 'compare: close'")
+        if self.call is not None:
+            _check_compiles(self.call, "eval", "call")
+        if self.code is not None:
+            _check_compiles(self.code, "exec", "code")
+            if not re.search(r"\bresult\b", self.code):
+                raise ValueError("a 'code' case must assign 'result'")
+        if self.expect_error is not None and not self.expect_error.isidentifier():
+            raise ValueError(f"expect_error must be an exception class name, not {self.expect_error!r}")
+        return self
+
+
+class WrongSolution(_Strict):
+    name: Text
+    code: Text
+
+    @field_validator("code")
+    @classmethod
+    def _code_compiles(cls, value: str) -> str:
+        return _check_compiles(value, "exec", "wrong solution")
+
+
+class Limits(_Strict):
+    timeout_s: float = Field(default=5.0, gt=0, le=120)
+    memory_mb: int = Field(default=256, ge=32, le=8192)
+
+
+class KataCard(CardBase):
+    type: Literal["kata"]
+    title: Text
+    prompt: Text
+    preamble: str | None = None
+    starter: str = ""
+    examples: tuple[Case, ...] = Field(min_length=1, max_length=3)
+    tests: tuple[Case, ...] = Field(min_length=1)
+    solution: Text
+    wrong_solutions: tuple[WrongSolution, ...] = Field(min_length=3)
+    limits: Limits = Limits()
+    hints: tuple[Text, ...] = ()
+    explanation: str | None = None
+    complexity: str | None = None
+
+    @field_validator("solution", "preamble")
+    @classmethod
+    def _source_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_compiles(value, "exec", "solution")
+        return value
+
+
+Card = Annotated[QACard | PredictCard | KataCard, Field(discriminator="type")]
+
+
+class Deck(_Strict):
+    deck: Slug
+    title: Text
+    description: str | None = None
+    tags: tuple[Slug, ...] = ()
+    cards: tuple[Card, ...] = Field(min_length=1)

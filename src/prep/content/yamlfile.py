@@ -1,0 +1,109 @@
+"""Reading one YAML file into a node tree (with line marks) and Python data.
+
+The safe loader only (the C one when present): content is untrusted and a
+YAML tag must never construct an arbitrary object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from prep.content.errors import ContentError
+
+try:
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    root: Node
+    data: Any
+
+
+def line_of(node: Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _line_at_byte(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def read_yaml(path: Path) -> YamlDocument | ContentError:
+    """Parse ``path``; any problem comes back as one error with its line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return ContentError(path, 1, f"cannot read file: {exc.strerror or exc}")
+    if len(raw) > MAX_FILE_BYTES:
+        return ContentError(path, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        return ContentError(path, _line_at_byte(raw, nul), "binary data (NUL byte): not a YAML text file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = _line_at_byte(raw, exc.start)
+        return ContentError(path, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be decoded)")
+    if not text.strip():
+        return ContentError(path, 1, "file is empty: expected a deck (deck, title, cards)")
+
+    loader = SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return ContentError(path, 1, "file holds no YAML document: expected a deck (deck, title, cards)")
+        duplicate = _find_duplicate_key(root)
+        if duplicate is not None:
+            return ContentError(path, duplicate[0], duplicate[1])
+        data = loader.construct_document(root)
+    except yaml.MarkedYAMLError as exc:
+        return _yaml_error(path, exc)
+    except yaml.YAMLError as exc:
+        position = getattr(exc, "position", None)
+        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
+        return ContentError(path, line, f"invalid YAML: {_one_line(str(exc))}")
+    finally:
+        loader.dispose()
+    return YamlDocument(root=root, data=data)
+
+
+def _yaml_error(path: Path, exc: yaml.MarkedYAMLError) -> ContentError:
+    mark = exc.problem_mark or exc.context_mark
+    line = int(mark.line) + 1 if mark is not None else 1
+    problem = exc.problem or "invalid YAML"
+    if "tab" in problem or "\t" in problem:
+        return ContentError(path, line, "tab character: YAML is indented with spaces, never tabs")
+    context = f" ({exc.context})" if exc.context else ""
+    return ContentError(path, line, f"invalid YAML: {_one_line(problem)}{_one_line(context)}")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _find_duplicate_key(node: Node) -> tuple[int, str] | None:
+    """PyYAML keeps the last of two equal keys silently; an author never means that."""
+    stack: list[Node] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in current.value:
+                if isinstance(key, ScalarNode):
+                    if key.value in seen:
+                        first = seen[key.value]
+                        return line_of(key), f"duplicate key '{key.value}' (first at line {first})"
+                    seen[key.value] = line_of(key)
+                stack.append(value)
+        elif isinstance(current, SequenceNode):
+            stack.extend(current.value)
+    return None

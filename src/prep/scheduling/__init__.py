@@ -1,0 +1,1 @@
+"""Scheduling: FSRS memory states, study days and the study queue."""

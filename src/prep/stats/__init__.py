@@ -1,0 +1,1 @@
+"""Numbers about the learner's progress (no UI)."""

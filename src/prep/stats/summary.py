@@ -1,0 +1,102 @@
+"""The Today summary: what is due, what is new, and the streak."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from prep.content.library import Library
+from prep.scheduling.days import day_start, streaks, study_day
+from prep.scheduling.memory import Stage
+from prep.scheduling.queue import StudyQueue
+from prep.settings import Settings
+from prep.store.repository import Store, from_ms
+from prep.study import studyable_cards
+
+
+@dataclass(frozen=True)
+class DeckCounts:
+    slug: str
+    title: str
+    cards: int
+    seen: int
+    due_now: int
+    new_available: int
+
+
+@dataclass(frozen=True)
+class TodaySummary:
+    cards_total: int
+    cards_seen: int
+    reviews_total: int
+    reviewed_today: int
+    due_now: int
+    new_available: int
+    streak_days: int
+    streak_longest: int
+    next_due: datetime | None
+    decks: tuple[DeckCounts, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "cards_total": self.cards_total,
+            "cards_seen": self.cards_seen,
+            "reviews_total": self.reviews_total,
+            "reviewed_today": self.reviewed_today,
+            "due_now": self.due_now,
+            "new_available": self.new_available,
+            "streak_days": self.streak_days,
+            "streak_longest": self.streak_longest,
+            "next_due": self.next_due.isoformat() if self.next_due else None,
+            "by_deck": {
+                deck.slug: {
+                    "title": deck.title,
+                    "cards": deck.cards,
+                    "seen": deck.seen,
+                    "due_now": deck.due_now,
+                    "new_available": deck.new_available,
+                }
+                for deck in self.decks
+            },
+        }
+
+
+def today_summary(library: Library, store: Store, settings: Settings, now: datetime, tz: tzinfo) -> TodaySummary:
+    rollover = settings.rollover_hour
+    today = study_day(now, tz, rollover)
+    today_start = day_start(today, tz, rollover)
+    states = store.card_states()
+    queue = StudyQueue.build(
+        studyable_cards(library),
+        states,
+        now,
+        store.count_first_reviews_since(today_start),
+        settings.queue_settings(),
+    )
+    review_days = {study_day(from_ms(ms), tz, rollover) for ms in store.review_times_ms()}
+    current, longest = streaks(review_days, today)
+    due_keys = {card.key for card in queue.due}
+    new_keys = {card.key for card in queue.new}
+    decks = tuple(
+        DeckCounts(
+            slug=deck.slug,
+            title=deck.title,
+            cards=len(deck.card_keys),
+            seen=sum(1 for key in deck.card_keys if key in states and states[key].stage is not Stage.NEW),
+            due_now=sum(1 for key in deck.card_keys if key in due_keys),
+            new_available=sum(1 for key in deck.card_keys if key in new_keys),
+        )
+        for deck in library.decks
+    )
+    return TodaySummary(
+        cards_total=len(library.cards),
+        cards_seen=len(states),
+        reviews_total=store.count_reviews(),
+        reviewed_today=store.count_reviews_since(today_start),
+        due_now=len(queue.due),
+        new_available=len(queue.new),
+        streak_days=current,
+        streak_longest=longest,
+        next_due=queue.next_due,
+        decks=decks,
+    )

@@ -1,0 +1,48 @@
+"""SQLite tables. Rows stay here: the repository converts them to domain values.
+
+Times are stored as integer milliseconds since the epoch (UTC): exact,
+sortable, and easy to bucket into days in SQL.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Float, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class MetaRow(Base):
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class CardStateRow(Base):
+    __tablename__ = "card_states"
+    card_key: Mapped[str] = mapped_column(String, primary_key=True)
+    stage: Mapped[int] = mapped_column(Integer)
+    step: Mapped[int | None] = mapped_column(Integer)
+    stability: Mapped[float | None] = mapped_column(Float)
+    difficulty: Mapped[float | None] = mapped_column(Float)
+    due_ms: Mapped[int] = mapped_column(Integer, index=True)
+    last_review_ms: Mapped[int | None] = mapped_column(Integer)
+    reps: Mapped[int] = mapped_column(Integer, default=0)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReviewRow(Base):
+    __tablename__ = "reviews"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    card_key: Mapped[str] = mapped_column(String, index=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    reviewed_ms: Mapped[int] = mapped_column(Integer)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    installation_id: Mapped[str] = mapped_column(String(36))
+
+    __table_args__ = (Index("ix_reviews_reviewed_ms", "reviewed_ms"),)
+
+
+__all__ = ["Base", "CardStateRow", "MetaRow", "ReviewRow"]

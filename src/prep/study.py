@@ -1,0 +1,127 @@
+"""A study session: which card comes next, what a rating does, and undo.
+
+This is the whole of studying without a screen: the TUI only shows what it
+returns, and tests drive it directly with pinned time.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+
+from prep.content.library import Library, StudyCard
+from prep.content.models import CardType
+from prep.scheduling.days import day_start, next_day_start, study_day
+from prep.scheduling.memory import CardState, MemoryModel, Rating
+from prep.scheduling.queue import QueueCounts, StudyQueue
+from prep.scheduling.replay import Review
+from prep.settings import Settings
+from prep.store.repository import Store, truncate_to_ms
+
+Clock = Callable[[], datetime]
+
+# Card types the study queue serves.
+STUDY_TYPES = frozenset({CardType.QA})
+
+
+def running_python() -> tuple[int, int]:
+    import sys
+
+    return sys.version_info[0], sys.version_info[1]
+
+
+def studyable_cards(library: Library) -> list[StudyCard]:
+    version = running_python()
+    return [
+        card for card in library.cards.values() if card.type in STUDY_TYPES and card.card.applies_to(version)
+    ]
+
+
+@dataclass(frozen=True)
+class Answer:
+    review: Review
+    before: CardState
+    after: CardState
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """The card on screen and what each rating would do to it."""
+
+    card: StudyCard
+    state: CardState
+    review_id: str
+    shown_at: datetime
+    intervals: dict[Rating, timedelta]
+
+
+@dataclass
+class StudySession:
+    library: Library
+    store: Store
+    settings: Settings
+    tz: tzinfo
+    clock: Clock
+    new_id: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
+    model: MemoryModel = field(init=False)
+    _undo: list[Answer] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
+        self.model = MemoryModel(self.settings.scheduler_config())
+        self._cards = studyable_cards(self.library)
+
+    def now(self) -> datetime:
+        return truncate_to_ms(self.clock())
+
+    def queue(self) -> StudyQueue:
+        now = self.now()
+        today_start = day_start(study_day(now, self.tz, self.settings.rollover_hour), self.tz, self.settings.rollover_hour)
+        return StudyQueue.build(
+            self._cards,
+            self.store.card_states(),
+            now,
+            self.store.count_first_reviews_since(today_start),
+            self.settings.queue_settings(),
+        )
+
+    def counts(self) -> QueueCounts:
+        return self.queue().counts()
+
+    def next_prompt(self) -> Prompt | None:
+        card = self.queue().next_card()
+        return self.prompt_for(card) if card is not None else None
+
+    def answer(self, prompt: Prompt, rating: Rating) -> Answer:
+        """Log the rating and store the new state (committed before returning)."""
+        now = self.now()
+        after = self.model.review(prompt.state, rating, now, prompt.review_id)
+        duration_ms = max(0, int((now - prompt.shown_at).total_seconds() * 1000))
+        review = Review(prompt.review_id, prompt.card.key, rating, now, duration_ms, self.store.installation_id)
+        self.store.record_review(review, after)
+        answer = Answer(review, prompt.state, after)
+        self._undo.append(answer)
+        return answer
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> StudyCard | None:
+        """Take back the last rating; returns the card that was un-rated."""
+        if not self._undo:
+            return None
+        answer = self._undo.pop()
+        self.store.undo_review(answer.review.id, answer.before)
+        return self.library.cards.get(answer.review.card_key)
+
+    def prompt_for(self, card: StudyCard) -> Prompt:
+        now = self.now()
+        state = self.store.card_state(card.key) or CardState.new(card.key, now)
+        review_id = self.new_id()
+        return Prompt(card, state, review_id, now, self.model.preview(state, now, review_id))
+
+    def next_day_starts(self) -> datetime:
+        return next_day_start(self.now(), self.tz, self.settings.rollover_hour)

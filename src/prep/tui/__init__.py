@@ -1,0 +1,1 @@
+"""The Textual interface. Domain packages never import from here."""

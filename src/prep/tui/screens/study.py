@@ -1,0 +1,174 @@
+"""Study: a question, its answer on `space`, and a rating on `1`–`4`."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static
+
+from prep.content.models import QACard
+from prep.humanize import format_when
+from prep.scheduling.memory import Rating
+from prep.study import Prompt, StudySession
+from prep.tui.context import PrepContext
+from prep.tui.widgets.rating_bar import LABELS, RatingBar
+
+
+class StudyScreen(Screen[None]):
+    BINDINGS = [
+        Binding("space", "reveal", "Show answer"),
+        Binding("1", "rate(1)", "Again"),
+        Binding("2", "rate(2)", "Hard"),
+        Binding("3", "rate(3)", "Good"),
+        Binding("4", "rate(4)", "Easy"),
+        Binding("h", "hint", "Hint"),
+        Binding("e", "explain", "Explanation"),
+        Binding("u", "undo", "Undo"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, context: PrepContext) -> None:
+        super().__init__()
+        self.context = context
+        self.session = StudySession(
+            context.library, context.store, context.settings, context.tz, context.clock, context.new_id
+        )
+        self.prompt: Prompt | None = None
+        self.revealed = False
+        self.reviewed_here = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static(id="study-status", markup=False)
+        with VerticalScroll(id="card-body"):
+            yield Static(id="card-meta", markup=False)
+            yield Markdown(id="question")
+            yield Static(id="hint", markup=False, classes="hidden")
+            yield Markdown(id="answer", classes="hidden")
+            yield Markdown(id="explanation", classes="hidden")
+        with Vertical(id="done", classes="hidden"):
+            yield Static("Done for today", id="done-title", markup=False)
+            yield Static(id="done-detail", markup=False)
+        yield Static("press space to show the answer", id="reveal-prompt", markup=False)
+        yield RatingBar(id="ratings", classes="hidden")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Study"
+        self.show_prompt(self.session.next_prompt())
+
+    # -- what is on screen --------------------------------------------------
+
+    def show_prompt(self, prompt: Prompt | None) -> None:
+        self.prompt = prompt
+        self.revealed = False
+        self._set_hidden("#answer", True)
+        self._set_hidden("#explanation", True)
+        self._set_hidden("#hint", True)
+        self._set_hidden("#ratings", True)
+        if prompt is None:
+            self._show_done()
+        else:
+            self._set_hidden("#done", True)
+            self._set_hidden("#card-body", False)
+            self._set_hidden("#reveal-prompt", False)
+            card = prompt.card.card
+            assert isinstance(card, QACard)
+            deck = self.context.library.deck(prompt.card.deck)
+            meta = [deck.title if deck else prompt.card.deck, card.difficulty.value]
+            if prompt.card.tags:
+                meta.append(" ".join(f"#{tag}" for tag in prompt.card.tags))
+            self.query_one("#card-meta", Static).update("  ·  ".join(meta))
+            self.query_one("#question", Markdown).update(card.question)
+            self.query_one("#answer", Markdown).update(card.answer)
+            self.query_one("#explanation", Markdown).update(card.explanation or "")
+            self.query_one("#hint", Static).update(f"Hint: {card.hint}" if card.hint else "")
+            self.query_one(RatingBar).show_intervals(prompt.intervals)
+            self.query_one("#card-body", VerticalScroll).scroll_home(animate=False)
+        self._update_status()
+        self.refresh_bindings()
+
+    def _show_done(self) -> None:
+        self._set_hidden("#card-body", True)
+        self._set_hidden("#reveal-prompt", True)
+        self._set_hidden("#done", False)
+        now = self.session.now()
+        queue = self.session.queue()
+        lines = [f"You reviewed {self.reviewed_here} card{'s' if self.reviewed_here != 1 else ''} in this session."]
+        if queue.next_due is not None:
+            lines.append(f"Next review: {format_when(queue.next_due, now, self.context.tz)}.")
+        lines.append(
+            f"New cards: up to {self.context.settings.new_per_day} more "
+            f"{format_when(self.session.next_day_starts(), now, self.context.tz)}."
+        )
+        lines.append("")
+        lines.append("Press escape to go back, u to undo the last rating.")
+        self.query_one("#done-detail", Static).update("\n".join(lines))
+
+    def _update_status(self) -> None:
+        counts = self.session.counts()
+        parts = [f"due {counts.due_now}", f"new {counts.new_available}"]
+        if counts.learning_soon:
+            parts.append(f"learning {counts.learning_soon}")
+        self.query_one("#study-status", Static).update("   ".join(parts))
+
+    def _set_hidden(self, selector: str, hidden: bool) -> None:
+        self.query_one(selector).set_class(hidden, "hidden")
+
+    # -- actions ------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            return self.prompt is not None and not self.revealed
+        if action in ("rate", "explain"):
+            if action == "explain" and (self.prompt is None or not self._card_has("explanation")):
+                return False
+            return self.prompt is not None and self.revealed
+        if action == "hint":
+            return self.prompt is not None and not self.revealed and self._card_has("hint")
+        if action == "undo":
+            return self.session.can_undo
+        return True
+
+    def _card_has(self, field: str) -> bool:
+        return self.prompt is not None and bool(getattr(self.prompt.card.card, field, None))
+
+    def action_reveal(self) -> None:
+        if self.prompt is None or self.revealed:
+            return
+        self.revealed = True
+        self._set_hidden("#answer", False)
+        self._set_hidden("#reveal-prompt", True)
+        self._set_hidden("#ratings", False)
+        self.refresh_bindings()
+
+    def action_hint(self) -> None:
+        self._set_hidden("#hint", False)
+
+    def action_explain(self) -> None:
+        self._set_hidden("#explanation", False)
+
+    def action_rate(self, value: int) -> None:
+        if self.prompt is None or not self.revealed:
+            return
+        rating = Rating(value)
+        self.session.answer(self.prompt, rating)
+        self.reviewed_here += 1
+        self.notify(f"{LABELS[rating]}", timeout=1.5)
+        self.show_prompt(self.session.next_prompt())
+
+    def on_rating_bar_rated(self, message: RatingBar.Rated) -> None:
+        self.action_rate(int(message.rating))
+
+    def action_undo(self) -> None:
+        card = self.session.undo()
+        if card is None:
+            return
+        self.reviewed_here = max(0, self.reviewed_here - 1)
+        self.notify("Rating undone", timeout=1.5)
+        self.show_prompt(self.session.prompt_for(card))
+
+    def action_back(self) -> None:
+        self.dismiss()

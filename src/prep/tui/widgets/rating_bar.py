@@ -1,0 +1,42 @@
+"""Again / Hard / Good / Easy, each showing the interval it would give."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button
+
+from prep.humanize import format_interval
+from prep.scheduling.memory import Rating
+
+LABELS = {Rating.Again: "Again", Rating.Hard: "Hard", Rating.Good: "Good", Rating.Easy: "Easy"}
+VARIANTS = {Rating.Again: "error", Rating.Hard: "warning", Rating.Good: "success", Rating.Easy: "primary"}
+
+
+class RatingBar(Horizontal):
+    @dataclass
+    class Rated(Message):
+        rating: Rating
+
+    def compose(self) -> ComposeResult:
+        for rating, label in LABELS.items():
+            button = Button(f"{int(rating)} {label}", id=f"rate-{label.lower()}", variant=VARIANTS[rating])  # type: ignore[arg-type]
+            button.can_focus = False  # keys 1-4 rate; space must not press a button
+            yield button
+
+    def show_intervals(self, intervals: dict[Rating, timedelta]) -> None:
+        for rating, label in LABELS.items():
+            text = f"{int(rating)} {label}"
+            if rating in intervals:
+                text += f"  {format_interval(intervals[rating])}"
+            self.query_one(f"#rate-{label.lower()}", Button).label = text
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        for rating, label in LABELS.items():
+            if event.button.id == f"rate-{label.lower()}":
+                self.post_message(self.Rated(rating))
