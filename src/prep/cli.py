@@ -43,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="add a deck folder; repeatable (env PREP_CONTENT)",
     )
     parser.add_argument(
-        "--no-builtin", action="store_true", help="leave the shipped deck out (env PREP_NO_BUILTIN=1)"
+        "--no-builtin",
+        action="store_true",
+        help="leave the shipped deck out (env PREP_NO_BUILTIN=1)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 

@@ -7,7 +7,6 @@ returns, and tests drive it directly with pinned time.
 from __future__ import annotations
 
 import uuid
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
@@ -36,7 +35,9 @@ def running_python() -> tuple[int, int]:
 def studyable_cards(library: Library) -> list[StudyCard]:
     version = running_python()
     return [
-        card for card in library.cards.values() if card.type in STUDY_TYPES and card.card.applies_to(version)
+        card
+        for card in library.cards.values()
+        if card.type in STUDY_TYPES and card.card.applies_to(version)
     ]
 
 
@@ -78,7 +79,11 @@ class StudySession:
 
     def queue(self) -> StudyQueue:
         now = self.now()
-        today_start = day_start(study_day(now, self.tz, self.settings.rollover_hour), self.tz, self.settings.rollover_hour)
+        today_start = day_start(
+            study_day(now, self.tz, self.settings.rollover_hour),
+            self.tz,
+            self.settings.rollover_hour,
+        )
         return StudyQueue.build(
             self._cards,
             self.store.card_states(),
@@ -99,7 +104,9 @@ class StudySession:
         now = self.now()
         after = self.model.review(prompt.state, rating, now, prompt.review_id)
         duration_ms = max(0, int((now - prompt.shown_at).total_seconds() * 1000))
-        review = Review(prompt.review_id, prompt.card.key, rating, now, duration_ms, self.store.installation_id)
+        review = Review(
+            prompt.review_id, prompt.card.key, rating, now, duration_ms, self.store.installation_id
+        )
         self.store.record_review(review, after)
         answer = Answer(review, prompt.state, after)
         self._undo.append(answer)

@@ -107,7 +107,11 @@ def assemble(results: Iterable[FileResult]) -> Library:
         if slug in first_definition:
             other_path, other_line = first_definition[slug]
             errors.append(
-                ContentError(loaded.path, loaded.line, f"deck '{slug}' is already defined at {other_path}:{other_line}")
+                ContentError(
+                    loaded.path,
+                    loaded.line,
+                    f"deck '{slug}' is already defined at {other_path}:{other_line}",
+                )
             )
             continue
         first_definition[slug] = (loaded.path, loaded.line)
@@ -117,5 +121,7 @@ def assemble(results: Iterable[FileResult]) -> Library:
             tags = tuple(dict.fromkeys((*loaded.deck.tags, *card.tags)))
             cards[key] = StudyCard(key, slug, card, loaded.path, line, tags)
             keys.append(key)
-        decks.append(DeckSummary(slug, loaded.deck.title, loaded.deck.description, loaded.path, tuple(keys)))
+        decks.append(
+            DeckSummary(slug, loaded.deck.title, loaded.deck.description, loaded.path, tuple(keys))
+        )
     return Library(tuple(decks), cards, tuple(errors), files_read)

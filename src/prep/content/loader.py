@@ -77,7 +77,13 @@ def load_deck_file(path: Path) -> FileResult:
         return FileResult(
             path,
             None,
-            (ContentError(path, line_of(root), f"top level must be a mapping (deck, title, cards), found {kind}"),),
+            (
+                ContentError(
+                    path,
+                    line_of(root),
+                    f"top level must be a mapping (deck, title, cards), found {kind}",
+                ),
+            ),
         )
     try:
         deck = Deck.model_validate(data)
@@ -135,7 +141,8 @@ def _child(node: Node | None, key: str) -> Node | None:
     if isinstance(node, MappingNode):
         for key_node, value_node in node.value:
             if isinstance(key_node, ScalarNode) and key_node.value == key:
-                return value_node
+                found: Node = value_node
+                return found
     return None
 
 
@@ -188,7 +195,9 @@ def _describe(path: Path, root: Node, data: Any, err: ErrorDetails) -> ContentEr
         word = "at least" if kind == "too_short" else "at most"
         message = f"{field} needs {word} {bound} item{'s' if bound != 1 else ''}"
     elif kind == "string_pattern_mismatch":
-        message = f"{field} {value!r} is not a slug: use lowercase letters, digits and single hyphens"
+        message = (
+            f"{field} {value!r} is not a slug: use lowercase letters, digits and single hyphens"
+        )
     else:
         text = err["msg"].removeprefix("Value error, ")
         message = f"{field}: {text}" if field and kind != "value_error" else text

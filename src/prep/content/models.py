@@ -10,7 +10,14 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from prep.content.pyversion import VersionSpec
 
@@ -121,7 +128,9 @@ class Case(_Strict):
             if not re.search(r"\bresult\b", self.code):
                 raise ValueError("a 'code' case must assign 'result'")
         if self.expect_error is not None and not self.expect_error.isidentifier():
-            raise ValueError(f"expect_error must be an exception class name, not {self.expect_error!r}")
+            raise ValueError(
+                f"expect_error must be an exception class name, not {self.expect_error!r}"
+            )
         return self
 
 

@@ -47,12 +47,16 @@ def read_yaml(path: Path) -> YamlDocument | ContentError:
         return ContentError(path, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
     nul = raw.find(b"\x00")
     if nul >= 0:
-        return ContentError(path, _line_at_byte(raw, nul), "binary data (NUL byte): not a YAML text file")
+        return ContentError(
+            path, _line_at_byte(raw, nul), "binary data (NUL byte): not a YAML text file"
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = _line_at_byte(raw, exc.start)
-        return ContentError(path, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be decoded)")
+        return ContentError(
+            path, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be decoded)"
+        )
     if not text.strip():
         return ContentError(path, 1, "file is empty: expected a deck (deck, title, cards)")
 
@@ -60,13 +64,15 @@ def read_yaml(path: Path) -> YamlDocument | ContentError:
     try:
         root = loader.get_single_node()
         if root is None:
-            return ContentError(path, 1, "file holds no YAML document: expected a deck (deck, title, cards)")
+            return ContentError(
+                path, 1, "file holds no YAML document: expected a deck (deck, title, cards)"
+            )
         duplicate = _find_duplicate_key(root)
         if duplicate is not None:
             return ContentError(path, duplicate[0], duplicate[1])
         data = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
-        return _yaml_error(path, exc)
+        return _yaml_error(path, exc, text)
     except yaml.YAMLError as exc:
         position = getattr(exc, "position", None)
         line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
@@ -76,14 +82,15 @@ def read_yaml(path: Path) -> YamlDocument | ContentError:
     return YamlDocument(root=root, data=data)
 
 
-def _yaml_error(path: Path, exc: yaml.MarkedYAMLError) -> ContentError:
+def _yaml_error(path: Path, exc: yaml.MarkedYAMLError, text: str) -> ContentError:
     mark = exc.problem_mark or exc.context_mark
     line = int(mark.line) + 1 if mark is not None else 1
     problem = exc.problem or "invalid YAML"
-    if "tab" in problem or "\t" in problem:
+    at_tab = mark is not None and text[mark.index : mark.index + 1] == "\t"
+    if at_tab or "tab" in problem:
         return ContentError(path, line, "tab character: YAML is indented with spaces, never tabs")
-    context = f" ({exc.context})" if exc.context else ""
-    return ContentError(path, line, f"invalid YAML: {_one_line(problem)}{_one_line(context)}")
+    context = f" ({_one_line(exc.context)})" if exc.context else ""
+    return ContentError(path, line, f"invalid YAML: {_one_line(problem)}{context}")
 
 
 def _one_line(text: str) -> str:

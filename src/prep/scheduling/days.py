@@ -3,7 +3,7 @@ so a late-night session still counts for the day it belongs to."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 DEFAULT_ROLLOVER_HOUR = 4
 
@@ -23,10 +23,12 @@ def study_day(moment: datetime, tz: tzinfo, rollover_hour: int = DEFAULT_ROLLOVE
 def day_start(day: date, tz: tzinfo, rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> datetime:
     """The UTC moment a study day begins."""
     local = datetime.combine(day, time(hour=rollover_hour), tzinfo=tz)
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
-def next_day_start(moment: datetime, tz: tzinfo, rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> datetime:
+def next_day_start(
+    moment: datetime, tz: tzinfo, rollover_hour: int = DEFAULT_ROLLOVER_HOUR
+) -> datetime:
     return day_start(study_day(moment, tz, rollover_hour) + timedelta(days=1), tz, rollover_hour)
 
 

@@ -39,9 +39,9 @@ def interleave_by_deck(cards: Iterable[StudyCard]) -> list[StudyCard]:
     while lanes:
         still_going = []
         for lane in lanes:
-            card = next(lane, None)
-            if card is not None:
-                result.append(card)
+            upcoming = next(lane, None)
+            if upcoming is not None:
+                result.append(upcoming)
                 still_going.append(lane)
         lanes = still_going
     return result
@@ -70,7 +70,9 @@ class StudyQueue:
         soon: list[tuple[datetime, StudyCard]] = []
         unseen: list[StudyCard] = []
         later: list[datetime] = []
-        for card in cards:
+        # Interleave before filtering, so the rotation over decks is the same
+        # whichever cards have already been introduced.
+        for card in interleave_by_deck(cards):
             if card.key in blocked:
                 continue
             state = states.get(card.key)
@@ -78,14 +80,16 @@ class StudyQueue:
                 unseen.append(card)
             elif state.due <= now:
                 due.append((state.due, card))
-            elif state.stage in (Stage.LEARNING, Stage.RELEARNING) and state.due <= now + LEARN_AHEAD:
+            elif (
+                state.stage in (Stage.LEARNING, Stage.RELEARNING) and state.due <= now + LEARN_AHEAD
+            ):
                 soon.append((state.due, card))
             else:
                 later.append(state.due)
         due.sort(key=lambda pair: (pair[0], pair[1].key))
         soon.sort(key=lambda pair: (pair[0], pair[1].key))
         allowance = max(0, settings.new_per_day - new_introduced_today)
-        new = interleave_by_deck(unseen)[:allowance]
+        new = unseen[:allowance]
         upcoming = [when for when, _ in soon] + later
         return cls(
             due=tuple(card for _, card in due),

@@ -61,7 +61,9 @@ class TodaySummary:
         }
 
 
-def today_summary(library: Library, store: Store, settings: Settings, now: datetime, tz: tzinfo) -> TodaySummary:
+def today_summary(
+    library: Library, store: Store, settings: Settings, now: datetime, tz: tzinfo
+) -> TodaySummary:
     rollover = settings.rollover_hour
     today = study_day(now, tz, rollover)
     today_start = day_start(today, tz, rollover)
@@ -82,7 +84,9 @@ def today_summary(library: Library, store: Store, settings: Settings, now: datet
             slug=deck.slug,
             title=deck.title,
             cards=len(deck.card_keys),
-            seen=sum(1 for key in deck.card_keys if key in states and states[key].stage is not Stage.NEW),
+            seen=sum(
+                1 for key in deck.card_keys if key in states and states[key].stage is not Stage.NEW
+            ),
             due_now=sum(1 for key in deck.card_keys if key in due_keys),
             new_available=sum(1 for key in deck.card_keys if key in new_keys),
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, delete, func, select
@@ -23,7 +23,7 @@ INSTALLATION_KEY = "installation_id"
 
 
 def to_ms(moment: datetime) -> int:
-    return int(round(moment.timestamp() * 1000))
+    return round(moment.timestamp() * 1000)
 
 
 def from_ms(ms: int) -> datetime:
@@ -33,7 +33,7 @@ def from_ms(ms: int) -> datetime:
 def truncate_to_ms(moment: datetime) -> datetime:
     """Times are stored to the millisecond; domain code works at that grain
     too, so that states rebuilt from the log equal the stored ones."""
-    return from_ms(to_ms(moment)).astimezone(timezone.utc)
+    return from_ms(to_ms(moment)).astimezone(UTC)
 
 
 def _state_from_row(row: CardStateRow) -> CardState:
@@ -100,7 +100,9 @@ class Store:
 
     def card_states(self) -> dict[str, CardState]:
         with self._sessions() as session:
-            return {row.card_key: _state_from_row(row) for row in session.scalars(select(CardStateRow))}
+            return {
+                row.card_key: _state_from_row(row) for row in session.scalars(select(CardStateRow))
+            }
 
     def card_state(self, key: str) -> CardState | None:
         with self._sessions() as session:
@@ -132,7 +134,9 @@ class Store:
                 return
             session.delete(review)
             if before is None or before.stage is Stage.NEW:
-                session.execute(delete(CardStateRow).where(CardStateRow.card_key == review.card_key))
+                session.execute(
+                    delete(CardStateRow).where(CardStateRow.card_key == review.card_key)
+                )
             else:
                 _write_state(session, before)
 
@@ -162,14 +166,18 @@ class Store:
 
     def count_reviews_since(self, since: datetime) -> int:
         with self._sessions() as session:
-            query = select(func.count()).select_from(ReviewRow).where(ReviewRow.reviewed_ms >= to_ms(since))
+            query = (
+                select(func.count())
+                .select_from(ReviewRow)
+                .where(ReviewRow.reviewed_ms >= to_ms(since))
+            )
             return int(session.scalar(query) or 0)
 
     def count_first_reviews_since(self, since: datetime) -> int:
         """Cards whose first review falls after ``since``: new cards introduced."""
-        first = select(ReviewRow.card_key, func.min(ReviewRow.reviewed_ms).label("first_ms")).group_by(
-            ReviewRow.card_key
-        )
+        first = select(
+            ReviewRow.card_key, func.min(ReviewRow.reviewed_ms).label("first_ms")
+        ).group_by(ReviewRow.card_key)
         sub = first.subquery()
         query = select(func.count()).select_from(sub).where(sub.c.first_ms >= to_ms(since))
         with self._sessions() as session:

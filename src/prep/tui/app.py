@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from prep.tui.context import PrepContext
 from prep.tui.screens.today import TodayScreen
@@ -16,7 +17,9 @@ __all__ = ["PrepApp", "PrepContext"]
 class PrepApp(App[None]):
     TITLE = "prep"
     CSS_PATH = Path(__file__).parent / "app.tcss"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True)
+    ]
 
     def __init__(self, context: PrepContext) -> None:
         super().__init__()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
@@ -17,7 +19,7 @@ from prep.tui.widgets.rating_bar import LABELS, RatingBar
 
 
 class StudyScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "reveal", "Show answer"),
         Binding("1", "rate(1)", "Again"),
         Binding("2", "rate(2)", "Hard"),
@@ -33,7 +35,12 @@ class StudyScreen(Screen[None]):
         super().__init__()
         self.context = context
         self.session = StudySession(
-            context.library, context.store, context.settings, context.tz, context.clock, context.new_id
+            context.library,
+            context.store,
+            context.settings,
+            context.tz,
+            context.clock,
+            context.new_id,
         )
         self.prompt: Prompt | None = None
         self.revealed = False
@@ -96,7 +103,9 @@ class StudyScreen(Screen[None]):
         self._set_hidden("#done", False)
         now = self.session.now()
         queue = self.session.queue()
-        lines = [f"You reviewed {self.reviewed_here} card{'s' if self.reviewed_here != 1 else ''} in this session."]
+        lines = [
+            f"You reviewed {self.reviewed_here} card{'s' if self.reviewed_here != 1 else ''} in this session."
+        ]
         if queue.next_due is not None:
             lines.append(f"Next review: {format_when(queue.next_due, now, self.context.tz)}.")
         lines.append(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
@@ -17,7 +19,7 @@ MAX_ERRORS_SHOWN = 8
 
 
 class TodayScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "study", "Study"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -61,20 +63,26 @@ class TodayScreen(Screen[None]):
 
         message = self.query_one("#today-message", Static)
         if not context.library.cards:
-            message.update("No cards loaded. Add a deck folder with --content DIR (see prep --help).")
+            message.update(
+                "No cards loaded. Add a deck folder with --content DIR (see prep --help)."
+            )
         elif summary.due_now or summary.new_available:
             message.update(
                 f"{summary.due_now + summary.new_available} cards to study: press s to start."
             )
         elif summary.next_due is not None:
-            message.update(f"All done for now. Next card {format_when(summary.next_due, now, context.tz)}.")
+            message.update(
+                f"All done for now. Next card {format_when(summary.next_due, now, context.tz)}."
+            )
         else:
             message.update("All done for today. New cards arrive when the day rolls over.")
 
         table = self.query_one("#decks", DataTable)
         table.clear()
         for deck in summary.decks:
-            table.add_row(deck.title, deck.cards, deck.seen, deck.due_now, deck.new_available, key=deck.slug)
+            table.add_row(
+                deck.title, deck.cards, deck.seen, deck.due_now, deck.new_available, key=deck.slug
+            )
 
         errors = context.library.errors
         panel = self.query_one("#content-errors", Static)

@@ -9,12 +9,18 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button
+from textual.widgets.button import ButtonVariant
 
 from prep.humanize import format_interval
 from prep.scheduling.memory import Rating
 
 LABELS = {Rating.Again: "Again", Rating.Hard: "Hard", Rating.Good: "Good", Rating.Easy: "Easy"}
-VARIANTS = {Rating.Again: "error", Rating.Hard: "warning", Rating.Good: "success", Rating.Easy: "primary"}
+VARIANTS: dict[Rating, ButtonVariant] = {
+    Rating.Again: "error",
+    Rating.Hard: "warning",
+    Rating.Good: "success",
+    Rating.Easy: "primary",
+}
 
 
 class RatingBar(Horizontal):
@@ -24,7 +30,9 @@ class RatingBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         for rating, label in LABELS.items():
-            button = Button(f"{int(rating)} {label}", id=f"rate-{label.lower()}", variant=VARIANTS[rating])  # type: ignore[arg-type]
+            button = Button(
+                f"{int(rating)} {label}", id=f"rate-{label.lower()}", variant=VARIANTS[rating]
+            )
             button.can_focus = False  # keys 1-4 rate; space must not press a button
             yield button
 

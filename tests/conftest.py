@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import itertools
+import textwrap
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from prep.content import Library, load_library
+from prep.settings import Settings
+from prep.store import Store
+from prep.tui.context import PrepContext
+
+PINNED_NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    """A clock tests move by hand."""
+
+    def __init__(self, now: datetime = PINNED_NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+def qa_deck_yaml(slug: str, count: int, title: str | None = None) -> str:
+    cards = "\n".join(
+        f"""  - id: card-{i}
+    type: qa
+    question: |
+      Question {i} of {slug}?
+    answer: |
+      Answer {i} of {slug}.
+    hint: Think about {i}."""
+        for i in range(1, count + 1)
+    )
+    return f"deck: {slug}\ntitle: {title or slug.title()}\ncards:\n{cards}\n"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def write_deck(tmp_path: Path) -> Callable[[str, str], Path]:
+    folder = tmp_path / "decks"
+    folder.mkdir(exist_ok=True)
+
+    def write(name: str, text: str) -> Path:
+        path = folder / name
+        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def deck_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "decks"
+    folder.mkdir(exist_ok=True)
+    (folder / "alpha.yaml").write_text(qa_deck_yaml("alpha", 3), encoding="utf-8")
+    (folder / "beta.yaml").write_text(qa_deck_yaml("beta", 2), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def library(deck_dir: Path) -> Library:
+    lib = load_library([deck_dir])
+    assert not lib.errors
+    return lib
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store.open(tmp_path / "home" / "prep.db")
+    yield opened
+    opened.close()
+
+
+def counting_ids() -> Callable[[], str]:
+    counter = itertools.count(1)
+    return lambda: f"00000000-0000-4000-8000-{next(counter):012d}"
+
+
+@pytest.fixture
+def context(library: Library, store: Store, clock: FakeClock) -> PrepContext:
+    return PrepContext(
+        library=library,
+        store=store,
+        settings=Settings(),
+        tz=UTC,
+        clock=clock,
+        new_id=counting_ids(),
+    )

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from prep.cli import main
+from tests.conftest import qa_deck_yaml
+
+MALFORMED = {
+    "tab.yaml": ("deck: x\ntitle: y\ncards:\n\t- id: a\n", 4),
+    "duplicate.yaml": (
+        "deck: x\ntitle: y\ncards:\n  - id: a\n    type: qa\n    question: q\n    answer: a\n"
+        "  - id: a\n    type: qa\n    question: q\n    answer: a\n",
+        8,
+    ),
+    "unknown-type.yaml": (
+        "deck: x\ntitle: y\ncards:\n  - id: a\n    type: essay\n    question: q\n",
+        5,
+    ),
+    "missing-field.yaml": (
+        "deck: x\ntitle: y\ncards:\n  - id: a\n    type: qa\n    answer: a\n",
+        4,
+    ),
+    "not-mapping.yaml": ("- one\n- two\n", 1),
+}
+
+
+def run_prep(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("PREP_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "prep", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_check_reports_file_and_line_without_traceback(tmp_path: Path, name: str) -> None:
+    text, line = MALFORMED[name]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = run_prep("check", str(path))
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"{path}:{line}: ")
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_check_binary_garbage(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.yaml"
+    path.write_bytes(os.urandom(64) + b"\x00" + os.urandom(64))
+    result = run_prep("check", str(path))
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"{path}:")
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_check_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.yaml").write_text(qa_deck_yaml("a", 3), encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text("- nope\n", encoding="utf-8")
+    code = main(["check", str(tmp_path), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert report["decks"] == 1 and report["cards"] == 3
+    assert report["by_type"] == {"qa": 3, "predict": 0, "kata": 0}
+    assert report["errors"] == [
+        {"path": str(tmp_path / "bad.yaml"), "line": 1, "message": report["errors"][0]["message"]}
+    ]
+
+
+def test_check_valid_exits_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.yaml").write_text(qa_deck_yaml("a", 2), encoding="utf-8")
+    assert main(["check", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_usage_errors_exit_two() -> None:
+    assert run_prep("frobnicate").returncode == 2
+    assert run_prep("check", "--bogus").returncode == 2
+
+
+def test_help_and_version() -> None:
+    assert "prep" in run_prep("--version").stdout
+    for args in (["--help"], ["check", "--help"], ["stats", "--help"]):
+        result = run_prep(*args)
+        assert result.returncode == 0 and "usage:" in result.stdout
+
+
+def test_stats_json_on_an_empty_home(tmp_path: Path) -> None:
+    deck = tmp_path / "deck"
+    deck.mkdir()
+    (deck / "a.yaml").write_text(qa_deck_yaml("a", 4), encoding="utf-8")
+    result = run_prep(
+        "stats",
+        "--json",
+        env={
+            "PREP_HOME": str(tmp_path / "home"),
+            "PREP_CONTENT": str(deck),
+            "PREP_NO_BUILTIN": "1",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(result.stdout)
+    for key in (
+        "cards_total",
+        "cards_seen",
+        "reviews_total",
+        "due_now",
+        "new_available",
+        "streak_days",
+    ):
+        assert key in stats
+    assert stats["cards_total"] == 4 and stats["new_available"] == 4 and stats["reviews_total"] == 0
+    assert (tmp_path / "home" / "prep.db").exists()
+
+
+def test_global_options_select_home_and_content(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deck = tmp_path / "deck"
+    deck.mkdir()
+    (deck / "a.yaml").write_text(qa_deck_yaml("a", 2), encoding="utf-8")
+    assert (
+        main(
+            [
+                "--home",
+                str(tmp_path / "h"),
+                "--content",
+                str(deck),
+                "--no-builtin",
+                "stats",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["cards_total"] == 2
+
+
+def test_a_broken_database_is_a_one_line_error(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "prep.db").write_bytes(b"garbage" * 1000)
+    result = run_prep("stats", env={"PREP_HOME": str(home), "PREP_NO_BUILTIN": "1"})
+    assert result.returncode == 1
+    assert result.stderr.startswith("prep: cannot open the database")
+    assert "Traceback" not in result.stderr

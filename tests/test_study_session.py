@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from datetime import UTC
+
+from prep.content import Library
+from prep.scheduling.memory import Rating, Stage
+from prep.settings import Settings
+from prep.store import Store
+from prep.study import StudySession
+from tests.conftest import FakeClock, counting_ids
+
+
+def make_session(library: Library, store: Store, clock: FakeClock, **settings: int) -> StudySession:
+    return StudySession(library, store, Settings(**settings), UTC, clock, counting_ids())  # type: ignore[arg-type]
+
+
+def test_each_rating_is_committed_before_the_next_card(
+    library: Library, store: Store, clock: FakeClock, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    session = make_session(library, store, clock)
+    prompt = session.next_prompt()
+    assert prompt is not None
+    clock.advance(seconds=12)
+    session.answer(prompt, Rating.Good)
+    # A second connection sees the review: it was committed, not merely flushed.
+    other = Store.open(tmp_path / "home" / "prep.db")
+    try:
+        (review,) = other.reviews()
+        assert review.card_key == prompt.card.key and review.duration_ms == 12_000
+    finally:
+        other.close()
+
+
+def test_new_cards_are_interleaved_and_limited(
+    library: Library, store: Store, clock: FakeClock
+) -> None:
+    session = make_session(library, store, clock, new_per_day=3)
+    seen = []
+    while (prompt := session.next_prompt()) is not None and prompt.state.stage is Stage.NEW:
+        seen.append(prompt.card.key)
+        session.answer(prompt, Rating.Easy)
+    assert seen == ["alpha/card-1", "beta/card-1", "alpha/card-2"]
+
+
+def test_limit_counts_cards_introduced_earlier_today(
+    library: Library, store: Store, clock: FakeClock
+) -> None:
+    first = make_session(library, store, clock, new_per_day=2)
+    prompt = first.next_prompt()
+    assert prompt is not None
+    first.answer(prompt, Rating.Easy)
+    clock.advance(hours=1)
+    assert make_session(library, store, clock, new_per_day=2).counts().new_available == 1
+    clock.advance(days=1)
+    assert make_session(library, store, clock, new_per_day=2).counts().new_available == 2
+
+
+def test_again_brings_the_card_back_within_the_session(
+    library: Library, store: Store, clock: FakeClock
+) -> None:
+    session = make_session(library, store, clock, new_per_day=1)
+    prompt = session.next_prompt()
+    assert prompt is not None
+    session.answer(prompt, Rating.Again)
+    again = session.next_prompt()
+    assert again is not None and again.card.key == prompt.card.key  # learn-ahead: due in 1 minute
+
+
+def test_undo_restores_state_and_deletes_the_review(
+    library: Library, store: Store, clock: FakeClock
+) -> None:
+    session = make_session(library, store, clock)
+    first = session.next_prompt()
+    assert first is not None
+    session.answer(first, Rating.Good)
+    second = session.next_prompt()
+    assert second is not None
+    state_before = store.card_state(second.card.key)
+    session.answer(second, Rating.Easy)
+    card = session.undo()
+    assert card is not None and card.key == second.card.key
+    assert store.card_state(second.card.key) == state_before
+    assert [r.card_key for r in store.reviews()] == [first.card.key]
+    assert session.undo() is not None
+    assert store.count_reviews() == 0 and store.card_states() == {}
+    assert session.undo() is None
+
+
+def test_done_when_nothing_is_left(library: Library, store: Store, clock: FakeClock) -> None:
+    session = make_session(library, store, clock)
+    answered = 0
+    while (prompt := session.next_prompt()) is not None:
+        session.answer(prompt, Rating.Easy)
+        answered += 1
+    assert answered == 5
+    counts = session.counts()
+    assert counts.due_now == 0 and counts.new_available == 0
+    assert counts.next_due is not None and counts.next_due > clock.now

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from textual.widgets import DataTable, Markdown, Static
+
+from prep.scheduling.memory import Rating
+from prep.tui.app import PrepApp
+from prep.tui.context import PrepContext
+from prep.tui.screens.study import StudyScreen
+from prep.tui.screens.today import TodayScreen
+from prep.tui.widgets.rating_bar import RatingBar
+from prep.tui.widgets.stat_tile import StatTile
+
+
+def tile(app: PrepApp, name: str) -> str:
+    value = app.screen.query_one(f"#tile-{name} .value", Static)
+    return str(value.render())
+
+
+def markdown_source(widget: Markdown) -> str:
+    return widget.source
+
+
+async def test_today_shows_counts_and_decks(context: PrepContext) -> None:
+    app = PrepApp(context)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        assert tile(app, "new") == "5"
+        assert tile(app, "due") == "0"
+        table = app.screen.query_one("#decks", DataTable)
+        assert table.row_count == 2
+        assert [str(cell) for cell in table.get_row("alpha")] == ["Alpha", "3", "0", "0", "3"]
+
+
+async def test_study_reveal_rate_undo_and_done(context: PrepContext) -> None:
+    app = PrepApp(context)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        assert screen.prompt is not None
+        first_key = screen.prompt.card.key
+        assert "Question 1 of alpha" in markdown_source(screen.query_one("#question", Markdown))
+        assert screen.query_one("#answer").has_class("hidden")
+        assert screen.query_one(RatingBar).has_class("hidden")
+
+        await pilot.press("3")  # rating before reveal does nothing
+        assert context.store.count_reviews() == 0
+
+        await pilot.press("space")
+        assert not screen.query_one("#answer").has_class("hidden")
+        assert not screen.query_one(RatingBar).has_class("hidden")
+        good_label = str(screen.query_one("#rate-good").label)
+        assert good_label.endswith("10m")
+
+        await pilot.press("3")
+        await pilot.pause()
+        assert context.store.count_reviews() == 1
+        assert screen.prompt is not None and screen.prompt.card.key != first_key
+        assert screen.query_one("#answer").has_class("hidden")
+
+        await pilot.press("u")
+        await pilot.pause()
+        assert context.store.count_reviews() == 0
+        assert screen.prompt is not None and screen.prompt.card.key == first_key
+
+        for _ in range(5):
+            await pilot.press("space", "4")
+        await pilot.pause()
+        assert context.store.count_reviews() == 5
+        assert screen.prompt is None
+        assert not screen.query_one("#done").has_class("hidden")
+        detail = str(screen.query_one("#done-detail", Static).render())
+        assert "You reviewed 5 cards" in detail and "Next review:" in detail
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        assert tile(app, "today") == "5"
+        assert tile(app, "new") == "0"
+
+
+async def test_clicking_a_rating_button_rates(context: PrepContext) -> None:
+    app = PrepApp(context)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("s", "space")
+        await pilot.click("#rate-again")
+        await pilot.pause()
+        (review,) = context.store.reviews()
+        assert review.rating == Rating.Again
+
+
+async def test_hint_and_explanation_keys(context: PrepContext) -> None:
+    app = PrepApp(context)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("s")
+        screen = app.screen
+        assert screen.query_one("#hint").has_class("hidden")
+        await pilot.press("h")
+        assert not screen.query_one("#hint").has_class("hidden")
+        assert "Think about 1" in str(screen.query_one("#hint", Static).render())
+
+
+async def test_today_lists_files_that_failed(context: PrepContext) -> None:
+    from dataclasses import replace
+    from pathlib import Path
+
+    from prep.content.errors import ContentError
+
+    broken = replace(
+        context.library, errors=(ContentError(Path("decks/bad.yaml"), 3, "tab character"),)
+    )
+    context.library = broken
+    app = PrepApp(context)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one("#content-errors", Static)
+        assert panel.display
+        assert "decks/bad.yaml:3: tab character" in str(panel.render())
+
+
+async def test_quit_key(context: PrepContext) -> None:
+    app = PrepApp(context)
+    async with app.run_test() as pilot:
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+def test_stat_tile_keeps_value_before_mount() -> None:
+    tile_widget = StatTile("x", "1")
+    tile_widget.set_value("7")
+    assert tile_widget._value == "7"
