@@ -1,0 +1,1 @@
+"""Grading: running submissions in a sandbox and judging them in the parent."""

@@ -1,0 +1,229 @@
+"""Parent side: starting grading workers, in bubblewrap when it works.
+
+``prep doctor`` reports which isolation mode is active and why. With
+bubblewrap the worker sees a read-only root, empty /tmp, prep's home and
+content folders hidden under empty tmpfs, no network and its own PID
+namespace; without it, the worker still runs with a scrubbed environment, in
+its own session, and every child is confined by ``confine.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import selectors
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+READY_TIMEOUT_S = 60.0
+REPLY_MARGIN_S = 15.0
+SANDBOX_ENV = "PREP_SANDBOX"
+
+
+class IsolationMode(StrEnum):
+    BWRAP = "bwrap"
+    PLAIN = "plain"
+
+
+@dataclass(frozen=True)
+class Isolation:
+    mode: IsolationMode
+    reason: str
+    bwrap: str | None = None
+
+
+class WorkerDiedError(Exception):
+    """The worker process ended mid-job (a submission may have killed it)."""
+
+
+class GradeCancelledError(Exception):
+    pass
+
+
+def _worker_environment() -> dict[str, str]:
+    """Nothing of the user's environment: no PREP_*, no real HOME."""
+    keep = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
+    keep["HOME"] = "/nonexistent"
+    src_root = Path(__file__).resolve().parents[2]
+    # When running from a source checkout (not installed), the worker needs it on its path.
+    keep["PYTHONPATH"] = str(src_root)
+    keep["PYTHONDONTWRITEBYTECODE"] = "1"
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        keep[name] = "1"
+    return keep
+
+
+def bwrap_arguments(bwrap: str, hidden: Iterable[Path]) -> list[str]:
+    args = [
+        bwrap,
+        "--ro-bind", "/", "/",
+        "--dev", "/dev",
+        "--proc", "/proc",
+        "--tmpfs", "/tmp",
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        "--cap-drop", "ALL",
+    ]  # fmt: skip
+    interpreter = Path(sys.prefix).resolve()
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted({p.resolve() for p in hidden if p.exists()}):
+        # A folder that holds the interpreter or prep itself cannot be hidden.
+        if path == Path("/") or interpreter.is_relative_to(path) or package.is_relative_to(path):
+            continue
+        if path.is_dir():
+            args += ["--tmpfs", str(path)]
+    args += ["--chdir", "/tmp", "--"]
+    return args
+
+
+_probe_lock = threading.Lock()
+_probe_cache: dict[tuple[str, ...], Isolation] = {}
+
+
+def detect_isolation(hidden: Sequence[Path] = ()) -> Isolation:
+    """bwrap when it is installed and actually works here; plain otherwise."""
+    choice = os.environ.get(SANDBOX_ENV, "auto").strip().lower() or "auto"
+    if choice == "plain":
+        return Isolation(IsolationMode.PLAIN, f"{SANDBOX_ENV}=plain asks for the plain sandbox")
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        reason = "bubblewrap (bwrap) is not installed"
+        if choice == "bwrap":
+            raise RuntimeError(f"{SANDBOX_ENV}=bwrap but {reason}")
+        return Isolation(IsolationMode.PLAIN, reason)
+    key = (bwrap, *sorted(str(p) for p in hidden))
+    with _probe_lock:
+        if key not in _probe_cache:
+            _probe_cache[key] = _probe(bwrap, hidden)
+        isolation = _probe_cache[key]
+    if choice == "bwrap" and isolation.mode is not IsolationMode.BWRAP:
+        raise RuntimeError(f"{SANDBOX_ENV}=bwrap but {isolation.reason}")
+    return isolation
+
+
+def _probe(bwrap: str, hidden: Sequence[Path]) -> Isolation:
+    try:
+        result = subprocess.run(
+            [*bwrap_arguments(bwrap, hidden), sys.executable, "-c", "print('ok')"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            env=_worker_environment(),
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Isolation(IsolationMode.PLAIN, f"bwrap is installed but could not start: {exc}")
+    if result.returncode != 0 or result.stdout.strip() != "ok":
+        detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        return Isolation(
+            IsolationMode.PLAIN, f"bwrap is installed but cannot create a sandbox here: {detail}"
+        )
+    return Isolation(
+        IsolationMode.BWRAP, f"bubblewrap {bwrap} works: namespaces are available", bwrap
+    )
+
+
+class WorkerProcess:
+    """One warm worker; used by one job at a time."""
+
+    def __init__(self, isolation: Isolation, hidden: Sequence[Path] = ()) -> None:
+        self.isolation = isolation
+        self.hidden = tuple(hidden)
+        self._process: subprocess.Popen[bytes] | None = None
+        self._buffer = b""
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def _command(self) -> list[str]:
+        command = [sys.executable, "-m", "prep.grading.worker"]
+        if self.isolation.mode is IsolationMode.BWRAP and self.isolation.bwrap:
+            return bwrap_arguments(self.isolation.bwrap, self.hidden) + command
+        return command
+
+    def start(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            return
+        self._process = subprocess.Popen(
+            self._command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=_worker_environment(),
+            start_new_session=True,
+            close_fds=True,
+        )
+        self._buffer = b""
+        ready = self._read_line(time.monotonic() + READY_TIMEOUT_S, None)
+        if not ready.get("ready"):
+            self.stop()
+            raise WorkerDiedError("the grading worker did not start")
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, 9)
+        with contextlib.suppress(OSError):
+            process.kill()
+        for stream in (process.stdin, process.stdout):
+            with contextlib.suppress(OSError):
+                if stream is not None:
+                    stream.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=10)
+
+    def run(self, job: dict[str, Any], cancel: threading.Event | None = None) -> dict[str, Any]:
+        """Send one job and wait for its reply; a dead worker is restarted next time."""
+        self.start()
+        assert self._process is not None and self._process.stdin is not None
+        try:
+            self._process.stdin.write((json.dumps(job) + "\n").encode())
+            self._process.stdin.flush()
+        except OSError as exc:
+            self.stop()
+            raise WorkerDiedError("the grading worker is gone") from exc
+        deadline = time.monotonic() + float(job.get("timeout_s", 5)) + REPLY_MARGIN_S
+        try:
+            return self._read_line(deadline, cancel)
+        except (WorkerDiedError, GradeCancelledError):
+            self.stop()
+            raise
+
+    def _read_line(self, deadline: float, cancel: threading.Event | None) -> dict[str, Any]:
+        assert self._process is not None and self._process.stdout is not None
+        stream = self._process.stdout
+        fd = stream.fileno()
+        with selectors.DefaultSelector() as selector:
+            selector.register(fd, selectors.EVENT_READ)
+            while b"\n" not in self._buffer:
+                if cancel is not None and cancel.is_set():
+                    raise GradeCancelledError()
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise WorkerDiedError("the grading worker stopped answering")
+                if not selector.select(min(remaining, 0.05)):
+                    continue
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    raise WorkerDiedError("the grading worker exited")
+                self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        try:
+            reply = json.loads(line)
+        except ValueError as exc:
+            raise WorkerDiedError("the grading worker sent a malformed reply") from exc
+        if not isinstance(reply, dict):
+            raise WorkerDiedError("the grading worker sent a malformed reply")
+        return reply
