@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from prep.content.library import Library, StudyCard
 from prep.content.models import CardType
+from prep.content.pyversion import running_python
 from prep.scheduling.days import day_start, next_day_start, study_day
 from prep.scheduling.memory import CardState, MemoryModel, Rating
 from prep.scheduling.queue import QueueCounts, StudyQueue
@@ -24,12 +25,6 @@ Clock = Callable[[], datetime]
 
 # Card types the study queue serves.
 STUDY_TYPES = frozenset({CardType.QA})
-
-
-def running_python() -> tuple[int, int]:
-    import sys
-
-    return sys.version_info[0], sys.version_info[1]
 
 
 def studyable_cards(library: Library) -> list[StudyCard]:

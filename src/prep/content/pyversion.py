@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import operator
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -41,3 +42,7 @@ class VersionSpec:
 
     def contains(self, version: tuple[int, int]) -> bool:
         return all(_OPERATORS[op](version, bound) for op, bound in self.clauses)
+
+
+def running_python() -> tuple[int, int]:
+    return sys.version_info[0], sys.version_info[1]

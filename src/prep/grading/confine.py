@@ -6,17 +6,23 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import io
 import math
 import os
 import resource
 import signal
+import stat
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 RESULT_FD = 3
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
+PR_CAPBSET_DROP = 24
+PR_SET_NO_NEW_PRIVS = 38
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
 NOBODY = 65534
 FILE_SIZE_LIMIT = 16 * 1024 * 1024
 OPEN_FILES_LIMIT = 256
@@ -115,14 +121,70 @@ def uid_is_mapped(uid: int) -> bool:
     return False
 
 
+def _reachable_by_others(path: Path) -> bool:
+    """Whether a user with no special rights can read ``path`` (every parent
+    folder searchable, the folder itself readable)."""
+    path = path.resolve()
+    for folder in [*reversed(path.parents), path]:
+        try:
+            mode = folder.stat().st_mode
+        except OSError:
+            return False
+        if not mode & stat.S_IXOTH:
+            return False
+    return bool(path.stat().st_mode & stat.S_IROTH)
+
+
+@functools.cache
 def should_drop_privileges() -> bool:
-    return os.geteuid() == 0 and uid_is_mapped(NOBODY)
+    """Become nobody only where nobody can still import Python's modules: an
+    interpreter under a private folder (``/root/...``) would break every
+    import the worker had not already done."""
+    if os.geteuid() != 0 or not uid_is_mapped(NOBODY):
+        return False
+    needed = [Path(os.__file__).parent, Path(__file__).resolve().parents[2]]
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and numpy.__file__:
+        needed.append(Path(numpy.__file__).parent)
+    return all(_reachable_by_others(path) for path in needed)
+
+
+def _drop_capabilities() -> None:
+    """Root that stays root (its interpreter is private) loses every
+    capability: no ptrace of prep's processes, no reading their /proc
+    entries, no raising limits, and no regaining rights through exec."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    for capability in range(64):
+        libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0)
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [
+            ("effective", ctypes.c_uint32),
+            ("permitted", ctypes.c_uint32),
+            ("inheritable", ctypes.c_uint32),
+        ]
+
+    header = Header(_LINUX_CAPABILITY_VERSION_3, 0)
+    data = (Data * 2)()
+    if libc.capset(ctypes.byref(header), data) != 0:  # pragma: no cover - only without CAP_SETPCAP
+        os._exit(72)
 
 
 def drop_privileges() -> None:
-    """Running as root, a submission becomes nobody: it can then neither
-    write prep's files nor signal or inspect prep's processes."""
+    """A submission run by root becomes nobody (then it can neither write
+    prep's files nor signal or inspect prep's processes), or at least loses
+    every capability."""
+    if os.geteuid() != 0:
+        return
     if not should_drop_privileges():
+        _drop_capabilities()
         return
     os.setgroups([])
     os.setgid(NOBODY)

@@ -6,10 +6,13 @@ transaction before the next card is shown.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from prep.scheduling.memory import CardState, Rating, Stage
 from prep.scheduling.replay import Review
 from prep.store.database import open_database
-from prep.store.tables import CardStateRow, MetaRow, ReviewRow
+from prep.store.tables import AttemptRow, CardStateRow, DraftRow, MetaRow, ReviewRow
 
 INSTALLATION_KEY = "installation_id"
 
@@ -61,6 +64,21 @@ def _write_state(session: Session, state: CardState) -> None:
     row.reps = state.reps
     row.lapses = state.lapses
     session.add(row)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One run of a learner's code: a kata submission or a predict answer."""
+
+    id: str
+    card_key: str
+    kind: str  # "submit", "examples" or "predict"
+    submitted_at: datetime
+    code: str
+    passed: bool
+    summary: dict[str, Any]
+    duration_ms: int
+    installation_id: str
 
 
 def _review_from_row(row: ReviewRow) -> Review:
@@ -182,3 +200,53 @@ class Store:
         query = select(func.count()).select_from(sub).where(sub.c.first_ms >= to_ms(since))
         with self._sessions() as session:
             return int(session.scalar(query) or 0)
+
+    # -- attempts and drafts -------------------------------------------------
+
+    def record_attempt(self, attempt: Attempt) -> None:
+        with self._sessions.begin() as session:
+            session.add(
+                AttemptRow(
+                    id=attempt.id,
+                    card_key=attempt.card_key,
+                    kind=attempt.kind,
+                    submitted_ms=to_ms(attempt.submitted_at),
+                    code=attempt.code,
+                    passed=attempt.passed,
+                    summary=json.dumps(attempt.summary),
+                    duration_ms=attempt.duration_ms,
+                    installation_id=attempt.installation_id,
+                )
+            )
+
+    def attempts(self, card_key: str | None = None) -> list[Attempt]:
+        query = select(AttemptRow).order_by(AttemptRow.submitted_ms, AttemptRow.id)
+        if card_key is not None:
+            query = query.where(AttemptRow.card_key == card_key)
+        with self._sessions() as session:
+            return [
+                Attempt(
+                    id=row.id,
+                    card_key=row.card_key,
+                    kind=row.kind,
+                    submitted_at=from_ms(row.submitted_ms),
+                    code=row.code,
+                    passed=bool(row.passed),
+                    summary=json.loads(row.summary),
+                    duration_ms=row.duration_ms,
+                    installation_id=row.installation_id,
+                )
+                for row in session.scalars(query)
+            ]
+
+    def save_draft(self, card_key: str, code: str, at: datetime) -> None:
+        with self._sessions.begin() as session:
+            row = session.get(DraftRow, card_key) or DraftRow(card_key=card_key)
+            row.code = code
+            row.updated_ms = to_ms(at)
+            session.add(row)
+
+    def draft(self, card_key: str) -> str | None:
+        with self._sessions() as session:
+            row = session.get(DraftRow, card_key)
+            return row.code if row is not None else None

@@ -45,4 +45,21 @@ class ReviewRow(Base):
     __table_args__ = (Index("ix_reviews_reviewed_ms", "reviewed_ms"),)
 
 
-__all__ = ["Base", "CardStateRow", "MetaRow", "ReviewRow"]
+class AttemptRow(Base):
+    __tablename__ = "attempts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    card_key: Mapped[str] = mapped_column(String, index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    submitted_ms: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(Text)
+    passed: Mapped[bool] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(Text)
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    installation_id: Mapped[str] = mapped_column(String(36))
+
+
+class DraftRow(Base):
+    __tablename__ = "drafts"
+    card_key: Mapped[str] = mapped_column(String, primary_key=True)
+    code: Mapped[str] = mapped_column(Text)
+    updated_ms: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,128 @@
+"""Proving a deck's code is honest: every kata's solution passes, every wrong
+solution is caught by a hidden test, every predict card prints what it says.
+
+Runs in parallel over a small pool of warm workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from prep.content.errors import ContentError
+from prep.content.library import StudyCard
+from prep.content.models import KataCard, PredictCard
+from prep.content.pyversion import running_python
+from prep.grading.grader import Grader, GradeReport, Which, normalise_output, outputs_match
+
+
+@dataclass(frozen=True)
+class Check:
+    card: StudyCard
+    label: str
+    run: Callable[[Grader], list[str]]
+
+
+def _failures(report: GradeReport) -> list[str]:
+    if report.problem and not report.cases:
+        return [report.problem]
+    return [
+        f"{case.name}: {case.detail or case.message}" for case in report.cases if not case.passed
+    ] or ([report.problem] if report.problem and not report.passed else [])
+
+
+def _solution_check(kata: KataCard) -> Callable[[Grader], list[str]]:
+    def run(grader: Grader) -> list[str]:
+        problems = []
+        sets: tuple[Which, ...] = ("examples", "tests")
+        for which in sets:
+            report = grader.grade(kata, kata.solution, which)
+            problems += [f"solution fails {which[:-1]} {failure}" for failure in _failures(report)]
+        return problems
+
+    return run
+
+
+def _wrong_solution_check(kata: KataCard, index: int) -> Callable[[Grader], list[str]]:
+    wrong = kata.wrong_solutions[index]
+
+    def run(grader: Grader) -> list[str]:
+        report = grader.grade(kata, wrong.code, "tests")
+        if report.passed:
+            return [
+                f"wrong solution '{wrong.name}' passes every hidden test: the tests miss this mistake"
+            ]
+        return []
+
+    return run
+
+
+def _first_difference(expected: str, actual: str) -> str:
+    want = normalise_output(expected).split("\n")
+    got = normalise_output(actual).split("\n")
+    for number, (a, b) in enumerate(zip(want, got, strict=False), start=1):
+        if a != b:
+            return f"line {number}: expected {a!r}, got {b!r}"
+    if len(want) != len(got):
+        return f"expected {len(want)} lines, got {len(got)}"
+    return "outputs differ"
+
+
+def _predict_check(card: PredictCard) -> Callable[[Grader], list[str]]:
+    def run(grader: Grader) -> list[str]:
+        result = grader.run_snippet(card)
+        if result.problem and "raised" not in result.problem:
+            return [f"snippet did not run: {result.problem}"]
+        if not outputs_match(card.expect_output, result.stdout):
+            return [
+                f"expect_output is wrong: {_first_difference(card.expect_output, result.stdout)}"
+            ]
+        return []
+
+    return run
+
+
+def plan_checks(cards: Iterable[StudyCard]) -> list[Check]:
+    checks: list[Check] = []
+    version = running_python()
+    for study_card in cards:
+        card = study_card.card
+        if not card.applies_to(version):
+            continue
+        if isinstance(card, KataCard):
+            checks.append(Check(study_card, "solution", _solution_check(card)))
+            for index in range(len(card.wrong_solutions)):
+                checks.append(
+                    Check(study_card, f"wrong solution {index}", _wrong_solution_check(card, index))
+                )
+        elif isinstance(card, PredictCard):
+            checks.append(Check(study_card, "snippet", _predict_check(card)))
+    return checks
+
+
+def run_checks(
+    checks: list[Check],
+    grader: Grader,
+    jobs: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[ContentError]:
+    errors: list[ContentError] = []
+    done = 0
+
+    def one(check: Check) -> list[ContentError]:
+        kind = check.card.card.type
+        return [
+            ContentError(
+                check.card.path, check.card.line, f"{kind} '{check.card.card.id}': {problem}"
+            )
+            for problem in check.run(grader)
+        ]
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for found in pool.map(one, checks):
+            errors.extend(found)
+            done += 1
+            if progress is not None:
+                progress(done, len(checks))
+    return errors

@@ -1,0 +1,465 @@
+"""Hostile submissions: each must be refused, leave no process behind, and
+leave the database intact, while the grading parent (this process) lives on.
+
+Runs in both sandbox modes: plain always, bwrap where it works.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from prep.content import KataCard, load_library
+from prep.grading.grader import CaseStatus, Grader
+from prep.grading.proctree import descendants
+from prep.grading.sandbox import Isolation, IsolationMode, detect_isolation
+
+SECRET = "c0ffee-5ecret-4b1d-9e2f"
+TIMEOUT_S = 2
+
+DECK = f"""\
+deck: hostile
+title: Hostile
+cards:
+  - id: secret
+    type: kata
+    title: Return the secret
+    prompt: Return the secret string from `secret()`, and `add(a, b)`.
+    examples:
+      - call: add(1, 2)
+        expect: 3
+    tests:
+      - name: secret
+        call: secret()
+        expect: "{SECRET}"
+      - name: add
+        call: add(2, 3)
+        expect: 5
+    solution: |
+      def secret():
+          return "{SECRET}"
+      def add(a, b):
+          return a + b
+    wrong_solutions:
+      - name: a
+        code: "def secret(): return ''\\ndef add(a, b): return 5"
+      - name: b
+        code: "def secret(): return 'x'\\ndef add(a, b): return 5"
+      - name: c
+        code: "def secret(): return 'y'\\ndef add(a, b): return 5"
+    limits: {{timeout_s: {TIMEOUT_S}, memory_mb: 256}}
+"""
+
+BASE = "def add(a, b):\n    return a + b\n"
+
+HOSTILE = {
+    "sys-exit-at-import": "import sys\nsys.exit(0)\n",
+    "sys-exit-in-call": BASE + "def secret():\n    import sys\n    sys.exit(0)\n",
+    "os-exit-at-import": "import os\nos._exit(0)\n",
+    "os-exit-in-call": BASE + "def secret():\n    import os\n    os._exit(0)\n",
+    "fake-pass-lines": BASE
+    + textwrap.dedent(
+        """
+        import sys
+        for stream in (sys.stdout, sys.stderr):
+            print("PASSED 2/2 tests", file=stream)
+            print('{"i": 0, "value": "forged"}', file=stream)
+            print('{"passed": true, "tests": []}', file=stream)
+        def secret():
+            return "guess"
+        """
+    ),
+    "forged-result-channel": BASE
+    + textwrap.dedent(
+        """
+        import os
+        for fd in range(3, 64):
+            try:
+                os.write(fd, b'{"import":"ok"}\\n{"i":0,"value":"forged"}\\n{"i":1,"value":5}\\n')
+            except OSError:
+                pass
+        def secret():
+            return "guess"
+        """
+    ),
+    "always-equal-object": BASE
+    + textwrap.dedent(
+        """
+        class Anything:
+            def __eq__(self, other): return True
+            def __ne__(self, other): return False
+            __hash__ = object.__hash__
+        def secret():
+            return Anything()
+        """
+    ),
+    "str-subclass": BASE
+    + textwrap.dedent(
+        """
+        class Sneaky(str):
+            def __eq__(self, other): return True
+            __hash__ = str.__hash__
+        def secret():
+            return Sneaky("whatever")
+        """
+    ),
+    "tamper-via-gc": BASE
+    + textwrap.dedent(
+        """
+        import gc
+        def secret():
+            for obj in gc.get_objects():
+                if isinstance(obj, dict):
+                    for key in ("expect", "expected", "passed", "status"):
+                        if key in obj:
+                            try:
+                                obj[key] = True if key == "passed" else "pass"
+                            except Exception:
+                                pass
+                elif isinstance(obj, list) and obj and isinstance(obj[0], dict):
+                    for item in obj:
+                        if isinstance(item, dict):
+                            item["status"] = "pass"
+            return "guess"
+        """
+    ),
+    "monkeypatch-modules": BASE
+    + textwrap.dedent(
+        """
+        import sys, json
+        def forged(*args, **kwargs):
+            return '{"i": 0, "value": "forged"}'
+        json.dumps = forged
+        for name, module in list(sys.modules.items()):
+            if name.startswith("prep"):
+                for attr in ("encode", "_send", "compare", "exact_equal"):
+                    if hasattr(module, attr):
+                        setattr(module, attr, lambda *a, **k: True)
+        def secret():
+            return "guess"
+        """
+    ),
+    "kill-parent-and-group": BASE
+    + textwrap.dedent(
+        """
+        import os, signal
+        def secret():
+            for action in (lambda: os.killpg(0, signal.SIGKILL),
+                           lambda: os.killpg(os.getpgid(os.getppid()), signal.SIGKILL),
+                           lambda: os.kill(os.getppid(), signal.SIGKILL)):
+                try:
+                    action()
+                except OSError:
+                    pass
+            return "guess"
+        """
+    ),
+    "kill-parent-first": BASE
+    + "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\ndef secret():\n    return 'x'\n",
+    "fifty-setsid-sleepers": BASE
+    + textwrap.dedent(
+        """
+        import os, time
+        def secret():
+            for _ in range(50):
+                try:
+                    pid = os.fork()
+                except OSError:
+                    break
+                if pid == 0:
+                    try:
+                        os.setsid()
+                        time.sleep(1000)
+                    finally:
+                        os._exit(0)
+            return "guess"
+        """
+    ),
+    "two-gib-allocation": BASE
+    + "def secret():\n    block = bytearray(2 * 1024 ** 3)\n    return 'x'\n",
+    "busy-loop": BASE + "def secret():\n    while True:\n        pass\n",
+    "long-sleep": BASE + "import time\ndef secret():\n    time.sleep(1000)\n",
+    "sigterm-ignored": BASE
+    + "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\ndef secret():\n    time.sleep(1000)\n",
+    "stdout-flood": BASE
+    + "import sys\ndef secret():\n    while True:\n        sys.stdout.write('x' * 65536)\n",
+    "input": BASE + "def secret():\n    return input()\n",
+    "runaway-recursion": BASE + "def secret():\n    return secret()\n",
+    "deep-recursion-crash": BASE
+    + "import sys\nsys.setrecursionlimit(10 ** 8)\ndef secret(n=0):\n    return secret(n + 1)\n",
+    "close-every-fd": BASE + "import os\nos.closerange(0, 65536)\ndef secret():\n    return 'x'\n",
+    "close-fds-in-call": BASE
+    + "import os\ndef secret():\n    os.closerange(0, 65536)\n    return 'x'\n",
+    "overwrite-db-files": BASE
+    + textwrap.dedent(
+        """
+        import os, glob
+        def secret():
+            places = set()
+            environs = [dict(os.environ)]
+            pid = os.getppid()
+            for _ in range(6):
+                try:
+                    raw = open(f"/proc/{pid}/environ", "rb").read()
+                    environs.append(dict(p.split(b"=", 1) for p in raw.split(b"\\0") if b"=" in p))
+                except OSError:
+                    pass
+                try:
+                    pid = int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    break
+            for env in environs:
+                for key, value in env.items():
+                    value = value.decode() if isinstance(value, bytes) else value
+                    for part in value.split(os.pathsep):
+                        if part.startswith("/"):
+                            places.add(part)
+            for place in places:
+                for path in glob.glob(os.path.join(place, "**", "*.db*"), recursive=True)[:50]:
+                    try:
+                        with open(path, "r+b") as handle:
+                            handle.write(b"\\0" * 4096)
+                    except OSError:
+                        pass
+            return "guess"
+        """
+    ),
+    "read-expected-from-frames": BASE
+    + textwrap.dedent(
+        """
+        import sys
+        def secret():
+            frame = sys._getframe(1)
+            found = []
+            while frame is not None:
+                for scope in (frame.f_locals, frame.f_globals):
+                    for value in list(scope.values()):
+                        if isinstance(value, str) and "5ecret" in value:
+                            return value
+                        if isinstance(value, (list, dict)):
+                            found.append(value)
+                frame = frame.f_back
+            text = repr(found)
+            marker = text.find("5ecret")
+            return text[marker - 7: marker + 17] if marker >= 0 else "not found"
+        """
+    ),
+}
+
+# Only a real sandbox can stop these: with plain isolation the files and the
+# network are the user's own.
+BWRAP_ONLY = {
+    "read-yaml-from-parent-cmdline": BASE
+    + textwrap.dedent(
+        """
+        import os, re, glob
+        def secret():
+            pid = os.getppid()
+            for _ in range(8):
+                try:
+                    argv = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\\0")
+                except OSError:
+                    argv = []
+                for arg in argv:
+                    arg = arg.decode(errors="ignore")
+                    candidates = [arg] + glob.glob(os.path.join(arg, "**", "*.yaml"), recursive=True)
+                    for path in candidates:
+                        try:
+                            text = open(path).read()
+                        except OSError:
+                            continue
+                        match = re.search(r'expect: "([^"]+)"', text)
+                        if match:
+                            return match.group(1)
+                try:
+                    pid = int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    break
+            return "not found"
+        """
+    ),
+    "connect-to-loopback": BASE
+    + textwrap.dedent(
+        """
+        import os, socket
+        def secret():
+            port = int(open(os.path.join(os.path.dirname(__file__) if "__file__" in globals() else "/", "x")).read()) if False else PORT
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+                return conn.recv(100).decode()
+        """
+    ),
+}
+
+
+def _modes() -> list[str]:
+    modes = ["plain"]
+    try:
+        if detect_isolation().mode is IsolationMode.BWRAP:
+            modes.append("bwrap")
+    except RuntimeError:
+        pass
+    return modes
+
+
+@pytest.fixture(scope="module", params=_modes())
+def sandbox(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Grader, KataCard, Path]]:
+    root = tmp_path_factory.mktemp(f"hostile-{request.param}")
+    decks = root / "decks"
+    decks.mkdir()
+    (decks / "hostile.yaml").write_text(DECK, encoding="utf-8")
+    home = root / "home"
+    from prep.store import Store
+
+    store = Store.open(home / "prep.db")
+    store.close()
+    kata = load_library([decks]).cards["hostile/secret"].card
+    assert isinstance(kata, KataCard)
+    if request.param == "plain":
+        isolation = Isolation(IsolationMode.PLAIN, "test")
+    else:
+        isolation = detect_isolation([home, decks])
+    grader = Grader(hidden=[home, decks], size=1, isolation=isolation)
+    grader.warm_up()
+    yield grader, kata, home
+    grader.close()
+
+
+def _db_digest(home: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(home.glob("prep.db*")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _worker_descendants(grader: Grader) -> int:
+    pids = [worker.pid for worker in grader._idle if worker.pid is not None]
+    return sum(len(descendants(pid)) for pid in pids)
+
+
+def _grade_hostile(sandbox: tuple[Grader, KataCard, Path], source: str) -> None:
+    grader, kata, home = sandbox
+    before_db = _db_digest(home)
+    baseline = _worker_descendants(grader)
+    started = time.monotonic()
+    report = grader.grade(kata, source, "tests")
+    elapsed = time.monotonic() - started
+    assert not report.passed, report
+    secret_case = report.cases[0]
+    assert secret_case.status is not CaseStatus.PASS
+    # A hang guard, not a speed target: the run ends near its timeout.
+    assert elapsed < TIMEOUT_S + 20
+    assert _db_digest(home) == before_db
+    # No process left behind: the warm worker has exactly the children it had.
+    deadline = time.monotonic() + 10
+    while _worker_descendants(grader) > baseline and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _worker_descendants(grader) <= baseline
+    # And the sandbox still grades honest code afterwards.
+    honest = grader.grade(kata, f"def secret():\n    return {SECRET!r}\n" + BASE, "tests")
+    assert honest.passed, honest
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_submission_is_refused(sandbox: tuple[Grader, KataCard, Path], name: str) -> None:
+    _grade_hostile(sandbox, HOSTILE[name])
+
+
+@pytest.mark.slow
+def test_statuses_name_the_limit(sandbox: tuple[Grader, KataCard, Path]) -> None:
+    grader, kata, _ = sandbox
+    expectations = {
+        "two-gib-allocation": CaseStatus.MEMORY,
+        "busy-loop": CaseStatus.TIMEOUT,
+        "long-sleep": CaseStatus.TIMEOUT,
+        "sigterm-ignored": CaseStatus.TIMEOUT,
+        "input": CaseStatus.ERROR,
+        "runaway-recursion": CaseStatus.ERROR,
+    }
+    for name, status in expectations.items():
+        report = grader.grade(kata, HOSTILE[name], "tests")
+        assert report.cases[0].status is status, (name, report.cases[0])
+    flood = grader.grade(kata, HOSTILE["stdout-flood"], "tests")
+    assert "output limit" in flood.problem
+    assert len(flood.stdout) <= 64 * 1024
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(BWRAP_ONLY))
+def test_refused_under_bwrap(sandbox: tuple[Grader, KataCard, Path], name: str) -> None:
+    grader, _, _ = sandbox
+    assert grader.isolation is not None
+    if grader.isolation.mode is not IsolationMode.BWRAP:
+        pytest.skip("plain isolation cannot hide files or the network")
+    source = BWRAP_ONLY[name]
+    if name == "connect-to-loopback":
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        port = server.getsockname()[1]
+
+        def serve() -> None:
+            server.settimeout(TIMEOUT_S + 5)
+            try:
+                conn, _ = server.accept()
+                conn.sendall(SECRET.encode())
+                conn.close()
+            except OSError:
+                pass
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        source = source.replace("PORT", str(port))
+        try:
+            _grade_hostile(sandbox, source)
+        finally:
+            server.close()
+        return
+    _grade_hostile(sandbox, source)
+
+
+@pytest.mark.slow
+def test_hostile_cli_grade_then_stats_still_work(tmp_path: Path) -> None:
+    """The acceptance path: `prep grade` refuses, `prep stats --json` still works."""
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "hostile.yaml").write_text(DECK, encoding="utf-8")
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREP_")}
+    env.update(PREP_HOME=str(home), PREP_CONTENT=str(decks), PREP_NO_BUILTIN="1")
+    for name in ("overwrite-db-files", "kill-parent-and-group", "fake-pass-lines", "stdout-flood"):
+        source = tmp_path / f"{name}.py"
+        source.write_text(HOSTILE[name], encoding="utf-8")
+        result = subprocess.run(
+            [sys.executable, "-m", "prep", "grade", "hostile/secret", str(source), "--json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert result.returncode == 1, (name, result.stderr)
+        verdict = json.loads(result.stdout)  # nothing but the verdict on stdout
+        assert verdict["passed"] is False
+    stats = subprocess.run(
+        [sys.executable, "-m", "prep", "stats", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert stats.returncode == 0, stats.stderr
+    assert json.loads(stats.stdout)["cards_total"] == 1
