@@ -37,10 +37,7 @@ def pytest_file(kata: KataCard) -> str:
               "    return abs(a - b) <= tol", ""]  # fmt: skip
     for index, case in enumerate(kata.tests):
         lines.append(f"def test_{index}():")
-        if case.code is not None:
-            body = case.code
-        else:
-            body = f"result = {case.call}"
+        body = case.code if case.code is not None else f"result = {case.call}"
         if case.expect_error is not None:
             lines.append(f"    with pytest.raises({case.expect_error}):")
             lines.append(textwrap.indent(body, "        "))
