@@ -67,3 +67,100 @@ def attempt_from_report(
         duration_ms=round(report.duration_ms),
         installation_id=installation_id,
     )
+
+
+@dataclass
+class CardAttempt:
+    """One sitting with a kata or predict card, from opening it to rating it."""
+
+    budget: timedelta
+    opened_at: datetime
+    failed_submissions: int = 0
+    hints_used: int = 0
+    gave_up: bool = False
+    solved_at: datetime | None = None
+
+    @classmethod
+    def for_kata(cls, difficulty: Difficulty, opened_at: datetime) -> CardAttempt:
+        return cls(TIME_BUDGET[difficulty], opened_at)
+
+    @classmethod
+    def for_predict(cls, opened_at: datetime) -> CardAttempt:
+        return cls(PREDICT_BUDGET, opened_at)
+
+    @property
+    def finished(self) -> bool:
+        return self.gave_up or self.solved_at is not None
+
+    def submitted(self, passed: bool, at: datetime) -> None:
+        if self.finished:
+            return
+        if passed:
+            self.solved_at = at
+        else:
+            self.failed_submissions += 1
+
+    def hint(self) -> None:
+        if not self.finished:
+            self.hints_used += 1
+
+    def give_up(self) -> None:
+        if not self.finished:
+            self.gave_up = True
+
+    def outcome(self, now: datetime) -> Outcome:
+        end = self.solved_at or now
+        return Outcome(
+            solved=self.solved_at is not None,
+            failed_submissions=self.failed_submissions,
+            hints_used=self.hints_used,
+            gave_up=self.gave_up,
+            elapsed=end - self.opened_at,
+        )
+
+    def proposal(self, now: datetime) -> Rating:
+        return proposed_rating(self.outcome(now), self.budget)
+
+    def explain(self, now: datetime) -> str:
+        """Why this rating is proposed, in a sentence."""
+        outcome = self.outcome(now)
+        rating = self.proposal(now)
+        if outcome.gave_up:
+            return "You gave up: Again."
+        if not outcome.solved:
+            return "Not solved: Again."
+        minutes = outcome.elapsed.total_seconds() / 60
+        if rating is Rating.Hard:
+            reasons = []
+            if outcome.failed_submissions:
+                reasons.append(
+                    f"{outcome.failed_submissions} failed submission{'s' if outcome.failed_submissions != 1 else ''}"
+                )
+            if outcome.hints_used:
+                reasons.append(f"{outcome.hints_used} hint{'s' if outcome.hints_used != 1 else ''}")
+            return f"Solved after {' and '.join(reasons)}: Hard."
+        if rating is Rating.Easy:
+            return f"Solved first time in {minutes:.1f} min, no hints: Easy."
+        return f"Solved first time, no hints ({minutes:.1f} min): Good."
+
+
+def predict_attempt(
+    card_key: str,
+    guess: str,
+    actual: str,
+    passed: bool,
+    at: datetime,
+    installation_id: str,
+    duration_ms: float,
+) -> Attempt:
+    return Attempt(
+        id=str(uuid.uuid4()),
+        card_key=card_key,
+        kind="predict",
+        submitted_at=at,
+        code=guess,
+        passed=passed,
+        summary={"actual": actual[:4000]},
+        duration_ms=round(duration_ms),
+        installation_id=installation_id,
+    )

@@ -24,7 +24,7 @@ from prep.store.repository import Store, truncate_to_ms
 Clock = Callable[[], datetime]
 
 # Card types the study queue serves.
-STUDY_TYPES = frozenset({CardType.QA})
+STUDY_TYPES = frozenset({CardType.QA, CardType.PREDICT, CardType.KATA})
 
 
 def studyable_cards(library: Library) -> list[StudyCard]:

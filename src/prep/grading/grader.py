@@ -177,6 +177,11 @@ def build_verdicts(
     problem = protocol_problem or _problem_text(reply)
     verdicts = []
     import_failed = header is None or header.get("import") != "ok"
+    if import_failed and header is not None and isinstance(header.get("error"), dict):
+        error = header["error"]
+        problem = f"the code failed to load: {error.get('type', 'Exception')}: {error.get('message', '')}".rstrip(
+            ": "
+        )[:300]
     for index, case in enumerate(cases):
         name = case_name(case, index, which)
         if protocol_problem:
@@ -190,10 +195,8 @@ def build_verdicts(
                     )
                 )
             elif header is not None and isinstance(header.get("error"), dict):
-                error = header["error"]
-                text = f"{error.get('type', 'Exception')}: {error.get('message', '')}".rstrip(": ")
                 verdicts.append(
-                    CaseVerdict(name, CaseStatus.ERROR, f"the code failed to load: {text}"[:300])
+                    CaseVerdict(name, CaseStatus.ERROR, "not run: the code failed to load")
                 )
             elif status == "timeout":
                 verdicts.append(

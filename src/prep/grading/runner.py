@@ -46,6 +46,21 @@ def _describe_error(exc: BaseException) -> dict[str, Any]:
     return {"type": names[0], "mro": names, "message": message[:MESSAGE_LIMIT]}
 
 
+_OWN_FILES = ("<solution>", "<preamble>", "<snippet>", "<case")
+
+
+def _print_user_traceback(exc: BaseException) -> None:
+    """The traceback as the learner would see it: their frames, not the runner's."""
+    try:
+        summary = traceback.TracebackException.from_exception(exc)
+        summary.stack = traceback.StackSummary.from_list(
+            [frame for frame in summary.stack if frame.filename.startswith(_OWN_FILES)]
+        )
+        sys.stderr.write("".join(summary.format()))
+    except BaseException:
+        pass
+
+
 def _fresh_namespace(name: str) -> dict[str, Any]:
     return {"__name__": name, "__builtins__": builtins}
 
@@ -60,7 +75,7 @@ def run_cases(fd: int, preamble: str, source: str, cases: list[dict[str, Any]]) 
         _send(fd, {"import": "memory"})
         return
     except BaseException as exc:  # SystemExit and KeyboardInterrupt included
-        traceback.print_exc()
+        _print_user_traceback(exc)
         _send(fd, {"import": "error", "error": _describe_error(exc)})
         return
     _send(fd, {"import": "ok"})
@@ -95,7 +110,7 @@ def run_script(fd: int, source: str) -> None:
         if exc.code not in (None, 0):
             outcome = {"script": "error", "error": _describe_error(exc)}
     except BaseException as exc:
-        traceback.print_exc()
+        _print_user_traceback(exc)
         outcome = {"script": "error", "error": _describe_error(exc)}
     # As at interpreter exit: drop the module's names so __del__ runs now.
     try:

@@ -23,7 +23,8 @@ class Review:
 
 def replay(reviews: Iterable[Review], model: MemoryModel) -> dict[str, CardState]:
     states: dict[str, CardState] = {}
-    for review in sorted(reviews, key=lambda r: (r.reviewed_at, r.id)):
+    # A stable sort by time: reviews logged in the same millisecond keep log order.
+    for review in sorted(reviews, key=lambda r: r.reviewed_at):
         before = states.get(review.card_key) or CardState.new(review.card_key, review.reviewed_at)
         states[review.card_key] = model.review(before, review.rating, review.reviewed_at, review.id)
     return states

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, literal_column, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from prep.scheduling.memory import CardState, Rating, Stage
@@ -159,7 +159,7 @@ class Store:
                 _write_state(session, before)
 
     def reviews(self, card_key: str | None = None) -> list[Review]:
-        query = select(ReviewRow).order_by(ReviewRow.reviewed_ms, ReviewRow.id)
+        query = select(ReviewRow).order_by(ReviewRow.reviewed_ms, literal_column("reviews.rowid"))
         if card_key is not None:
             query = query.where(ReviewRow.card_key == card_key)
         with self._sessions() as session:
@@ -220,7 +220,9 @@ class Store:
             )
 
     def attempts(self, card_key: str | None = None) -> list[Attempt]:
-        query = select(AttemptRow).order_by(AttemptRow.submitted_ms, AttemptRow.id)
+        query = select(AttemptRow).order_by(
+            AttemptRow.submitted_ms, literal_column("attempts.rowid")
+        )
         if card_key is not None:
             query = query.where(AttemptRow.card_key == card_key)
         with self._sessions() as session:

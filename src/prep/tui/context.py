@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from datetime import datetime, tzinfo
 
 from prep.config import Locations
 from prep.content.library import Library
+from prep.grading.grader import Grader
 from prep.settings import Settings
 from prep.store.repository import Store
 
@@ -26,3 +28,28 @@ class PrepContext:
     clock: Callable[[], datetime]
     locations: Locations | None = None
     new_id: Callable[[], str] = field(default=_new_uuid)
+    grader_factory: Callable[[], Grader] | None = None
+    _grader: Grader | None = field(default=None, init=False, repr=False)
+    _grader_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def grader(self) -> Grader:
+        """The shared grader, started on first use (call from a worker thread)."""
+        with self._grader_lock:
+            if self._grader is None:
+                factory = self.grader_factory or _default_grader(self)
+                self._grader = factory()
+            return self._grader
+
+    def close(self) -> None:
+        with self._grader_lock:
+            grader, self._grader = self._grader, None
+        if grader is not None:
+            grader.close()
+
+
+def _default_grader(context: PrepContext) -> Callable[[], Grader]:
+    def make() -> Grader:
+        hidden = [context.locations.home, *context.locations.decks] if context.locations else []
+        return Grader(hidden=hidden, size=1)
+
+    return make

@@ -10,7 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
-from prep.content.models import QACard
+from prep.content.models import KataCard, QACard
 from prep.humanize import format_when
 from prep.scheduling.memory import Rating
 from prep.study import Prompt, StudySession
@@ -77,12 +77,13 @@ class StudyScreen(Screen[None]):
         self._set_hidden("#ratings", True)
         if prompt is None:
             self._show_done()
+        elif not isinstance(prompt.card.card, QACard):
+            self._open_exercise(prompt)
         else:
             self._set_hidden("#done", True)
             self._set_hidden("#card-body", False)
             self._set_hidden("#reveal-prompt", False)
             card = prompt.card.card
-            assert isinstance(card, QACard)
             deck = self.context.library.deck(prompt.card.deck)
             meta = [deck.title if deck else prompt.card.deck, card.difficulty.value]
             if prompt.card.tags:
@@ -96,6 +97,27 @@ class StudyScreen(Screen[None]):
             self.query_one("#card-body", VerticalScroll).scroll_home(animate=False)
         self._update_status()
         self.refresh_bindings()
+
+    def _open_exercise(self, prompt: Prompt) -> None:
+        """Katas and predict cards have screens of their own; they answer with a rating."""
+        from prep.tui.screens.kata import KataScreen
+        from prep.tui.screens.predict import PredictScreen
+
+        self._set_hidden("#done", True)
+        self._set_hidden("#card-body", True)
+        self._set_hidden("#reveal-prompt", True)
+        screen: Screen[Rating | None]
+        if isinstance(prompt.card.card, KataCard):
+            screen = KataScreen(self.context, prompt)
+        else:
+            screen = PredictScreen(self.context, prompt)
+        self.app.push_screen(screen, callback=self._exercise_rated)
+
+    def _exercise_rated(self, rating: Rating | None) -> None:
+        if rating is None:  # the learner left the card unrated
+            self.dismiss()
+            return
+        self.action_rate(int(rating), revealed=True)
 
     def _show_done(self) -> None:
         self._set_hidden("#card-body", True)
@@ -130,16 +152,19 @@ class StudyScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reveal":
-            return self.prompt is not None and not self.revealed
+            return self._showing_qa() and not self.revealed
         if action in ("rate", "explain"):
-            if action == "explain" and (self.prompt is None or not self._card_has("explanation")):
+            if action == "explain" and not self._card_has("explanation"):
                 return False
-            return self.prompt is not None and self.revealed
+            return self._showing_qa() and self.revealed
         if action == "hint":
-            return self.prompt is not None and not self.revealed and self._card_has("hint")
+            return self._showing_qa() and not self.revealed and self._card_has("hint")
         if action == "undo":
             return self.session.can_undo
         return True
+
+    def _showing_qa(self) -> bool:
+        return self.prompt is not None and isinstance(self.prompt.card.card, QACard)
 
     def _card_has(self, field: str) -> bool:
         return self.prompt is not None and bool(getattr(self.prompt.card.card, field, None))
@@ -159,8 +184,8 @@ class StudyScreen(Screen[None]):
     def action_explain(self) -> None:
         self._set_hidden("#explanation", False)
 
-    def action_rate(self, value: int) -> None:
-        if self.prompt is None or not self.revealed:
+    def action_rate(self, value: int, revealed: bool = False) -> None:
+        if self.prompt is None or not (self.revealed or revealed):
             return
         rating = Rating(value)
         self.session.answer(self.prompt, rating)

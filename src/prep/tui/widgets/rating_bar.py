@@ -43,6 +43,13 @@ class RatingBar(Horizontal):
                 text += f"  {format_interval(intervals[rating])}"
             self.query_one(f"#rate-{label.lower()}", Button).label = text
 
+    def propose(self, rating: Rating) -> None:
+        """Mark the rating prep suggests (Enter accepts it)."""
+        for candidate, label in LABELS.items():
+            self.query_one(f"#rate-{label.lower()}", Button).set_class(
+                candidate == rating, "proposed"
+            )
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         for rating, label in LABELS.items():

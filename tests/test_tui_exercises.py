@@ -1,0 +1,283 @@
+"""Pilot tests of the kata and predict screens, with the real sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from datetime import UTC
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Markdown, Static, TextArea
+
+from prep.content import load_library
+from prep.grading.grader import Grader
+from prep.grading.sandbox import Isolation, IsolationMode
+from prep.scheduling.memory import Rating
+from prep.settings import Settings
+from prep.store import Store
+from prep.tui.app import PrepApp
+from prep.tui.context import PrepContext
+from prep.tui.screens.kata import KataScreen
+from prep.tui.screens.predict import PredictScreen
+from prep.tui.screens.study import StudyScreen
+from prep.tui.widgets.grade_results import GradeResults
+from tests.conftest import FakeClock, counting_ids
+
+DECK = """\
+deck: ex
+title: Exercises
+cards:
+  - id: double
+    type: kata
+    title: Double it
+    prompt: Write `double(x)` returning `2 * x`.
+    starter: |
+      def double(x):
+          ...
+    examples:
+      - name: two
+        call: double(2)
+        expect: 4
+    tests:
+      - name: zero
+        call: double(0)
+        expect: 0
+      - name: negative
+        call: double(-3)
+        expect: -6
+      - name: float
+        call: double(1.5)
+        expect: 3.0
+    solution: |
+      def double(x):
+          return 2 * x
+    wrong_solutions:
+      - name: square
+        code: "def double(x): return x * x"
+      - name: plus-two
+        code: "def double(x): return x + 2"
+      - name: int-cast
+        code: "def double(x): return int(2 * x)"
+    hints:
+      - Multiply.
+      - By two.
+    explanation: Doubling is multiplication by two.
+  - id: late
+    type: predict
+    code: |
+      fs = [lambda: i for i in range(3)]
+      print([f() for f in fs])
+    expect_output: |
+      [2, 2, 2]
+    explanation: Late binding.
+"""
+
+GOOD = "def double(x):\n    return 2 * x\n"
+WRONG = "def double(x):\n    return x + 2\n"
+
+
+@pytest.fixture(scope="module")
+def grader() -> Iterator[Grader]:
+    shared = Grader(size=1, isolation=Isolation(IsolationMode.PLAIN, "tests"))
+    shared.warm_up()
+    yield shared
+    shared.close()
+
+
+@pytest.fixture
+def exercise_context(tmp_path: Path, grader: Grader) -> Iterator[PrepContext]:
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "ex.yaml").write_text(DECK, encoding="utf-8")
+    store = Store.open(tmp_path / "home" / "prep.db")
+    context = PrepContext(
+        library=load_library([decks]),
+        store=store,
+        settings=Settings(),
+        tz=UTC,
+        clock=FakeClock(),
+        new_id=counting_ids(),
+        grader_factory=lambda: grader,
+    )
+    yield context
+    store.close()
+
+
+async def wait_for(
+    pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 30.0
+) -> None:
+    """Grading runs in a thread: poll until the screen shows its result."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("condition never became true")
+        await pilot.pause(0.05)
+
+
+def set_code(screen: KataScreen, code: str) -> None:
+    screen.query_one("#editor", TextArea).load_text(code)
+
+
+async def test_kata_fail_then_pass_proposes_hard_and_records(exercise_context: PrepContext) -> None:
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
+        screen = app.screen
+        assert isinstance(screen, KataScreen)
+        assert "def double(x)" in screen.query_one("#editor", TextArea).text
+
+        set_code(screen, WRONG)
+        await pilot.press("ctrl+r")
+        await wait_for(
+            pilot, lambda: not screen.grading and screen.query_one(GradeResults).row_count == 1
+        )
+        assert "1/1 examples passed" in str(screen.query_one("#grade-status", Static).render())
+
+        await pilot.press("ctrl+s")
+        await wait_for(
+            pilot, lambda: not screen.grading and screen.query_one(GradeResults).row_count == 3
+        )
+        assert screen.attempt.failed_submissions == 1
+        assert not screen.attempt.finished
+        rows = [screen.query_one(GradeResults).get_row_at(i) for i in range(3)]
+        # Hidden tests show a short message, never the expected value, until the kata is over.
+        assert all("expected" not in str(row[2]) for row in rows)
+
+        set_code(screen, GOOD)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.attempt.finished)
+        assert screen.attempt.proposal(exercise_context.clock()) is Rating.Hard
+        assert not screen.query_one("#kata-rating").has_class("hidden")
+        assert "Hidden tests" in screen.query_one("#kata-after", Markdown).source
+
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PredictScreen))
+
+    kinds = [(a.kind, a.passed) for a in exercise_context.store.attempts("ex/double")]
+    assert kinds == [("examples", True), ("submit", False), ("submit", True)]
+    (review,) = exercise_context.store.reviews("ex/double")
+    assert review.rating is Rating.Hard
+    assert exercise_context.store.draft("ex/double") == GOOD
+
+
+async def test_kata_first_try_fast_is_easy_and_override_with_a_key(
+    exercise_context: PrepContext,
+) -> None:
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
+        screen = app.screen
+        assert isinstance(screen, KataScreen)
+        set_code(screen, GOOD)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.attempt.finished)
+        assert screen.attempt.proposal(exercise_context.clock()) is Rating.Easy
+        await pilot.press("3")
+        await wait_for(pilot, lambda: not isinstance(app.screen, KataScreen))
+    (review,) = exercise_context.store.reviews("ex/double")
+    assert review.rating is Rating.Good
+
+
+async def test_kata_hint_and_give_up(exercise_context: PrepContext) -> None:
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
+        screen = app.screen
+        assert isinstance(screen, KataScreen)
+        await pilot.press("ctrl+t")
+        assert "Multiply" in screen.query_one("#kata-hints", Markdown).source
+        assert screen.attempt.hints_used == 1
+        await pilot.press("ctrl+g")
+        assert screen.attempt.gave_up
+        assert "Reference solution" in screen.query_one("#kata-after", Markdown).source
+        assert screen.query_one("#editor", TextArea).read_only
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, KataScreen))
+    (review,) = exercise_context.store.reviews("ex/double")
+    assert review.rating is Rating.Again
+
+
+async def test_escape_leaves_a_kata_unrated_and_keeps_the_draft(
+    exercise_context: PrepContext,
+) -> None:
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
+        screen = app.screen
+        assert isinstance(screen, KataScreen)
+        set_code(screen, "def double(x):\n    return 'draft'\n")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, (KataScreen, StudyScreen)))
+    assert exercise_context.store.count_reviews() == 0
+    assert exercise_context.store.draft("ex/double") == "def double(x):\n    return 'draft'\n"
+
+
+async def test_escape_cancels_a_running_grade(exercise_context: PrepContext) -> None:
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
+        screen = app.screen
+        assert isinstance(screen, KataScreen)
+        set_code(screen, "import time\ndef double(x):\n    time.sleep(60)\n")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.grading)
+        await pilot.press("escape")
+        assert not screen.grading
+        assert isinstance(app.screen, KataScreen)
+        assert "Cancelled" in str(screen.query_one("#grade-status", Static).render())
+        # The sandbox is usable again straight away.
+        set_code(screen, GOOD)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.attempt.finished, timeout=60)
+
+
+async def test_predict_right_and_wrong(exercise_context: PrepContext) -> None:
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
+        await pilot.press("ctrl+g", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PredictScreen))
+        screen = app.screen
+        assert isinstance(screen, PredictScreen)
+        screen.query_one("#prediction", TextArea).load_text("[0, 1, 2]\n")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.correct is not None)
+        assert screen.correct is False
+        result = str(screen.query_one("#predict-result", Static).render())
+        assert "-[2, 2, 2]" in result and "+[0, 1, 2]" in result
+        assert screen.attempt.proposal(exercise_context.clock()) is Rating.Again
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, PredictScreen))
+    (review,) = exercise_context.store.reviews("ex/late")
+    assert review.rating is Rating.Again
+    (attempt,) = exercise_context.store.attempts("ex/late")
+    assert (
+        attempt.kind == "predict"
+        and not attempt.passed
+        and attempt.summary["actual"] == "[2, 2, 2]\n"
+    )
+
+
+async def test_predict_trailing_whitespace_is_ignored(exercise_context: PrepContext) -> None:
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
+        await pilot.press("ctrl+g", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PredictScreen))
+        screen = app.screen
+        assert isinstance(screen, PredictScreen)
+        screen.query_one("#prediction", TextArea).load_text("[2, 2, 2]   \n\n")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.correct is not None)
+        assert screen.correct is True
+        assert screen.attempt.proposal(exercise_context.clock()) is Rating.Easy
