@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from prep import __version__
 from prep.config import Locations, resolve_locations
@@ -77,6 +78,42 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--json", action="store_true", help="print only a JSON verdict")
     grade.add_argument("--no-record", action="store_true", help="do not record the attempt")
 
+    optimize = commands.add_parser(
+        "optimize",
+        help="fit FSRS parameters to your review history",
+        description="Fit FSRS parameters to your own reviews (the Rust optimizer Anki uses), report log loss "
+        "and RMSE(bins) of the default and fitted parameters, store the fitted ones and schedule with them.",
+    )
+    optimize.add_argument("--json", action="store_true", help="print JSON")
+
+    import_reviews = commands.add_parser(
+        "import-reviews",
+        help="import a review history (CSV)",
+        description="Import reviews from a CSV with columns card_id, review_rating (1-4), review_time "
+        "(ISO 8601 with zone), review_duration (ms). Cards not in your decks go to the 'imported' deck. "
+        "Importing the same file again adds nothing.",
+    )
+    import_reviews.add_argument("file", metavar="FILE.csv")
+    import_reviews.add_argument("--json", action="store_true", help="print JSON")
+
+    export = commands.add_parser(
+        "export",
+        help="back up everything to JSON, or write an Anki deck",
+        description="Write the review log, card states, marks, drafts, attempts, settings and fitted "
+        "parameters to FILE.json; with --anki, write the qa and predict cards as an Anki package.",
+    )
+    export.add_argument("file", metavar="FILE")
+    export.add_argument(
+        "--anki", action="store_true", help="write an Anki .apkg of the qa and predict cards"
+    )
+
+    restore = commands.add_parser(
+        "import",
+        help="restore a JSON backup into an empty home",
+        description="Restore a backup made by 'prep export' into an empty home, exactly.",
+    )
+    restore.add_argument("file", metavar="FILE.json")
+
     commands.add_parser(
         "doctor",
         help="show how prep is set up (sandbox mode, paths)",
@@ -108,11 +145,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if args.command == "doctor":
             return run_doctor(locations, sys.stdout)
+        if args.command == "optimize":
+            return run_optimize(locations, args.json, sys.stdout)
+        if args.command == "import-reviews":
+            return run_import_reviews(locations, Path(args.file), args.json, sys.stdout)
+        if args.command == "export":
+            return run_export(locations, Path(args.file), args.anki, sys.stdout)
+        if args.command == "import":
+            return run_restore(locations, Path(args.file), sys.stdout)
         if args.command == "stats":
             return run_stats(locations, args.json, sys.stdout)
         return run_app(locations)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`prep stats --json | head`): not an error worth a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except UserFacingError as exc:
         print(f"prep: {exc}", file=sys.stderr)
         return 1
@@ -199,34 +249,56 @@ def _open_store(locations: Locations):  # type: ignore[no-untyped-def]
         raise UserFacingError(str(exc)) from exc
 
 
+def load_user_settings(locations: Locations):  # type: ignore[no-untyped-def]
+    """The settings file, with every problem in it said once on stderr."""
+    from prep.settings import load_settings
+
+    settings, problems = load_settings(locations.settings_file)
+    for problem in problems:
+        print(f"prep: {problem}", file=sys.stderr)
+    return settings
+
+
 def run_stats(locations: Locations, as_json: bool, out: TextIO) -> int:
     from prep.clock import local_timezone, utc_now
     from prep.content import load_library
-    from prep.settings import Settings
+    from prep.stats.progress import compute_progress
     from prep.stats.summary import today_summary
 
     library = load_library(list(locations.decks))
+    settings = load_user_settings(locations)
     store = _open_store(locations)
     try:
-        summary = today_summary(library, store, Settings(), utc_now(), local_timezone())
+        now, tz = utc_now(), local_timezone()
+        summary = today_summary(library, store, settings, now, tz)
+        progress = compute_progress(library, store, settings, now, tz)
     finally:
         store.close()
-    data = summary.to_dict()
+    data: dict[str, Any] = summary.to_dict() | progress.to_dict()
+    data["retention"] = {name: row.rate for name, row in progress.retention.items()}
+    data["retention_counts"] = {
+        name: {"passed": row.passed, "total": row.total} for name, row in progress.retention.items()
+    }
     if as_json:
         print(json.dumps(data, indent=2), file=out)
         return 0
-    width = max(len(key) for key in data)
-    for key, value in data.items():
-        if key == "by_deck":
-            continue
+    plain = {key: value for key, value in data.items() if not isinstance(value, dict | list)}
+    width = max(len("due, next 7 days"), *(len(key) for key in plain))
+    for key, value in plain.items():
         print(f"{key.replace('_', ' '):<{width}}  {value if value is not None else '-'}", file=out)
+    rates = ", ".join(
+        f"{name} {rate * 100:.0f}%" if rate is not None else f"{name} -"
+        for name, rate in data["retention"].items()
+    )
+    print(f"{'retention':<{width}}  {rates}", file=out)
+    week = " ".join(str(n) for n in data["forecast"][:7])
+    print(f"{'due, next 7 days':<{width}}  {week}", file=out)
     return 0
 
 
 def run_app(locations: Locations) -> int:
     from prep.clock import local_timezone, utc_now
     from prep.content import load_library
-    from prep.settings import Settings
     from prep.tui.app import PrepApp, PrepContext
 
     store = _open_store(locations)
@@ -234,7 +306,7 @@ def run_app(locations: Locations) -> int:
         context = PrepContext(
             library=load_library(list(locations.decks)),
             store=store,
-            settings=Settings(),
+            settings=load_user_settings(locations),
             tz=local_timezone(),
             clock=utc_now,
             locations=locations,
@@ -373,4 +445,128 @@ def run_doctor(locations: Locations, out: TextIO) -> int:
     finally:
         grader.close()
     print(f"worker    started in {(time.monotonic() - started) * 1000:.0f} ms", file=out)
+    return 0
+
+
+def run_optimize(locations: Locations, as_json: bool, out: TextIO) -> int:
+    from prep.clock import local_timezone
+    from prep.scheduling.fitting import NotEnoughReviewsError, fit_parameters
+
+    settings = load_user_settings(locations)
+    store = _open_store(locations)
+    try:
+        try:
+            report = fit_parameters(store.reviews(), local_timezone(), settings.rollover_hour)
+        except NotEnoughReviewsError as exc:
+            if as_json:
+                print(json.dumps({"reviews": exc.reviews, "error": str(exc)}), file=out)
+            else:
+                print(f"prep: {exc}", file=sys.stderr)
+            return 1
+        store.save_fit(report.parameters, report.to_dict())
+    finally:
+        store.close()
+    if as_json:
+        print(json.dumps(report.to_dict(), indent=2), file=out)
+        return 0
+    print(
+        f"fitted FSRS to {report.reviews} reviews ({report.items} scored predictions) in {report.seconds:.1f} s",
+        file=out,
+    )
+    print(
+        f"  log loss     default {report.log_loss_default:.4f}   fitted {report.log_loss_fitted:.4f}   (in-sample)",
+        file=out,
+    )
+    print(
+        f"  RMSE (bins)  default {report.rmse_bins_default:.4f}   fitted {report.rmse_bins_fitted:.4f}   (in-sample)",
+        file=out,
+    )
+    if report.cv_log_loss is not None and report.cv_rmse_bins is not None:
+        print(
+            f"  time-series cross-validation (fit on earlier reviews, score later ones): "
+            f"log loss {report.cv_log_loss:.4f}, RMSE (bins) {report.cv_rmse_bins:.4f}",
+            file=out,
+        )
+    print("the fitted parameters are stored; prep schedules with them from now on", file=out)
+    return 0
+
+
+def run_import_reviews(locations: Locations, file: Path, as_json: bool, out: TextIO) -> int:
+    from prep.scheduling.memory import MemoryModel
+    from prep.transfer import import_review_csv
+
+    if not file.is_file():
+        print(f"prep: no such file: {file}", file=sys.stderr)
+        return 2
+    settings = load_user_settings(locations)
+    store = _open_store(locations)
+    try:
+        model = MemoryModel(settings.scheduler_config(store.fitted_parameters()))
+        report = import_review_csv(file, store, model)
+    finally:
+        store.close()
+    if as_json:
+        print(json.dumps(report.to_dict(), indent=2), file=out)
+    else:
+        for error in report.errors[:50]:
+            print(error, file=sys.stderr)
+        print(
+            f"{report.imported} reviews imported ({report.already_present} already present) "
+            f"for {report.cards} cards from {report.rows} rows; {len(report.errors)} rows skipped",
+            file=out,
+        )
+    return 1 if report.errors else 0
+
+
+def run_export(locations: Locations, file: Path, anki: bool, out: TextIO) -> int:
+    if anki:
+        from prep.anki import write_apkg
+        from prep.content import load_library
+
+        written = write_apkg(load_library(list(locations.decks)), file)
+        print(f"wrote {written} qa and predict cards to {file}", file=out)
+        return 0
+    from prep.clock import utc_now
+    from prep.transfer import export_backup, write_json
+
+    settings = load_user_settings(locations)
+    store = _open_store(locations)
+    try:
+        data = export_backup(store, settings.to_dict(), utc_now())
+    finally:
+        store.close()
+    try:
+        write_json(file, data)
+    except OSError as exc:
+        raise UserFacingError(f"cannot write {file}: {exc.strerror or exc}") from exc
+    print(
+        f"exported {len(data['reviews'])} reviews and {len(data['card_states'])} card states to {file}",
+        file=out,
+    )
+    return 0
+
+
+def run_restore(locations: Locations, file: Path, out: TextIO) -> int:
+    from prep.settings import save_settings, settings_from_mapping
+    from prep.transfer import BackupError, restore_backup
+
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UserFacingError(f"cannot read {file}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise UserFacingError(f"{file} is not a prep backup")
+    store = _open_store(locations)
+    try:
+        settings_data = restore_backup(store, data)
+        reviews = store.count_reviews()
+    except BackupError as exc:
+        raise UserFacingError(str(exc)) from exc
+    finally:
+        store.close()
+    settings, problems = settings_from_mapping(settings_data)
+    for problem in problems:
+        print(f"prep: backup settings: {problem}", file=sys.stderr)
+    save_settings(locations.settings_file, settings)
+    print(f"restored {reviews} reviews into {locations.home}", file=out)
     return 0

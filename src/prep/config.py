@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from prep.paths import builtin_deck_dir, database_path, resolve_home
+from prep.paths import builtin_deck_dir, database_path, default_config_dir, resolve_home
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,14 @@ class Locations:
     home: Path
     content_dirs: tuple[Path, ...]
     include_builtin: bool
+    home_is_explicit: bool = False
+
+    @property
+    def settings_file(self) -> Path:
+        """Beside the database for a chosen home; else the platform's config folder."""
+        if self.home_is_explicit:
+            return self.home / "settings.toml"
+        return default_config_dir() / "settings.toml"
 
     @property
     def database(self) -> Path:
@@ -44,4 +52,5 @@ def resolve_locations(
         home=resolve_home(home, env),
         content_dirs=tuple(dict.fromkeys(dirs)),
         include_builtin=not (no_builtin or _truthy(env.get("PREP_NO_BUILTIN"))),
+        home_is_explicit=bool(home or env.get("PREP_HOME", "").strip()),
     )

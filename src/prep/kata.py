@@ -49,7 +49,12 @@ def proposed_rating(outcome: Outcome, budget: timedelta) -> Rating:
 
 
 def attempt_from_report(
-    card_key: str, code: str, report: GradeReport, at: datetime, installation_id: str
+    card_key: str,
+    code: str,
+    report: GradeReport,
+    at: datetime,
+    installation_id: str,
+    elapsed: timedelta | None = None,
 ) -> Attempt:
     return Attempt(
         id=str(uuid.uuid4()),
@@ -63,6 +68,9 @@ def attempt_from_report(
             "total": len(report.cases),
             "statuses": [case.status.value for case in report.cases],
             "problem": report.problem,
+            **(
+                {"elapsed_ms": round(elapsed.total_seconds() * 1000)} if elapsed is not None else {}
+            ),
         },
         duration_ms=round(report.duration_ms),
         installation_id=installation_id,

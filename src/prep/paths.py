@@ -22,6 +22,10 @@ def default_home() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def default_config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
 def resolve_home(explicit: str | os.PathLike[str] | None, environ: dict[str, str]) -> Path:
     """``--home`` wins over ``PREP_HOME``, which wins over the platform default."""
     if explicit:

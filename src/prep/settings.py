@@ -1,12 +1,47 @@
-"""The learner's study settings, with the defaults prep ships."""
+"""The learner's study settings: defaults, validation, and the TOML file.
+
+The file lives in the platform's config folder (``~/.config/prep/settings.toml``
+on Linux), or beside the database when a home is chosen with ``--home`` /
+``PREP_HOME``, so that a separate history keeps separate settings.
+Fitted FSRS parameters are not here: they belong to the review history and
+live in the database.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, fields, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 from prep.scheduling.days import DEFAULT_ROLLOVER_HOUR
-from prep.scheduling.memory import SchedulerConfig
+from prep.scheduling.memory import DEFAULT_PARAMETERS, SchedulerConfig
 from prep.scheduling.queue import QueueSettings
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: type
+    low: float
+    high: float
+    help: str
+
+
+FIELDS = (
+    Field("desired_retention", "Desired retention", float, 0.70, 0.99,
+          "The probability of recall FSRS aims for at each review; higher means more reviews."),
+    Field("new_per_day", "New cards per day", int, 0, 9999, "How many unseen cards a study day introduces."),
+    Field("maximum_interval_days", "Maximum interval (days)", int, 1, 36500, "No card is scheduled further away than this."),
+    Field("rollover_hour", "Day rolls over at (hour)", int, 0, 23,
+          "Local hour at which a new study day starts (4 = 4 a.m., as in Anki)."),
+    Field("leech_threshold", "Leech threshold (lapses)", int, 1, 99,
+          "A card forgotten this many times is tagged leech and suspended."),
+    Field("refit_every", "Offer a refit every N reviews", int, 50, 1_000_000,
+          "After this many new reviews, prep offers to fit FSRS to your history again."),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -15,12 +50,96 @@ class Settings:
     new_per_day: int = 20
     maximum_interval_days: int = 36500
     rollover_hour: int = DEFAULT_ROLLOVER_HOUR
+    leech_threshold: int = 8
+    refit_every: int = 1000
 
-    def scheduler_config(self) -> SchedulerConfig:
+    def scheduler_config(self, parameters: tuple[float, ...] | None = None) -> SchedulerConfig:
         return SchedulerConfig(
             desired_retention=self.desired_retention,
             maximum_interval_days=self.maximum_interval_days,
+            parameters=parameters or tuple(DEFAULT_PARAMETERS),
+            learning_steps=(timedelta(minutes=1), timedelta(minutes=10)),
+            relearning_steps=(timedelta(minutes=10),),
         )
 
     def queue_settings(self) -> QueueSettings:
         return QueueSettings(new_per_day=self.new_per_day)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def check_value(field: Field, raw: object) -> tuple[float | int | None, str]:
+    """(value, problem): a value in range, or a sentence saying what is wrong."""
+    if isinstance(raw, bool):
+        return None, f"{field.name} must be a number, not {raw!r}"
+    value: float | int
+    try:
+        if field.kind is int:
+            if isinstance(raw, float) and not raw.is_integer():
+                return None, f"{field.name} must be a whole number, not {raw!r}"
+            value = int(raw)  # type: ignore[call-overload]
+        else:
+            value = float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None, f"{field.name} must be a number, not {raw!r}"
+    if not field.low <= value <= field.high:
+        low = f"{field.low:g}"
+        high = f"{field.high:g}"
+        return None, f"{field.name} must be between {low} and {high}, not {value:g}"
+    return value, ""
+
+
+def settings_from_mapping(
+    data: dict[str, Any], base: Settings | None = None
+) -> tuple[Settings, list[str]]:
+    """Apply the valid entries of ``data``; invalid ones keep the old value and are reported."""
+    settings = base or Settings()
+    problems: list[str] = []
+    known = {field.name: field for field in FIELDS}
+    changes: dict[str, Any] = {}
+    for key, raw in data.items():
+        field = known.get(key)
+        if field is None:
+            import difflib
+
+            close = difflib.get_close_matches(key, list(known), n=1)
+            problems.append(
+                f"unknown setting '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+            )
+            continue
+        value, problem = check_value(field, raw)
+        if problem:
+            problems.append(problem)
+        else:
+            changes[key] = value
+    return replace(settings, **changes), problems
+
+
+def load_settings(path: Path) -> tuple[Settings, list[str]]:
+    """Settings from ``path`` (defaults when it does not exist), and what was wrong in it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings(), []
+    except OSError as exc:
+        return Settings(), [f"{path}: cannot read: {exc.strerror or exc}"]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return Settings(), [f"{path}: not valid TOML ({exc}); using the defaults"]
+    settings, problems = settings_from_mapping(data)
+    return settings, [f"{path}: {problem}" for problem in problems]
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    lines = ["# prep settings. Delete a line to go back to its default.", ""]
+    for field in FIELDS:
+        lines.append(f"# {field.help}")
+        value = getattr(settings, field.name)
+        lines.append(f"{field.name} = {value!r}")
+        lines.append("")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".toml.tmp")
+    temporary.write_text("\n".join(lines), encoding="utf-8")
+    temporary.replace(path)  # never a half-written settings file

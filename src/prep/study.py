@@ -15,16 +15,25 @@ from prep.content.library import Library, StudyCard
 from prep.content.models import CardType
 from prep.content.pyversion import running_python
 from prep.scheduling.days import day_start, next_day_start, study_day
-from prep.scheduling.memory import CardState, MemoryModel, Rating
+from prep.scheduling.memory import CardState, MemoryModel, Rating, Stage
 from prep.scheduling.queue import QueueCounts, StudyQueue
 from prep.scheduling.replay import Review
 from prep.settings import Settings
-from prep.store.repository import Store, truncate_to_ms
+from prep.store.repository import CardMarks, Store, truncate_to_ms
 
 Clock = Callable[[], datetime]
 
 # Card types the study queue serves.
 STUDY_TYPES = frozenset({CardType.QA, CardType.PREDICT, CardType.KATA})
+
+
+def is_new_leech(after: CardState, marks: CardMarks | None, threshold: int) -> bool:
+    """Anki's rule: the lapse that reaches the threshold tags the card leech and suspends it."""
+    return (
+        after.lapses >= threshold
+        and not (marks is not None and marks.leech)
+        and after.stage is Stage.RELEARNING
+    )
 
 
 def studyable_cards(library: Library) -> list[StudyCard]:
@@ -41,6 +50,8 @@ class Answer:
     review: Review
     before: CardState
     after: CardState
+    marks_before: CardMarks | None = None
+    became_leech: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,7 +77,7 @@ class StudySession:
     _undo: list[Answer] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
-        self.model = MemoryModel(self.settings.scheduler_config())
+        self.model = MemoryModel(self.settings.scheduler_config(self.store.fitted_parameters()))
         self._cards = studyable_cards(self.library)
 
     def now(self) -> datetime:
@@ -79,12 +90,14 @@ class StudySession:
             self.tz,
             self.settings.rollover_hour,
         )
+        blocked = frozenset(key for key, marks in self.store.marks().items() if marks.blocks(now))
         return StudyQueue.build(
             self._cards,
             self.store.card_states(),
             now,
             self.store.count_first_reviews_since(today_start),
             self.settings.queue_settings(),
+            blocked,
         )
 
     def counts(self) -> QueueCounts:
@@ -117,6 +130,8 @@ class StudySession:
             return None
         answer = self._undo.pop()
         self.store.undo_review(answer.review.id, answer.before)
+        if answer.became_leech:
+            self.store.set_marks(answer.review.card_key, answer.marks_before or CardMarks())
         return self.library.cards.get(answer.review.card_key)
 
     def prompt_for(self, card: StudyCard) -> Prompt:

@@ -68,17 +68,20 @@ def today_summary(
     today = study_day(now, tz, rollover)
     today_start = day_start(today, tz, rollover)
     states = store.card_states()
+    blocked = frozenset(key for key, marks in store.marks().items() if marks.blocks(now))
     queue = StudyQueue.build(
         studyable_cards(library),
         states,
         now,
         store.count_first_reviews_since(today_start),
         settings.queue_settings(),
+        blocked,
     )
     review_days = {study_day(from_ms(ms), tz, rollover) for ms in store.review_times_ms()}
     current, longest = streaks(review_days, today)
     due_keys = {card.key for card in queue.due}
     new_keys = {card.key for card in queue.new}
+    history_only = sorted(key for key in states if key not in library.cards)
     decks = tuple(
         DeckCounts(
             slug=deck.slug,
@@ -92,8 +95,14 @@ def today_summary(
         )
         for deck in library.decks
     )
+    if history_only:
+        # Cards known only from history (imported, or removed from content) count
+        # as one more deck; they cannot be studied without their text.
+        decks += (
+            DeckCounts("imported", "Imported history", len(history_only), len(history_only), 0, 0),
+        )
     return TodaySummary(
-        cards_total=len(library.cards),
+        cards_total=len(library.cards) + len(history_only),
         cards_seen=len(states),
         reviews_total=store.count_reviews(),
         reviewed_today=store.count_reviews_since(today_start),

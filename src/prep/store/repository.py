@@ -18,11 +18,13 @@ from sqlalchemy import Engine, delete, func, literal_column, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from prep.scheduling.memory import CardState, Rating, Stage
-from prep.scheduling.replay import Review
+from prep.scheduling.replay import Review, ReviewKind
 from prep.store.database import open_database
-from prep.store.tables import AttemptRow, CardStateRow, DraftRow, MetaRow, ReviewRow
+from prep.store.tables import AttemptRow, CardMarkRow, CardStateRow, DraftRow, MetaRow, ReviewRow
 
 INSTALLATION_KEY = "installation_id"
+FITTED_PARAMETERS_KEY = "fsrs_parameters"
+FIT_RECORD_KEY = "fsrs_fit"
 
 
 def to_ms(moment: datetime) -> int:
@@ -81,15 +83,43 @@ class Attempt:
     installation_id: str
 
 
+@dataclass(frozen=True)
+class CardMarks:
+    """What the learner decided about a card, beside its memory state."""
+
+    suspended: bool = False
+    buried_until: datetime | None = None
+    leech: bool = False
+
+    def blocks(self, now: datetime) -> bool:
+        return self.suspended or (self.buried_until is not None and self.buried_until > now)
+
+
 def _review_from_row(row: ReviewRow) -> Review:
+    kind = ReviewKind(row.kind or "review")
     return Review(
         id=row.id,
         card_key=row.card_key,
-        rating=Rating(row.rating),
+        rating=Rating(row.rating) if kind is ReviewKind.REVIEW else None,
         reviewed_at=from_ms(row.reviewed_ms),
         duration_ms=row.duration_ms,
         installation_id=row.installation_id,
+        kind=kind,
+        stage_before=Stage(row.stage_before) if row.stage_before is not None else None,
     )
+
+
+def _review_row(review: Review) -> dict[str, Any]:
+    return {
+        "id": review.id,
+        "card_key": review.card_key,
+        "rating": int(review.rating) if review.rating is not None else 0,
+        "reviewed_ms": to_ms(review.reviewed_at),
+        "duration_ms": review.duration_ms,
+        "installation_id": review.installation_id,
+        "kind": review.kind.value,
+        "stage_before": int(review.stage_before) if review.stage_before is not None else None,
+    }
 
 
 class Store:
@@ -132,16 +162,7 @@ class Store:
     def record_review(self, review: Review, after: CardState) -> None:
         """Append a review and store the state it produced, atomically."""
         with self._sessions.begin() as session:
-            session.add(
-                ReviewRow(
-                    id=review.id,
-                    card_key=review.card_key,
-                    rating=int(review.rating),
-                    reviewed_ms=to_ms(review.reviewed_at),
-                    duration_ms=review.duration_ms,
-                    installation_id=review.installation_id,
-                )
-            )
+            session.add(ReviewRow(**_review_row(review)))
             _write_state(session, after)
 
     def undo_review(self, review_id: str, before: CardState | None) -> None:
@@ -158,12 +179,41 @@ class Store:
             else:
                 _write_state(session, before)
 
-    def reviews(self, card_key: str | None = None) -> list[Review]:
+    def reviews(self, card_key: str | None = None, include_resets: bool = True) -> list[Review]:
         query = select(ReviewRow).order_by(ReviewRow.reviewed_ms, literal_column("reviews.rowid"))
+        if not include_resets:
+            query = query.where(ReviewRow.kind == "review")
         if card_key is not None:
             query = query.where(ReviewRow.card_key == card_key)
         with self._sessions() as session:
             return [_review_from_row(row) for row in session.scalars(query)]
+
+    def reset_card(self, reset: Review) -> None:
+        """Log a reset and forget the card's memory state: it is new again."""
+        assert reset.kind is ReviewKind.RESET
+        with self._sessions.begin() as session:
+            session.add(ReviewRow(**_review_row(reset)))
+            session.execute(delete(CardStateRow).where(CardStateRow.card_key == reset.card_key))
+
+    def add_reviews(self, reviews: Iterable[Review]) -> int:
+        """Append reviews whose ids are not in the log yet; returns how many were new."""
+        from sqlalchemy.dialects.sqlite import insert
+
+        rows = [_review_row(review) for review in reviews]
+        if not rows:
+            return 0
+        before = self.count_reviews(kinds=None)
+        with self._sessions.begin() as session:
+            for start in range(0, len(rows), 500):
+                session.execute(
+                    insert(ReviewRow).on_conflict_do_nothing(), rows[start : start + 500]
+                )
+        return self.count_reviews(kinds=None) - before
+
+    def write_states(self, states: Iterable[CardState]) -> None:
+        with self._sessions.begin() as session:
+            for state in states:
+                _write_state(session, state)
 
     def replace_states(self, states: Iterable[CardState]) -> None:
         with self._sessions.begin() as session:
@@ -171,12 +221,15 @@ class Store:
             for state in states:
                 _write_state(session, state)
 
-    def count_reviews(self) -> int:
+    def count_reviews(self, kinds: tuple[str, ...] | None = ("review",)) -> int:
+        query = select(func.count()).select_from(ReviewRow)
+        if kinds is not None:
+            query = query.where(ReviewRow.kind.in_(kinds))
         with self._sessions() as session:
-            return int(session.scalar(select(func.count()).select_from(ReviewRow)) or 0)
+            return int(session.scalar(query) or 0)
 
     def review_times_ms(self, since: datetime | None = None) -> list[int]:
-        query = select(ReviewRow.reviewed_ms)
+        query = select(ReviewRow.reviewed_ms).where(ReviewRow.kind == "review")
         if since is not None:
             query = query.where(ReviewRow.reviewed_ms >= to_ms(since))
         with self._sessions() as session:
@@ -248,7 +301,129 @@ class Store:
             row.updated_ms = to_ms(at)
             session.add(row)
 
+    def drafts(self) -> dict[str, tuple[str, datetime]]:
+        with self._sessions() as session:
+            return {
+                row.card_key: (row.code, from_ms(row.updated_ms))
+                for row in session.scalars(select(DraftRow))
+            }
+
+    def is_empty(self) -> bool:
+        """No history at all: nothing reviewed, attempted, drafted or marked."""
+        with self._sessions() as session:
+            for table in (ReviewRow, CardStateRow, AttemptRow, DraftRow, CardMarkRow):
+                if session.scalar(select(func.count()).select_from(table)):
+                    return False
+        return True
+
+    def set_installation_id(self, value: str) -> None:
+        self.set_meta(INSTALLATION_KEY, value)
+        self.installation_id = value
+
     def draft(self, card_key: str) -> str | None:
         with self._sessions() as session:
             row = session.get(DraftRow, card_key)
             return row.code if row is not None else None
+
+    # -- marks: suspended, buried, leech -------------------------------------
+
+    def marks(self) -> dict[str, CardMarks]:
+        with self._sessions() as session:
+            return {
+                row.card_key: CardMarks(
+                    bool(row.suspended),
+                    from_ms(row.buried_until_ms) if row.buried_until_ms is not None else None,
+                    bool(row.leech),
+                )
+                for row in session.scalars(select(CardMarkRow))
+            }
+
+    def set_marks(self, card_key: str, marks: CardMarks) -> None:
+        with self._sessions.begin() as session:
+            row = session.get(CardMarkRow, card_key) or CardMarkRow(card_key=card_key)
+            row.suspended = marks.suspended
+            row.buried_until_ms = (
+                to_ms(marks.buried_until) if marks.buried_until is not None else None
+            )
+            row.leech = marks.leech
+            session.add(row)
+
+    # -- settings kept with the history ---------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        with self._sessions() as session:
+            row = session.get(MetaRow, key)
+            return row.value if row is not None else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        with self._sessions.begin() as session:
+            row = session.get(MetaRow, key)
+            if value is None:
+                if row is not None:
+                    session.delete(row)
+                return
+            if row is None:
+                row = MetaRow(key=key, value=value)
+            row.value = value
+            session.add(row)
+
+    # -- columns for statistics (numbers, not objects) -------------------------
+
+    def review_columns(
+        self, since: datetime | None = None
+    ) -> list[tuple[int, int, int | None, str, int | None]]:
+        """(reviewed_ms, rating, stage_before, card_key, duration_ms) of every review."""
+        query = select(
+            ReviewRow.reviewed_ms,
+            ReviewRow.rating,
+            ReviewRow.stage_before,
+            ReviewRow.card_key,
+            ReviewRow.duration_ms,
+        ).where(ReviewRow.kind == "review")
+        if since is not None:
+            query = query.where(ReviewRow.reviewed_ms >= to_ms(since))
+        with self._sessions() as session:
+            return [tuple(row) for row in session.execute(query.order_by(ReviewRow.reviewed_ms))]
+
+    def state_columns(
+        self,
+    ) -> list[tuple[str, int, float | None, float | None, int, int | None, int, int]]:
+        """(card_key, stage, stability, difficulty, due_ms, last_review_ms, reps, lapses) of every state."""
+        query = select(
+            CardStateRow.card_key,
+            CardStateRow.stage,
+            CardStateRow.stability,
+            CardStateRow.difficulty,
+            CardStateRow.due_ms,
+            CardStateRow.last_review_ms,
+            CardStateRow.reps,
+            CardStateRow.lapses,
+        )
+        with self._sessions() as session:
+            return [tuple(row) for row in session.execute(query)]
+
+    # -- fitted FSRS parameters -------------------------------------------------
+
+    def fitted_parameters(self) -> tuple[float, ...] | None:
+        raw = self.meta(FITTED_PARAMETERS_KEY)
+        if raw is None:
+            return None
+        try:
+            values = json.loads(raw)
+        except ValueError:
+            return None
+        if not isinstance(values, list) or not all(isinstance(v, int | float) for v in values):
+            return None
+        return tuple(float(v) for v in values)
+
+    def fit_record(self) -> dict[str, Any] | None:
+        raw = self.meta(FIT_RECORD_KEY)
+        try:
+            record = json.loads(raw) if raw else None
+        except ValueError:
+            return None
+        return record if isinstance(record, dict) else None
+
+    def save_fit(self, parameters: tuple[float, ...], record: dict[str, Any]) -> None:
+        self.set_meta(FITTED_PARAMETERS_KEY, json.dumps(list(parameters)))
+        self.set_meta(FIT_RECORD_KEY, json.dumps(record))

@@ -41,6 +41,8 @@ class ReviewRow(Base):
     reviewed_ms: Mapped[int] = mapped_column(Integer)
     duration_ms: Mapped[int | None] = mapped_column(Integer)
     installation_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(8), default="review", server_default="review")
+    stage_before: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_reviews_reviewed_ms", "reviewed_ms"),)
 
@@ -63,3 +65,11 @@ class DraftRow(Base):
     card_key: Mapped[str] = mapped_column(String, primary_key=True)
     code: Mapped[str] = mapped_column(Text)
     updated_ms: Mapped[int] = mapped_column(Integer)
+
+
+class CardMarkRow(Base):
+    __tablename__ = "card_marks"
+    card_key: Mapped[str] = mapped_column(String, primary_key=True)
+    suspended: Mapped[bool] = mapped_column(Integer, default=0)
+    buried_until_ms: Mapped[int | None] = mapped_column(Integer)
+    leech: Mapped[bool] = mapped_column(Integer, default=0)

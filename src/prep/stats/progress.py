@@ -1,0 +1,260 @@
+"""The numbers of the Progress screen and ``prep stats``, from columns with numpy.
+
+Days are study days (rolling over at the learner's hour, in their zone): a
+review at 1 a.m. counts for the day before, as in Anki.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from prep.content.library import Library
+from prep.scheduling.days import day_start, streaks, study_day
+from prep.scheduling.memory import DEFAULT_PARAMETERS, Stage
+from prep.settings import Settings
+from prep.store.repository import Store, to_ms
+
+HEATMAP_DAYS = 365
+FORECAST_DAYS = 30
+MASTERY_RETRIEVABILITY = 0.9
+PERIODS = {"today": 1, "week": 7, "month": 30, "year": 365}
+
+
+@dataclass(frozen=True)
+class Retention:
+    passed: int
+    total: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.passed / self.total if self.total else None
+
+
+@dataclass(frozen=True)
+class Mastery:
+    name: str
+    mastered: int
+    total: int
+
+    @property
+    def share(self) -> float:
+        return self.mastered / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class KataStats:
+    katas_tried: int
+    submissions: int
+    pass_rate: float | None
+    first_try_rate: float | None
+    median_seconds_to_solve: float | None
+
+
+@dataclass(frozen=True)
+class HardCard:
+    key: str
+    lapses: int
+    difficulty: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    today: date
+    days: tuple[date, ...]
+    reviews_per_day: tuple[int, ...]
+    reviews_total: int
+    streak_current: int
+    streak_longest: int
+    retention: dict[str, Retention]
+    forecast: tuple[int, ...]
+    states: dict[str, int]
+    mastery_by_deck: tuple[Mastery, ...]
+    mastery_by_tag: tuple[Mastery, ...]
+    katas: KataStats
+    hardest: tuple[HardCard, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "retention": {
+                name: {"passed": r.passed, "total": r.total, "rate": r.rate}
+                for name, r in self.retention.items()
+            },
+            "streak_longest": self.streak_longest,
+            "forecast": list(self.forecast),
+            "states": self.states,
+            "mastery_by_deck": {
+                m.name: {"mastered": m.mastered, "total": m.total} for m in self.mastery_by_deck
+            },
+            "katas": {
+                "katas_tried": self.katas.katas_tried,
+                "submissions": self.katas.submissions,
+                "pass_rate": self.katas.pass_rate,
+                "first_try_rate": self.katas.first_try_rate,
+                "median_seconds_to_solve": self.katas.median_seconds_to_solve,
+            },
+        }
+
+
+def day_index(
+    times_ms: NDArray[np.int64], first: date, last: date, tz: tzinfo, rollover: int
+) -> NDArray[np.int64]:
+    """Study-day number (0 = ``first``) of each time, honouring DST changes."""
+    count = (last - first).days + 2
+    boundaries = np.array(
+        [to_ms(day_start(first + timedelta(days=n), tz, rollover)) for n in range(count)],
+        dtype=np.int64,
+    )
+    return np.searchsorted(boundaries, times_ms, side="right").astype(np.int64) - 1
+
+
+def retrievability(
+    stability: NDArray[np.float64], elapsed_days: NDArray[np.float64], parameters: tuple[float, ...]
+) -> NDArray[np.float64]:
+    """FSRS's forgetting curve, vectorised: R = (1 + factor·t/S)^(−w20)."""
+    decay = -parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = (1 + factor * elapsed_days / stability) ** decay
+    result: NDArray[np.float64] = np.nan_to_num(value, nan=0.0)
+    return result
+
+
+def compute_progress(
+    library: Library, store: Store, settings: Settings, now: datetime, tz: tzinfo
+) -> Progress:
+    rollover = settings.rollover_hour
+    today = study_day(now, tz, rollover)
+    parameters = store.fitted_parameters() or tuple(DEFAULT_PARAMETERS)
+
+    # -- reviews per day, streaks, retention -----------------------------------
+    rows = store.review_columns()
+    times = np.array([row[0] for row in rows], dtype=np.int64)
+    ratings = np.array([row[1] for row in rows], dtype=np.int64)
+    stage_before = np.array([-1 if row[2] is None else row[2] for row in rows], dtype=np.int64)
+    first_day = (
+        study_day(datetime.fromtimestamp(times.min() / 1000, tz=now.tzinfo), tz, rollover)
+        if len(rows)
+        else today
+    )
+    first_day = min(first_day, today - timedelta(days=HEATMAP_DAYS - 1))
+    index = day_index(times, first_day, today, tz, rollover)
+    counts = np.bincount(index[index >= 0], minlength=(today - first_day).days + 1)
+    days_studied = {first_day + timedelta(days=int(n)) for n in np.nonzero(counts)[0]}
+    current, longest = streaks(days_studied, today)
+    heat = counts[-HEATMAP_DAYS:]
+    heat_days = tuple(today - timedelta(days=HEATMAP_DAYS - 1 - n) for n in range(HEATMAP_DAYS))
+
+    today_index = (today - first_day).days
+    mature = stage_before == int(Stage.REVIEW)
+    retention = {}
+    for name, span in PERIODS.items():
+        in_period = mature & (index > today_index - span) & (index <= today_index)
+        retention[name] = Retention(int(np.sum(in_period & (ratings >= 2))), int(np.sum(in_period)))
+
+    # -- states, forecast, mastery, hardest -------------------------------------
+    states = store.state_columns()
+    marks = store.marks()
+    suspended = {key for key, mark in marks.items() if mark.suspended}
+    content_keys = set(library.cards)
+    stage_counts = {"new": 0, "learning": 0, "review": 0, "relearning": 0, "suspended": 0}
+    seen_content = set()
+    due_ms: list[int] = []
+    retr: dict[str, float] = {}
+    stability = np.array([row[2] or 0.0 for row in states], dtype=np.float64)
+    last_review = np.array(
+        [row[5] if row[5] is not None else to_ms(now) for row in states], dtype=np.int64
+    )
+    elapsed = np.floor(np.maximum(0, to_ms(now) - last_review) / 86_400_000)
+    r_now = retrievability(np.where(stability > 0, stability, np.nan), elapsed, parameters)
+    for row, value in zip(states, r_now, strict=True):
+        key, stage = row[0], Stage(row[1])
+        retr[key] = float(value) if stage is not Stage.NEW else 0.0
+        if key in content_keys:
+            seen_content.add(key)
+        if key in suspended:
+            stage_counts["suspended"] += 1
+            continue
+        if stage is Stage.NEW:
+            continue
+        stage_counts[stage.name.lower()] += 1
+        due_ms.append(row[4])
+    stage_counts["new"] = len(content_keys - seen_content - suspended)
+
+    next_days = day_index(
+        np.array(due_ms, dtype=np.int64), today, today + timedelta(days=FORECAST_DAYS), tz, rollover
+    )
+    next_days = np.clip(next_days, 0, None)  # overdue cards are due today
+    forecast = np.bincount(next_days[next_days < FORECAST_DAYS], minlength=FORECAST_DAYS)[
+        :FORECAST_DAYS
+    ]
+
+    by_deck = []
+    for deck in library.decks:
+        mastered = sum(1 for key in deck.card_keys if retr.get(key, 0.0) >= MASTERY_RETRIEVABILITY)
+        by_deck.append(Mastery(deck.title, mastered, len(deck.card_keys)))
+    tag_totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for key, card in library.cards.items():
+        for tag in card.tags:
+            tag_totals[tag][1] += 1
+            if retr.get(key, 0.0) >= MASTERY_RETRIEVABILITY:
+                tag_totals[tag][0] += 1
+    by_tag = sorted(
+        (Mastery(tag, m, t) for tag, (m, t) in tag_totals.items()), key=lambda m: (-m.total, m.name)
+    )
+
+    hardest_rows = sorted(
+        (row for row in states if row[7] > 0), key=lambda row: (-row[7], -(row[3] or 0))
+    )[:10]
+    hardest = tuple(
+        HardCard(
+            row[0],
+            row[7],
+            float(row[3] or 0),
+            library.cards[row[0]].prompt_text if row[0] in library.cards else "(not in content)",
+        )
+        for row in hardest_rows
+    )
+    return Progress(
+        today=today,
+        days=heat_days,
+        reviews_per_day=tuple(int(n) for n in heat),
+        reviews_total=len(rows),
+        streak_current=current,
+        streak_longest=longest,
+        retention=retention,
+        forecast=tuple(int(n) for n in forecast),
+        states=stage_counts,
+        mastery_by_deck=tuple(by_deck),
+        mastery_by_tag=tuple(by_tag),
+        katas=kata_stats(store),
+        hardest=hardest,
+    )
+
+
+def kata_stats(store: Store) -> KataStats:
+    submissions = [a for a in store.attempts() if a.kind == "submit"]
+    if not submissions:
+        return KataStats(0, 0, None, None, None)
+    first_by_card: dict[str, bool] = {}
+    for attempt in submissions:
+        first_by_card.setdefault(attempt.card_key, attempt.passed)
+    solve_times = [
+        float(a.summary["elapsed_ms"]) / 1000
+        for a in submissions
+        if a.passed and isinstance(a.summary.get("elapsed_ms"), int | float)
+    ]
+    return KataStats(
+        katas_tried=len(first_by_card),
+        submissions=len(submissions),
+        pass_rate=sum(a.passed for a in submissions) / len(submissions),
+        first_try_rate=sum(first_by_card.values()) / len(first_by_card),
+        median_seconds_to_solve=statistics.median(solve_times) if solve_times else None,
+    )
