@@ -310,6 +310,7 @@ def run_app(locations: Locations) -> int:
             tz=local_timezone(),
             clock=utc_now,
             locations=locations,
+            settings_path=locations.settings_file,
         )
         PrepApp(context).run()
     finally:

@@ -24,7 +24,7 @@ from prep.store.repository import Store, to_ms
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 30
 MASTERY_RETRIEVABILITY = 0.9
-PERIODS = {"today": 1, "week": 7, "month": 30, "year": 365}
+PERIODS = {"today": 1, "week": 7, "month": 30, "year": 365, "all time": None}
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,8 @@ def compute_progress(
     mature = stage_before == int(Stage.REVIEW)
     retention = {}
     for name, span in PERIODS.items():
-        in_period = mature & (index > today_index - span) & (index <= today_index)
+        start = today_index - span if span is not None else -1
+        in_period = mature & (index > start) & (index <= today_index)
         retention[name] = Retention(int(np.sum(in_period & (ratings >= 2))), int(np.sum(in_period)))
 
     # -- states, forecast, mastery, hardest -------------------------------------
@@ -200,6 +201,10 @@ def compute_progress(
     for deck in library.decks:
         mastered = sum(1 for key in deck.card_keys if retr.get(key, 0.0) >= MASTERY_RETRIEVABILITY)
         by_deck.append(Mastery(deck.title, mastered, len(deck.card_keys)))
+    history_only = [key for key in retr if key not in content_keys]
+    if history_only:
+        mastered = sum(1 for key in history_only if retr[key] >= MASTERY_RETRIEVABILITY)
+        by_deck.append(Mastery("Imported history", mastered, len(history_only)))
     tag_totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for key, card in library.cards.items():
         for tag in card.tags:

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from pathlib import Path
 
 from prep.config import Locations
 from prep.content.library import Library
@@ -29,6 +30,7 @@ class PrepContext:
     locations: Locations | None = None
     new_id: Callable[[], str] = field(default=_new_uuid)
     grader_factory: Callable[[], Grader] | None = None
+    settings_path: Path | None = None
     _grader: Grader | None = field(default=None, init=False, repr=False)
     _grader_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 

@@ -1,0 +1,283 @@
+"""The card browser: search, preview, and suspend / bury / reset."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Markdown, Static
+
+from prep.browse import BrowserRow, QueryError, browser_rows, search
+from prep.card_actions import bury_until_next_day, reset_progress, set_suspended, unbury
+from prep.content.models import KataCard, PredictCard, QACard
+from prep.humanize import format_when
+from prep.scheduling.memory import MemoryModel, Stage
+from prep.store.repository import CardMarks
+from prep.tui.context import PrepContext
+
+SEARCH_DELAY_S = 0.15
+RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+def flag_words(marks: CardMarks, now: datetime) -> list[str]:
+    words = []
+    if marks.suspended:
+        words.append("suspended")
+    elif marks.blocks(now):
+        words.append("buried")
+    if marks.leech:
+        words.append("leech")
+    return words
+
+
+def card_markdown(context: PrepContext, key: str) -> str:
+    study_card = context.library.cards.get(key)
+    if study_card is None:
+        return f"### {key}\n\nThis card is known only from your history (imported, or removed from its deck)."
+    card = study_card.card
+    head = f"*{study_card.deck} · {card.type} · {card.difficulty.value}*"
+    if isinstance(card, QACard):
+        return f"{head}\n\n{card.question}\n\n---\n\n{card.answer}"
+    if isinstance(card, PredictCard):
+        return f"{head}\n\n{card.question}\n\n```python\n{card.code.rstrip()}\n```\n\n**Output**\n\n```text\n{card.expect_output.rstrip()}\n```"
+    assert isinstance(card, KataCard)
+    return f"{head}\n\n## {card.title}\n\n{card.prompt}"
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("y", "confirm", "Yes"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm"):
+            yield Label(self.question, id="confirm-question")
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Yes (y)", variant="error", id="yes")
+                yield Button("No (esc)", id="no")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class BrowserScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("slash", "focus_search", "Search"),
+        Binding("x", "toggle_suspend", "Suspend/unsuspend"),
+        Binding("z", "toggle_bury", "Bury/unbury"),
+        Binding("R", "reset", "Reset progress"),
+    ]
+
+    def __init__(self, context: PrepContext, query: str = "") -> None:
+        super().__init__()
+        self.context = context
+        self.initial_query = query
+        self.rows: list[BrowserRow] = []
+        self.shown: list[BrowserRow] = []
+        self._timer: Timer | None = None
+        self.model = MemoryModel(
+            context.settings.scheduler_config(context.store.fitted_parameters())
+        )
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Input(
+            self.initial_query,
+            placeholder="search: words deck:attention tag:gan type:kata is:due is:new is:suspended is:leech -is:new",
+            id="search",
+        )
+        yield Static("", id="search-status", markup=False)
+        with Horizontal(id="browser"):
+            yield DataTable(id="cards", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="preview"):
+                yield Markdown("", id="preview-card")
+                yield Static("", id="preview-memory", markup=False)
+                yield Label("History", classes="section-subtitle")
+                yield DataTable(id="preview-history", cursor_type="none")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Browse"
+        self.query_one("#cards", DataTable).add_columns(
+            "Card", "Type", "Text", "State", "Due", "Lapses", ""
+        )
+        self.query_one("#preview-history", DataTable).add_columns(
+            "When", "Rating", "Took", "Stage before"
+        )
+        self.reload()
+        self.query_one("#cards", DataTable).focus()
+
+    def reload(self) -> None:
+        self.rows = browser_rows(self.context.library, self.context.store)
+        self.apply_search()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(SEARCH_DELAY_S, self.apply_search)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.apply_search()
+        self.query_one("#cards", DataTable).focus()
+
+    def apply_search(self) -> None:
+        text = self.query_one("#search", Input).value
+        status = self.query_one("#search-status", Static)
+        try:
+            self.shown = search(self.rows, text, self.context.clock())
+        except QueryError as exc:
+            status.update(f"⚠ {exc}")
+            status.add_class("error")
+            return
+        status.remove_class("error")
+        status.update(f"{len(self.shown)} of {len(self.rows)} cards")
+        self._fill_table()
+
+    def _state_cells(self, row: BrowserRow) -> tuple[str, str, str]:
+        now = self.context.clock()
+        state = row.state
+        if state is None or state.stage is Stage.NEW:
+            return "new", "", ""
+        due = format_when(state.due, now, self.context.tz) if state.due > now else "due"
+        return state.stage.name.lower(), due, str(state.lapses)
+
+    def _fill_table(self) -> None:
+        table = self.query_one("#cards", DataTable)
+        table.clear()
+        for row in self.shown:
+            stage, due, lapses = self._state_cells(row)
+            flags = " ".join(flag_words(row.marks, self.context.clock()))
+            table.add_row(
+                row.title[:60],
+                row.type,
+                row.key,
+                stage,
+                due,
+                lapses,
+                Text(flags, style="bold red"),
+                key=row.key,
+            )
+        if self.shown:
+            self._preview(self.shown[0].key)
+
+    @on(DataTable.RowHighlighted, "#cards")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self._preview(str(event.row_key.value))
+
+    def current_key(self) -> str | None:
+        table = self.query_one("#cards", DataTable)
+        if not self.shown or table.cursor_row < 0 or table.cursor_row >= len(self.shown):
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def _preview(self, key: str) -> None:
+        self.query_one("#preview-card", Markdown).update(card_markdown(self.context, key))
+        state = self.context.store.card_state(key)
+        marks = self.context.store.marks().get(key)
+        now = self.context.clock()
+        memory = self.query_one("#preview-memory", Static)
+        if state is None or state.stage is Stage.NEW:
+            text = "New card: no memory state yet."
+        else:
+            retrievability = self.model.retrievability(state, now)
+            text = (
+                f"Stability {state.stability or 0:.1f} days · difficulty {state.difficulty or 0:.2f} / 10 · "
+                f"retrievability now {retrievability * 100:.0f} %\n"
+                f"{state.stage.name.lower()}, due {format_when(state.due, now, self.context.tz)}, "
+                f"{state.reps} reviews, {state.lapses} lapses"
+            )
+        if marks is not None and flag_words(marks, now):
+            text += "\n" + ", ".join(flag_words(marks, now))
+        memory.update(text)
+        history = self.query_one("#preview-history", DataTable)
+        history.clear()
+        for review in reversed(self.context.store.reviews(key)):
+            when = review.reviewed_at.astimezone(self.context.tz).strftime("%Y-%m-%d %H:%M")
+            if review.rating is None:
+                history.add_row(when, "reset", "", "")
+                continue
+            took = f"{review.duration_ms / 1000:.0f} s" if review.duration_ms else ""
+            stage = review.stage_before.name.lower() if review.stage_before is not None else ""
+            history.add_row(when, RATING_NAMES[int(review.rating)], took, stage)
+
+    def _refresh_after_change(self, key: str) -> None:
+        table = self.query_one("#cards", DataTable)
+        row = table.cursor_row
+        self.rows = browser_rows(self.context.library, self.context.store)
+        self.apply_search()
+        if self.shown:
+            table.move_cursor(row=min(row, len(self.shown) - 1))
+        self._preview(key)
+
+    def action_toggle_suspend(self) -> None:
+        key = self.current_key()
+        if key is None:
+            return
+        suspended = not self.context.store.marks().get(key, CardMarks()).suspended
+        set_suspended(self.context.store, key, suspended)
+        self.notify(f"{'Suspended' if suspended else 'Unsuspended'} {key}")
+        self._refresh_after_change(key)
+
+    def action_toggle_bury(self) -> None:
+        key = self.current_key()
+        if key is None:
+            return
+        marks = self.context.store.marks().get(key)
+        now = self.context.clock()
+        if marks is not None and marks.buried_until is not None and marks.buried_until > now:
+            unbury(self.context.store, key)
+            self.notify(f"Unburied {key}")
+        else:
+            bury_until_next_day(
+                self.context.store, key, now, self.context.tz, self.context.settings.rollover_hour
+            )
+            self.notify(f"Buried {key} until the next study day")
+        self._refresh_after_change(key)
+
+    def action_reset(self) -> None:
+        key = self.current_key()
+        if key is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                reset_progress(self.context.store, key, self.context.clock(), self.context.new_id())
+                self.notify(f"{key} is new again (its history is kept)")
+                self._refresh_after_change(key)
+
+        self.app.push_screen(
+            ConfirmScreen(f"Reset {key}? It becomes a new card; its past reviews are kept."),
+            confirmed,
+        )
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_back(self) -> None:
+        search_box = self.query_one("#search", Input)
+        if search_box.has_focus:
+            self.query_one("#cards", DataTable).focus()
+            return
+        self.dismiss()

@@ -1,0 +1,167 @@
+"""Progress: reviews, retention, forecast, mastery and katas at a glance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, LoadingIndicator, Static
+from textual_plotext import PlotextPlot
+
+from prep.stats.progress import PERIODS, Progress, compute_progress
+from prep.tui.context import PrepContext
+from prep.tui.widgets.heatmap import Heatmap
+
+CHART_DAYS = 90
+
+
+def _bar(share: float, width: int = 20) -> str:
+    filled = round(share * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def _percent(value: float | None) -> str:
+    return f"{value * 100:.1f} %" if value is not None else "–"
+
+
+class ProgressScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("r", "reload", "Refresh"),
+    ]
+
+    @dataclass
+    class Computed(Message):
+        progress: Progress
+
+    def __init__(self, context: PrepContext) -> None:
+        super().__init__()
+        self.context = context
+        self.progress: Progress | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield LoadingIndicator(id="progress-loading")
+        with VerticalScroll(id="progress", classes="hidden"):
+            yield Label("Reviews", classes="section-title")
+            yield Heatmap(id="heatmap")
+            yield Static(id="streaks", markup=False)
+            yield PlotextPlot(id="reviews-chart")
+            yield Label("Retention", classes="section-title")
+            yield DataTable(id="retention", cursor_type="none")
+            yield Label("Forecast", classes="section-title")
+            yield PlotextPlot(id="forecast-chart")
+            yield Static(id="card-states", markup=False)
+            yield Label("Mastery", classes="section-title")
+            yield Static(
+                "Share of cards you would recall now with probability ≥ 0.9.", classes="muted"
+            )
+            yield DataTable(id="mastery-decks", cursor_type="none")
+            yield DataTable(id="mastery-tags", cursor_type="none")
+            yield Label("Katas", classes="section-title")
+            yield Static(id="kata-stats", markup=False)
+            yield Label("Hardest cards", classes="section-subtitle")
+            yield DataTable(id="hardest", cursor_type="none")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Progress"
+        self.query_one("#retention", DataTable).add_columns(
+            "Period", "Passed", "Reviews", "True retention"
+        )
+        self.query_one("#mastery-decks", DataTable).add_columns("Deck", "Mastered", "Cards", "")
+        self.query_one("#mastery-tags", DataTable).add_columns("Tag", "Mastered", "Cards", "")
+        self.query_one("#hardest", DataTable).add_columns("Card", "Lapses", "Difficulty", "")
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self._compute()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _compute(self) -> None:
+        context = self.context
+        progress = compute_progress(
+            context.library, context.store, context.settings, context.clock(), context.tz
+        )
+        self.post_message(self.Computed(progress))
+
+    @staticmethod
+    def _bars(chart: PlotextPlot, xs: list[int], ys: list[int]) -> None:
+        plt = chart.plt
+        plt.bar(xs, ys, marker="hd")
+        plt.ylim(0, max(1, *ys))
+        step = max(1, len(xs) // 10)
+        plt.xticks([float(x) for x in xs[::step]])
+
+    def on_progress_screen_computed(self, message: Computed) -> None:
+        self.progress = progress = message.progress
+        self.query_one("#progress-loading").display = False
+        self.query_one("#progress").remove_class("hidden")
+        self.query_one(Heatmap).show(progress.days, progress.reviews_per_day)
+        studied = [n for n in progress.reviews_per_day if n]
+        average = sum(studied) / len(studied) if studied else 0
+        self.query_one("#streaks", Static).update(
+            f"Streak: {progress.streak_current} days (longest {progress.streak_longest}) · "
+            f"{progress.reviews_total:,} reviews in all · {average:.0f} a day on days studied this year"
+        )
+        recent = progress.reviews_per_day[-CHART_DAYS:]
+        chart = self.query_one("#reviews-chart", PlotextPlot)
+        plt = chart.plt
+        plt.clear_data()
+        self._bars(chart, list(range(-len(recent) + 1, 1)), list(recent))
+        plt.title(f"Reviews per day, last {CHART_DAYS} days (0 = today)")
+        chart.refresh()
+
+        retention = self.query_one("#retention", DataTable)
+        retention.clear()
+        for name in PERIODS:
+            row = progress.retention[name]
+            retention.add_row(name.capitalize(), row.passed, row.total, _percent(row.rate))
+
+        forecast = self.query_one("#forecast-chart", PlotextPlot)
+        plt = forecast.plt
+        plt.clear_data()
+        self._bars(forecast, list(range(len(progress.forecast))), list(progress.forecast))
+        plt.title("Cards due per day, next 30 days (0 = today, overdue included)")
+        forecast.refresh()
+        states = progress.states
+        self.query_one("#card-states", Static).update(
+            "Cards: " + " · ".join(f"{count} {name}" for name, count in states.items())
+        )
+
+        decks = self.query_one("#mastery-decks", DataTable)
+        decks.clear()
+        for mastery in sorted(progress.mastery_by_deck, key=lambda m: -m.share):
+            decks.add_row(
+                mastery.name,
+                mastery.mastered,
+                mastery.total,
+                f"{_bar(mastery.share)} {mastery.share * 100:.0f} %",
+            )
+        tags = self.query_one("#mastery-tags", DataTable)
+        tags.clear()
+        for mastery in progress.mastery_by_tag[:15]:
+            tags.add_row(
+                mastery.name,
+                mastery.mastered,
+                mastery.total,
+                f"{_bar(mastery.share)} {mastery.share * 100:.0f} %",
+            )
+
+        katas = progress.katas
+        seconds = katas.median_seconds_to_solve
+        self.query_one("#kata-stats", Static).update(
+            f"{katas.katas_tried} katas tried · {katas.submissions} submissions · "
+            f"pass rate {_percent(katas.pass_rate)} · first-try rate {_percent(katas.first_try_rate)} · "
+            f"median time to solve {f'{seconds / 60:.1f} min' if seconds is not None else '–'}"
+        )
+        hardest = self.query_one("#hardest", DataTable)
+        hardest.clear()
+        for card in progress.hardest:
+            hardest.add_row(card.key, card.lapses, f"{card.difficulty:.1f}", card.text[:60])

@@ -1,0 +1,83 @@
+"""Settings: the study settings, validated, saved to the TOML file."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from prep.settings import FIELDS, check_value, save_settings, settings_from_mapping
+from prep.tui.context import PrepContext
+
+
+class SettingsScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self, context: PrepContext) -> None:
+        super().__init__()
+        self.context = context
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with VerticalScroll(id="settings"):
+            for field in FIELDS:
+                with Horizontal(classes="setting"):
+                    yield Label(field.label, classes="setting-label")
+                    yield Input(
+                        str(getattr(self.context.settings, field.name)),
+                        type="integer" if field.kind is int else "number",
+                        id=f"setting-{field.name}",
+                        classes="setting-input",
+                    )
+                yield Static(
+                    f"{field.help} ({field.low:g}–{field.high:g})",
+                    classes="setting-help",
+                    markup=False,
+                )
+                yield Static("", id=f"error-{field.name}", classes="setting-error", markup=False)
+            path = self.context.settings_path
+            yield Static(
+                f"Saved to {path}" if path else "Not saved to a file (no settings file).",
+                classes="muted",
+                markup=False,
+            )
+            yield Button("Save (ctrl+s)", variant="primary", id="save")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Settings"
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+
+    def action_save(self) -> None:
+        changes: dict[str, float | int] = {}
+        valid = True
+        for field in FIELDS:
+            raw = self.query_one(f"#setting-{field.name}", Input).value.strip()
+            value, problem = check_value(field, raw)
+            self.query_one(f"#error-{field.name}", Static).update(problem)
+            if problem or value is None:
+                valid = False
+            else:
+                changes[field.name] = value
+        if not valid:
+            self.notify("Some values are out of range: nothing was saved.", severity="error")
+            return
+        settings, _ = settings_from_mapping(changes, self.context.settings)
+        if self.context.settings_path is not None:
+            try:
+                save_settings(self.context.settings_path, settings)
+            except OSError as exc:
+                self.notify(f"Could not save: {exc.strerror or exc}", severity="error")
+                return
+        self.context.settings = settings
+        self.notify("Settings saved.")
