@@ -160,7 +160,7 @@ def browser_rows(library: Library, store: Store) -> list[BrowserRow]:
             BrowserRow(
                 key,
                 deck,
-                "qa",
+                "history",
                 "(not in the content)",
                 key.lower(),
                 (),
