@@ -113,10 +113,22 @@ class StudySession:
         after = self.model.review(prompt.state, rating, now, prompt.review_id)
         duration_ms = max(0, int((now - prompt.shown_at).total_seconds() * 1000))
         review = Review(
-            prompt.review_id, prompt.card.key, rating, now, duration_ms, self.store.installation_id
+            prompt.review_id,
+            prompt.card.key,
+            rating,
+            now,
+            duration_ms,
+            self.store.installation_id,
+            stage_before=prompt.state.stage,
         )
         self.store.record_review(review, after)
-        answer = Answer(review, prompt.state, after)
+        marks = self.store.marks().get(prompt.card.key)
+        became_leech = is_new_leech(after, marks, self.settings.leech_threshold)
+        if became_leech:
+            self.store.set_marks(
+                prompt.card.key, CardMarks(suspended=True, buried_until=None, leech=True)
+            )
+        answer = Answer(review, prompt.state, after, marks, became_leech)
         self._undo.append(answer)
         return answer
 

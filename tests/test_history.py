@@ -1,0 +1,218 @@
+"""Leech rule, CSV import, backup round trip, fitting and the Anki export."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from prep.anki import write_apkg
+from prep.card_actions import bury_until_next_day, reset_progress, set_suspended
+from prep.content import Library
+from prep.scheduling.fitting import NotEnoughReviewsError, fit_parameters
+from prep.scheduling.memory import MemoryModel, Rating, Stage
+from prep.scheduling.replay import replay
+from prep.settings import Settings
+from prep.store import Store
+from prep.study import StudySession
+from prep.transfer import export_backup, import_review_csv, restore_backup
+from tests.conftest import FakeClock, counting_ids
+
+SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "review-log-sample.csv"
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+
+def test_a_card_lapsing_to_the_threshold_becomes_a_suspended_leech(
+    library: Library, store: Store
+) -> None:
+    clock = FakeClock(NOW)
+    settings = Settings(leech_threshold=3, new_per_day=1)
+    session = StudySession(library, store, settings, UTC, clock, counting_ids())
+    prompt = session.next_prompt()
+    assert prompt is not None
+    key = prompt.card.key
+    session.answer(prompt, Rating.Easy)  # straight to review
+    lapses = 0
+    while lapses < 3:
+        clock.now = store.card_state(key).due  # type: ignore[union-attr]
+        prompt = session.prompt_for(library.cards[key])
+        if prompt.state.stage is Stage.REVIEW:
+            answer = session.answer(prompt, Rating.Again)
+            lapses += 1
+            assert answer.became_leech == (lapses == 3)
+        else:
+            session.answer(prompt, Rating.Good)
+    marks = store.marks()[key]
+    assert marks.leech and marks.suspended
+    assert key not in [card.key for card in session.queue().due]
+    session.undo()
+    assert not store.marks()[key].leech and not store.marks()[key].suspended
+
+
+def test_suspend_bury_and_reset(library: Library, store: Store) -> None:
+    clock = FakeClock(NOW)
+    session = StudySession(library, store, Settings(), UTC, clock, counting_ids())
+    key = "alpha/card-1"
+    set_suspended(store, key, True)
+    assert key not in [c.key for c in session.queue().new]
+    set_suspended(store, key, False)
+    bury_until_next_day(store, key, NOW, UTC, 4)
+    assert store.marks()[key].buried_until == datetime(2026, 3, 11, 4, 0, tzinfo=UTC)
+    assert key not in [c.key for c in session.queue().new]
+    clock.advance(days=1)
+    assert key in [c.key for c in session.queue().new]
+    prompt = session.prompt_for(library.cards[key])
+    session.answer(prompt, Rating.Good)
+    assert store.card_state(key) is not None
+    reset_progress(store, key, clock.now + timedelta(minutes=1), "reset-1")
+    assert store.card_state(key) is None
+    assert [r.kind.value for r in store.reviews(key)] == ["review", "reset"]
+    assert replay(store.reviews(), MemoryModel()) == store.card_states()
+    assert store.count_reviews() == 1  # resets are not reviews
+
+
+@pytest.mark.slow
+def test_importing_the_sample_history_twice_adds_nothing(store: Store) -> None:
+    first = import_review_csv(SAMPLE, store, MemoryModel())
+    assert (first.rows, first.imported, first.cards, first.errors) == (12_580, 12_580, 1_205, [])
+    second = import_review_csv(SAMPLE, store, MemoryModel())
+    assert (second.imported, second.already_present) == (0, 12_580)
+    assert store.count_reviews() == 12_580
+    assert len(store.card_states()) == 1_205
+    assert all(key.startswith("imported/") for key in store.card_states())
+    # Imported states are what replaying the log gives.
+    assert replay(store.reviews(), MemoryModel()) == store.card_states()
+
+
+def test_bad_csv_rows_are_reported_with_their_line(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "card_id,review_rating,review_time,review_duration\n"
+        "1,3,2024-03-29T20:32:32+00:00,100\n"
+        "2,7,2024-03-29T20:32:32+00:00,100\n"
+        "3,3,yesterday,100\n"
+        "4,2,2024-03-29T20:32:32,100\n",
+        encoding="utf-8",
+    )
+    report = import_review_csv(path, store, MemoryModel())
+    assert report.imported == 1
+    assert [(e.line, e.message.split(" ")[0]) for e in report.errors] == [
+        (3, "7"),
+        (4, "Invalid"),
+        (5, "review_time"),
+    ]
+
+
+def test_missing_columns(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text("id,rating\n1,3\n", encoding="utf-8")
+    report = import_review_csv(path, store, MemoryModel())
+    assert report.errors and "missing column" in report.errors[0].message
+
+
+def test_backup_round_trip_is_exact(library: Library, store: Store, tmp_path: Path) -> None:
+    clock = FakeClock(NOW)
+    session = StudySession(library, store, Settings(), UTC, clock, counting_ids())
+    for rating in (Rating.Good, Rating.Again, Rating.Easy):
+        prompt = session.next_prompt()
+        assert prompt is not None
+        session.answer(prompt, rating)
+        clock.advance(minutes=3)
+    set_suspended(store, "beta/card-2", True)
+    store.save_draft("alpha/card-1", "def f(): ...", NOW)
+    store.save_fit((0.5,) * 21, {"reviews": 3})
+    data = json.loads(json.dumps(export_backup(store, Settings(new_per_day=7).to_dict(), NOW)))
+    other = Store.open(tmp_path / "other" / "prep.db")
+    try:
+        settings = restore_backup(other, data)
+        assert settings["new_per_day"] == 7
+        assert other.card_states() == store.card_states()
+        assert other.reviews() == store.reviews()
+        assert other.marks() == store.marks()
+        assert other.draft("alpha/card-1") == "def f(): ..."
+        assert other.fitted_parameters() == (0.5,) * 21
+        assert other.installation_id == store.installation_id
+        with pytest.raises(Exception, match="empty home"):
+            restore_backup(other, data)
+    finally:
+        other.close()
+
+
+def test_fitting_needs_enough_reviews(store: Store) -> None:
+    with pytest.raises(NotEnoughReviewsError, match="400"):
+        fit_parameters(store.reviews(), UTC, 4)
+
+
+@pytest.mark.slow
+def test_fitting_the_sample_beats_the_defaults(store: Store) -> None:
+    import_review_csv(SAMPLE, store, MemoryModel())
+    report = fit_parameters(store.reviews(), UTC, 4)
+    assert report.reviews == 12_580
+    assert report.log_loss_fitted < report.log_loss_default
+    assert report.rmse_bins_fitted < report.rmse_bins_default
+    assert len(report.parameters) == 21
+    MemoryModel(Settings().scheduler_config(report.parameters))  # the scheduler accepts them
+
+
+def test_anki_export(library: Library, tmp_path: Path) -> None:
+    path = tmp_path / "deck.apkg"
+    assert write_apkg(library, path) == 5
+    names = zipfile.ZipFile(path).namelist()
+    assert "collection.anki2" in names
+
+
+@pytest.mark.slow
+def test_acceptance_import_stats_optimize_export_import(tmp_path: Path) -> None:
+    """The issue's acceptance path, through the real command line."""
+
+    def prep(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PREP_")}
+        env["PREP_HOME"] = str(home)
+        return subprocess.run(
+            [sys.executable, "-m", "prep", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+
+    home, other = tmp_path / "home", tmp_path / "other"
+    assert prep(home, "import-reviews", str(SAMPLE), "--json").returncode == 0
+    stats = json.loads(prep(home, "stats", "--json").stdout)
+    assert stats["reviews_total"] == 12_580
+    assert (
+        len(stats["forecast"]) == 30
+        and "retention" in stats
+        and "streak_longest" in stats
+        and "by_deck" in stats
+    )
+    optimized = prep(home, "optimize", "--json")
+    assert optimized.returncode == 0, optimized.stderr
+    fit = json.loads(optimized.stdout)
+    assert fit["log_loss_fitted"] < fit["log_loss_default"]
+    assert set(fit) >= {
+        "reviews",
+        "log_loss_default",
+        "log_loss_fitted",
+        "rmse_bins_default",
+        "rmse_bins_fitted",
+        "parameters",
+    }
+    assert prep(home, "export", str(tmp_path / "backup.json")).returncode == 0
+    assert prep(other, "import", str(tmp_path / "backup.json")).returncode == 0
+    again = json.loads(prep(other, "stats", "--json").stdout)
+    assert again["reviews_total"] == 12_580
+    assert again["states"] == stats["states"]
+    a = Store.open(home / "prep.db")
+    b = Store.open(other / "prep.db")
+    try:
+        assert a.card_states() == b.card_states()
+    finally:
+        a.close()
+        b.close()
