@@ -43,6 +43,19 @@ def qa_deck_yaml(slug: str, count: int, title: str | None = None) -> str:
     return f"deck: {slug}\ntitle: {title or slug.title()}\ncards:\n{cards}\n"
 
 
+@pytest.fixture(autouse=True)
+def _no_real_user_data(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test reads or writes the user's own history or settings."""
+    private = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("PREP_HOME", str(private / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(private / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(private / "data"))
+    monkeypatch.delenv("PREP_CONTENT", raising=False)
+    monkeypatch.delenv("PREP_NO_BUILTIN", raising=False)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()

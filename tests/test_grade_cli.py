@@ -21,7 +21,18 @@ def grade(tmp_path: Path, kata: str, source: str, *extra: str) -> subprocess.Com
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREP_")}
     env["PREP_HOME"] = str(tmp_path / "home")
     return subprocess.run(
-        [sys.executable, "-m", "prep", "--no-builtin", "--content", str(DECKS), "grade", kata, str(path), *extra],
+        [
+            sys.executable,
+            "-m",
+            "prep",
+            "--no-builtin",
+            "--content",
+            str(DECKS),
+            "grade",
+            kata,
+            str(path),
+            *extra,
+        ],
         capture_output=True,
         text=True,
         env=env,
@@ -67,7 +78,17 @@ def test_unknown_kata_and_missing_file_are_usage_errors(tmp_path: Path) -> None:
     assert unknown.returncode == 2 and "did you mean 'unseen/softmax'" in unknown.stderr
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREP_")}
     missing = subprocess.run(
-        [sys.executable, "-m", "prep", "--no-builtin", "--content", str(DECKS), "grade", "unseen/softmax", str(tmp_path / "nope.py")],
+        [
+            sys.executable,
+            "-m",
+            "prep",
+            "--no-builtin",
+            "--content",
+            str(DECKS),
+            "grade",
+            "unseen/softmax",
+            str(tmp_path / "nope.py"),
+        ],
         capture_output=True,
         text=True,
         env=env | {"PREP_HOME": str(tmp_path / "h")},
@@ -78,6 +99,9 @@ def test_unknown_kata_and_missing_file_are_usage_errors(tmp_path: Path) -> None:
 
 def test_the_fixture_deck_passes_its_own_check() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "prep", "check", str(DECKS)], capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "prep", "check", str(DECKS)],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr

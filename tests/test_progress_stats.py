@@ -19,12 +19,18 @@ def review(n: int, key: str, rating: int, at: datetime, stage: Stage) -> Review:
     return Review(f"r{n}", key, Rating(rating), at, 1000, "test", stage_before=stage)
 
 
-def test_true_retention_counts_reviews_of_mature_cards_by_period(library: Library, store: Store) -> None:
+def test_true_retention_counts_reviews_of_mature_cards_by_period(
+    library: Library, store: Store
+) -> None:
     log = [
         review(1, "alpha/card-1", 3, NOW - timedelta(hours=1), Stage.REVIEW),  # today, pass
         review(2, "alpha/card-2", 1, NOW - timedelta(hours=2), Stage.REVIEW),  # today, fail
-        review(3, "alpha/card-3", 1, NOW - timedelta(hours=3), Stage.LEARNING),  # learning: not counted
-        review(4, "beta/card-1", 2, NOW - timedelta(days=3), Stage.REVIEW),  # this week, Hard = pass
+        review(
+            3, "alpha/card-3", 1, NOW - timedelta(hours=3), Stage.LEARNING
+        ),  # learning: not counted
+        review(
+            4, "beta/card-1", 2, NOW - timedelta(days=3), Stage.REVIEW
+        ),  # this week, Hard = pass
         review(5, "beta/card-2", 4, NOW - timedelta(days=20), Stage.REVIEW),  # this month
         review(6, "beta/card-2", 1, NOW - timedelta(days=200), Stage.REVIEW),  # this year
         review(7, "beta/card-2", 3, NOW - timedelta(days=500), Stage.REVIEW),  # all time only
@@ -32,11 +38,19 @@ def test_true_retention_counts_reviews_of_mature_cards_by_period(library: Librar
     store.add_reviews(log)
     progress = compute_progress(library, store, Settings(), NOW, UTC)
     got = {name: (r.passed, r.total) for name, r in progress.retention.items()}
-    assert got == {"today": (1, 2), "week": (2, 3), "month": (3, 4), "year": (3, 5), "all time": (4, 6)}
+    assert got == {
+        "today": (1, 2),
+        "week": (2, 3),
+        "month": (3, 4),
+        "year": (3, 5),
+        "all time": (4, 6),
+    }
     assert progress.retention["today"].rate == 0.5
 
 
-def test_reviews_per_day_follow_the_rollover_in_the_learners_zone(library: Library, store: Store) -> None:
+def test_reviews_per_day_follow_the_rollover_in_the_learners_zone(
+    library: Library, store: Store
+) -> None:
     berlin = ZoneInfo("Europe/Berlin")
     # 02:30 Berlin on 10 March belongs to the study day of 9 March.
     late = datetime(2026, 3, 10, 1, 30, tzinfo=UTC)
@@ -56,7 +70,9 @@ def test_reviews_per_day_follow_the_rollover_in_the_learners_zone(library: Libra
     assert len(progress.days) == 365
 
 
-def test_forecast_buckets_due_cards_by_day_with_overdue_today(library: Library, store: Store) -> None:
+def test_forecast_buckets_due_cards_by_day_with_overdue_today(
+    library: Library, store: Store
+) -> None:
     def state(key: str, due: datetime, stage: Stage = Stage.REVIEW) -> CardState:
         return CardState(key, stage, None, 10.0, 5.0, due, NOW - timedelta(days=5), 3, 0)
 
@@ -73,12 +89,28 @@ def test_forecast_buckets_due_cards_by_day_with_overdue_today(library: Library, 
     assert len(progress.forecast) == 30
     assert progress.forecast[0] == 2 and progress.forecast[1] == 1 and progress.forecast[29] == 1
     assert sum(progress.forecast) == 4
-    assert progress.states == {"new": 0, "learning": 0, "review": 5, "relearning": 0, "suspended": 0}
+    assert progress.states == {
+        "new": 0,
+        "learning": 0,
+        "review": 5,
+        "relearning": 0,
+        "suspended": 0,
+    }
 
 
 def test_mastery_is_the_share_of_cards_likely_recalled_now(library: Library, store: Store) -> None:
     def state(key: str, stability: float, days_ago: int) -> CardState:
-        return CardState(key, Stage.REVIEW, None, stability, 5.0, NOW + timedelta(days=1), NOW - timedelta(days=days_ago), 3, 0)
+        return CardState(
+            key,
+            Stage.REVIEW,
+            None,
+            stability,
+            5.0,
+            NOW + timedelta(days=1),
+            NOW - timedelta(days=days_ago),
+            3,
+            0,
+        )
 
     store.write_states(
         [
