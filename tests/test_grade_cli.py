@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from prep.content import KataCard, load_library
+from tests.helpers import run_prep
 
 DECKS = Path(__file__).resolve().parent / "decks"
 
@@ -18,25 +17,15 @@ DECKS = Path(__file__).resolve().parent / "decks"
 def grade(tmp_path: Path, kata: str, source: str, *extra: str) -> subprocess.CompletedProcess[str]:
     path = tmp_path / "submission.py"
     path.write_text(source, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREP_")}
-    env["PREP_HOME"] = str(tmp_path / "home")
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "prep",
-            "--no-builtin",
-            "--content",
-            str(DECKS),
-            "grade",
-            kata,
-            str(path),
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
+    return run_prep(
+        "--no-builtin",
+        "--content",
+        str(DECKS),
+        "grade",
+        kata,
+        str(path),
+        *extra,
+        PREP_HOME=str(tmp_path / "home"),
     )
 
 
@@ -76,32 +65,18 @@ def test_attempts_are_recorded_unless_asked_not_to(tmp_path: Path) -> None:
 def test_unknown_kata_and_missing_file_are_usage_errors(tmp_path: Path) -> None:
     unknown = grade(tmp_path, "unseen/softmaks", "x = 1")
     assert unknown.returncode == 2 and "did you mean 'unseen/softmax'" in unknown.stderr
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREP_")}
-    missing = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "prep",
-            "--no-builtin",
-            "--content",
-            str(DECKS),
-            "grade",
-            "unseen/softmax",
-            str(tmp_path / "nope.py"),
-        ],
-        capture_output=True,
-        text=True,
-        env=env | {"PREP_HOME": str(tmp_path / "h")},
-        timeout=60,
+    missing = run_prep(
+        "--no-builtin",
+        "--content",
+        str(DECKS),
+        "grade",
+        "unseen/softmax",
+        str(tmp_path / "nope.py"),
+        PREP_HOME=str(tmp_path / "h"),
     )
     assert missing.returncode == 2 and "cannot read" in missing.stderr
 
 
 def test_the_fixture_deck_passes_its_own_check() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "prep", "check", str(DECKS)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_prep("check", str(DECKS))
     assert result.returncode == 0, result.stdout + result.stderr

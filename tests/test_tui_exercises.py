@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Markdown, Static, TextArea
 
 from prep.content import load_library
@@ -24,6 +22,7 @@ from prep.tui.screens.predict import PredictScreen
 from prep.tui.screens.study import StudyScreen
 from prep.tui.widgets.grade_results import GradeResults
 from tests.conftest import FakeClock, counting_ids
+from tests.helpers import wait_for
 
 DECK = """\
 deck: ex
@@ -105,18 +104,6 @@ def exercise_context(tmp_path: Path, grader: Grader) -> Iterator[PrepContext]:
     store.close()
 
 
-async def wait_for(
-    pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 30.0
-) -> None:
-    """Grading runs in a thread: poll until the screen shows its result."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition never became true")
-        await pilot.pause(0.05)
-
-
 def set_code(screen: KataScreen, code: str) -> None:
     screen.query_one("#editor", TextArea).load_text(code)
 
@@ -151,7 +138,7 @@ async def test_kata_fail_then_pass_proposes_hard_and_records(exercise_context: P
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: screen.attempt.finished)
         assert screen.attempt.proposal(exercise_context.clock()) is Rating.Hard
-        assert not screen.query_one("#kata-rating").has_class("hidden")
+        assert not screen.query_one("#rating-panel").has_class("hidden")
         assert "Hidden tests" in screen.query_one("#kata-after", Markdown).source
 
         await pilot.press("enter")

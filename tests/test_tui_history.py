@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from datetime import UTC, timedelta
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from prep.scheduling.memory import Rating
@@ -20,17 +17,7 @@ from prep.tui.screens.progress import ProgressScreen
 from prep.tui.screens.settings import SettingsScreen
 from prep.tui.screens.today import TodayScreen
 from tests.conftest import FakeClock
-
-
-async def wait_for(
-    pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 30.0
-) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition never became true")
-        await pilot.pause(0.05)
+from tests.helpers import wait_for
 
 
 def study_some(context: PrepContext, clock: FakeClock) -> None:

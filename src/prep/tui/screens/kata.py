@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Markdown, Static, TextArea
 
@@ -24,11 +23,10 @@ from prep.content.models import Case, KataCard
 from prep.grading.grader import GradeReport, Which
 from prep.grading.sandbox import GradeCancelledError
 from prep.kata import CardAttempt, attempt_from_report
-from prep.scheduling.memory import Rating
 from prep.study import Prompt
 from prep.tui.context import PrepContext
+from prep.tui.screens.exercise import ExerciseScreen, RatingPanel
 from prep.tui.widgets.grade_results import GradeResults
-from prep.tui.widgets.rating_bar import RatingBar
 
 DRAFT_DELAY_S = 0.4
 OUTPUT_SHOWN = 4000
@@ -71,7 +69,7 @@ def after_markdown(kata: KataCard, gave_up: bool) -> str:
     return "\n\n".join(parts)
 
 
-class KataScreen(Screen[Rating | None]):
+class KataScreen(ExerciseScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "run_examples", "Run examples", priority=True),
         Binding("ctrl+s", "submit", "Submit", priority=True),
@@ -79,11 +77,6 @@ class KataScreen(Screen[Rating | None]):
         Binding("ctrl+t", "hint", "Hint", priority=True),
         Binding("ctrl+g", "give_up", "Give up", priority=True),
         Binding("escape", "cancel_or_back", "Cancel / back", priority=True),
-        Binding("enter", "accept", "Accept rating"),
-        Binding("1", "rate(1)", "Again", show=False),
-        Binding("2", "rate(2)", "Hard", show=False),
-        Binding("3", "rate(3)", "Good", show=False),
-        Binding("4", "rate(4)", "Easy", show=False),
     ]
 
     @dataclass
@@ -97,12 +90,11 @@ class KataScreen(Screen[Rating | None]):
         message: str
 
     def __init__(self, context: PrepContext, prompt: Prompt) -> None:
-        super().__init__()
         assert isinstance(prompt.card.card, KataCard)
-        self.context = context
-        self.prompt = prompt
         self.kata: KataCard = prompt.card.card
-        self.attempt = CardAttempt.for_kata(self.kata.difficulty, context.clock())
+        super().__init__(
+            context, prompt, CardAttempt.for_kata(self.kata.difficulty, context.clock())
+        )
         self.grading = False
         self._cancel: threading.Event | None = None
         self._draft_timer: Timer | None = None
@@ -129,9 +121,7 @@ class KataScreen(Screen[Rating | None]):
                 )
                 yield GradeResults(id="results")
                 yield Static("", id="output", markup=False)
-        with Vertical(id="kata-rating", classes="hidden"):
-            yield Static("", id="proposal", markup=False)
-            yield RatingBar(id="ratings")
+        yield RatingPanel(id="rating-panel", classes="hidden")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -164,16 +154,13 @@ class KataScreen(Screen[Rating | None]):
     # -- grading --------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        finished = self.attempt.finished
-        if action in ("rate", "accept"):
-            return finished
         if action in ("run_examples", "submit", "hint", "give_up", "external_editor"):
-            if finished:
+            if self.attempt.finished:
                 return False
             if action == "hint" and self._hints_shown >= len(self.kata.hints):
                 return None
             return not self.grading or None
-        return True
+        return super().check_action(action, parameters)
 
     def action_run_examples(self) -> None:
         self._start("examples")
@@ -303,25 +290,4 @@ class KataScreen(Screen[Rating | None]):
         after = self.query_one("#kata-after", Markdown)
         after.update(after_markdown(self.kata, self.attempt.gave_up))
         after.remove_class("hidden")
-        now = self.context.clock()
-        proposal = self.attempt.proposal(now)
-        bar = self.query_one(RatingBar)
-        bar.show_intervals(self.prompt.intervals)
-        bar.propose(proposal)
-        self.query_one("#proposal", Static).update(
-            f"{self.attempt.explain(now)}  Enter accepts, 1–4 choose."
-        )
-        self.query_one("#kata-rating").remove_class("hidden")
-        self.set_focus(None)
-        self.refresh_bindings()
-
-    def action_accept(self) -> None:
-        if self.attempt.finished:
-            self.dismiss(self.attempt.proposal(self.context.clock()))
-
-    def action_rate(self, value: int) -> None:
-        if self.attempt.finished:
-            self.dismiss(Rating(value))
-
-    def on_rating_bar_rated(self, message: RatingBar.Rated) -> None:
-        self.action_rate(int(message.rating))
+        self.propose_rating(self.attempt.explain(self.context.clock()))

@@ -10,19 +10,17 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Markdown, Static, TextArea
 
 from prep.content.models import PredictCard
 from prep.grading.grader import SnippetRun, normalise_output, outputs_match
 from prep.grading.sandbox import GradeCancelledError
 from prep.kata import CardAttempt, predict_attempt
-from prep.scheduling.memory import Rating
 from prep.study import Prompt
 from prep.tui.context import PrepContext
-from prep.tui.widgets.rating_bar import RatingBar
+from prep.tui.screens.exercise import ExerciseScreen, RatingPanel
 
 
 def output_diff(expected: str, guess: str) -> str:
@@ -37,16 +35,11 @@ def output_diff(expected: str, guess: str) -> str:
     return "\n".join(lines)
 
 
-class PredictScreen(Screen[Rating | None]):
+class PredictScreen(ExerciseScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "check", "Check", priority=True),
         Binding("ctrl+t", "hint", "Hint", priority=True),
         Binding("escape", "cancel_or_back", "Back", priority=True),
-        Binding("enter", "accept", "Accept rating"),
-        Binding("1", "rate(1)", "Again", show=False),
-        Binding("2", "rate(2)", "Hard", show=False),
-        Binding("3", "rate(3)", "Good", show=False),
-        Binding("4", "rate(4)", "Easy", show=False),
     ]
 
     @dataclass
@@ -59,12 +52,9 @@ class PredictScreen(Screen[Rating | None]):
         message: str
 
     def __init__(self, context: PrepContext, prompt: Prompt) -> None:
-        super().__init__()
         assert isinstance(prompt.card.card, PredictCard)
-        self.context = context
-        self.prompt = prompt
         self.card: PredictCard = prompt.card.card
-        self.attempt = CardAttempt.for_predict(context.clock())
+        super().__init__(context, prompt, CardAttempt.for_predict(context.clock()))
         self.running = False
         self.correct: bool | None = None
         self._cancel: threading.Event | None = None
@@ -81,9 +71,7 @@ class PredictScreen(Screen[Rating | None]):
             yield TextArea("", id="prediction", soft_wrap=False, show_line_numbers=False)
             yield Static("", id="predict-result", markup=False)
             yield Markdown("", id="predict-explanation", classes="hidden")
-        with Vertical(id="predict-rating", classes="hidden"):
-            yield Static("", id="proposal", markup=False)
-            yield RatingBar(id="ratings")
+        yield RatingPanel(id="rating-panel", classes="hidden")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -92,13 +80,11 @@ class PredictScreen(Screen[Rating | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         finished = self.attempt.finished
-        if action in ("rate", "accept"):
-            return finished
         if action == "check":
             return not finished and (not self.running or None)
         if action == "hint":
             return not finished and bool(self.card.hint) and self.attempt.hints_used == 0
-        return True
+        return super().check_action(action, parameters)
 
     def action_hint(self) -> None:
         if self.card.hint and self.attempt.hints_used == 0:
@@ -168,17 +154,8 @@ class PredictScreen(Screen[Rating | None]):
             explanation.update(f"### Why\n{self.card.explanation.rstrip()}")
             explanation.remove_class("hidden")
         self.query_one("#prediction", TextArea).read_only = True
-        proposal = self.attempt.proposal(now)
-        bar = self.query_one(RatingBar)
-        bar.show_intervals(self.prompt.intervals)
-        bar.propose(proposal)
         reason = "Right first time" if self.correct else "Missed"
-        self.query_one("#proposal", Static).update(
-            f"{reason}: {proposal.name}.  Enter accepts, 1–4 choose."
-        )
-        self.query_one("#predict-rating").remove_class("hidden")
-        self.set_focus(None)
-        self.refresh_bindings()
+        self.propose_rating(f"{reason}: {self.attempt.proposal(now).name}.")
 
     def action_cancel_or_back(self) -> None:
         if self.running and self._cancel is not None:
@@ -188,14 +165,3 @@ class PredictScreen(Screen[Rating | None]):
             self.refresh_bindings()
             return
         self.dismiss(None)
-
-    def action_accept(self) -> None:
-        if self.attempt.finished:
-            self.dismiss(self.attempt.proposal(self.context.clock()))
-
-    def action_rate(self, value: int) -> None:
-        if self.attempt.finished:
-            self.dismiss(Rating(value))
-
-    def on_rating_bar_rated(self, message: RatingBar.Rated) -> None:
-        self.action_rate(int(message.rating))
