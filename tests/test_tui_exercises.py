@@ -108,6 +108,17 @@ def set_code(screen: KataScreen, code: str) -> None:
     screen.query_one("#editor", TextArea).load_text(code)
 
 
+async def open_predict_card(app: PrepApp, pilot: Pilot[None]) -> PredictScreen:
+    """The deck's kata comes first: give it up to reach the predict card."""
+    await pilot.press("s")
+    await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
+    await pilot.press("ctrl+g", "enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, PredictScreen))
+    screen = app.screen
+    assert isinstance(screen, PredictScreen)
+    return screen
+
+
 async def test_kata_fail_then_pass_proposes_hard_and_records(exercise_context: PrepContext) -> None:
     app = PrepApp(exercise_context)
     async with app.run_test(size=(140, 45)) as pilot:
@@ -229,12 +240,7 @@ async def test_escape_cancels_a_running_grade(exercise_context: PrepContext) -> 
 async def test_predict_right_and_wrong(exercise_context: PrepContext) -> None:
     app = PrepApp(exercise_context)
     async with app.run_test(size=(140, 45)) as pilot:
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
-        await pilot.press("ctrl+g", "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, PredictScreen))
-        screen = app.screen
-        assert isinstance(screen, PredictScreen)
+        screen = await open_predict_card(app, pilot)
         screen.query_one("#prediction", TextArea).load_text("[0, 1, 2]\n")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: screen.correct is not None)
@@ -257,12 +263,7 @@ async def test_predict_right_and_wrong(exercise_context: PrepContext) -> None:
 async def test_predict_trailing_whitespace_is_ignored(exercise_context: PrepContext) -> None:
     app = PrepApp(exercise_context)
     async with app.run_test(size=(140, 45)) as pilot:
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
-        await pilot.press("ctrl+g", "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, PredictScreen))
-        screen = app.screen
-        assert isinstance(screen, PredictScreen)
+        screen = await open_predict_card(app, pilot)
         screen.query_one("#prediction", TextArea).load_text("[2, 2, 2]   \n\n")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: screen.correct is not None)
