@@ -131,3 +131,36 @@ def test_stat_tile_keeps_value_before_mount() -> None:
     tile_widget = StatTile("x", "1")
     tile_widget.set_value("7")
     assert tile_widget._value == "7"
+
+
+async def test_decks_load_in_a_worker_after_the_first_screen(context: PrepContext) -> None:
+    import threading
+
+    from prep.content import Library
+
+    loaded = context.library
+    release = threading.Event()
+
+    def slow_loader() -> Library:
+        release.wait(30)
+        return loaded
+
+    context.library = Library()
+    context.library_loader = slow_loader
+    app = PrepApp(context)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        assert "Loading decks" in str(app.screen.query_one("#today-message", Static).render())
+        await pilot.press("s")  # nothing to study yet
+        assert isinstance(app.screen, TodayScreen)
+        release.set()
+        for _ in range(200):
+            if context.library_loader is None:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+        assert tile(app, "new") == "5"
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, StudyScreen)

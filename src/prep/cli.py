@@ -298,13 +298,15 @@ def run_stats(locations: Locations, as_json: bool, out: TextIO) -> int:
 
 def run_app(locations: Locations) -> int:
     from prep.clock import local_timezone, utc_now
-    from prep.content import load_library
+    from prep.content import Library, load_library
     from prep.tui.app import PrepApp, PrepContext
 
     store = _open_store(locations)
     try:
+        decks = list(locations.decks)
         context = PrepContext(
-            library=load_library(list(locations.decks)),
+            library=Library(),
+            library_loader=lambda: load_library(decks),
             store=store,
             settings=load_user_settings(locations),
             tz=local_timezone(),

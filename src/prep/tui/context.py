@@ -30,6 +30,8 @@ class PrepContext:
     locations: Locations | None = None
     new_id: Callable[[], str] = field(default=_new_uuid)
     grader_factory: Callable[[], Grader] | None = None
+    # When set, the decks are read in a worker after the first screen is up.
+    library_loader: Callable[[], Library] | None = None
     settings_path: Path | None = None
     _grader: Grader | None = field(default=None, init=False, repr=False)
     _grader_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)

@@ -68,6 +68,11 @@ class TodayScreen(Screen[None]):
 
     def refresh_summary(self) -> None:
         context = self.context
+        if context.library_loader is not None:
+            self.query_one("#today-message", Static).update("Loading decks…")
+            for tile in self.query(StatTile):
+                tile.set_value("…")
+            return
         now = context.clock()
         summary = today_summary(context.library, context.store, context.settings, now, context.tz)
         self.summary = summary
@@ -133,6 +138,8 @@ class TodayScreen(Screen[None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("study", "progress", "browse"):
+            return self.context.library_loader is None
         if action == "refit":
             return self.refit_offer() > 0 and not self.fitting
         return True
