@@ -99,7 +99,11 @@ def test_cards_name_their_source_seed() -> None:
     sources = {card.card.source for card in library.cards.values() if card.card.source}
     assert sources <= seeds, sources - seeds
     seed_decks = {slug for decks in TOPIC_DECKS.values() for slug in decks}
-    unsourced = [key for key, card in library.cards.items() if card.deck in seed_decks and not card.card.source]
+    unsourced = [
+        key
+        for key, card in library.cards.items()
+        if card.deck in seed_decks and not card.card.source
+    ]
     assert not unsourced, unsourced[:10]
 
 
