@@ -12,10 +12,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from prep import __version__
 from prep.config import Locations, resolve_locations
+
+if TYPE_CHECKING:  # imported lazily at run time: start-up only pays for what a command uses
+    from prep.grading.grader import Grader
+    from prep.settings import Settings
+    from prep.store import Store
 
 EPILOG = """\
 environment:
@@ -172,7 +177,7 @@ class UserFacingError(Exception):
     """An error whose message is all the user needs (no traceback)."""
 
 
-def make_grader(locations: Locations, size: int = 1):  # type: ignore[no-untyped-def]
+def make_grader(locations: Locations, size: int = 1) -> Grader:
     """Workers hide prep's home and every deck folder from submissions."""
     from prep.grading.grader import Grader
 
@@ -238,7 +243,7 @@ def _progress_line(done: int, total: int) -> None:
         print(f"running code: {done}/{total}", end="\r", file=sys.stderr, flush=True)
 
 
-def _open_store(locations: Locations):  # type: ignore[no-untyped-def]
+def _open_store(locations: Locations) -> Store:
     from prep.paths import ensure_home
     from prep.store import DatabaseError, Store
 
@@ -249,7 +254,7 @@ def _open_store(locations: Locations):  # type: ignore[no-untyped-def]
         raise UserFacingError(str(exc)) from exc
 
 
-def load_user_settings(locations: Locations):  # type: ignore[no-untyped-def]
+def load_user_settings(locations: Locations) -> Settings:
     """The settings file, with every problem in it said once on stderr."""
     from prep.settings import load_settings
 

@@ -73,15 +73,17 @@ def check_value(field: Field, raw: object) -> tuple[float | int | None, str]:
     """(value, problem): a value in range, or a sentence saying what is wrong."""
     if isinstance(raw, bool):
         return None, f"{field.name} must be a number, not {raw!r}"
+    if not isinstance(raw, int | float | str):
+        return None, f"{field.name} must be a number, not {raw!r}"
     value: float | int
     try:
         if field.kind is int:
             if isinstance(raw, float) and not raw.is_integer():
                 return None, f"{field.name} must be a whole number, not {raw!r}"
-            value = int(raw)  # type: ignore[call-overload]
+            value = int(raw)
         else:
-            value = float(raw)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+            value = float(raw)
+    except ValueError:
         return None, f"{field.name} must be a number, not {raw!r}"
     if not field.low <= value <= field.high:
         low = f"{field.low:g}"
