@@ -62,6 +62,16 @@ def _worker_environment() -> dict[str, str]:
     return keep
 
 
+def code_folders() -> list[Path]:
+    """What the worker must still see: the interpreter, its virtualenv, and prep itself."""
+    folders = {
+        Path(sys.prefix).resolve(),
+        Path(sys.base_prefix).resolve(),
+        Path(__file__).resolve().parents[2],
+    }
+    return sorted(folders)
+
+
 def bwrap_arguments(bwrap: str, hidden: Iterable[Path]) -> list[str]:
     args = [
         bwrap,
@@ -74,14 +84,16 @@ def bwrap_arguments(bwrap: str, hidden: Iterable[Path]) -> list[str]:
         "--new-session",
         "--cap-drop", "ALL",
     ]  # fmt: skip
-    interpreter = Path(sys.prefix).resolve()
-    package = Path(__file__).resolve().parents[1]
+    covered = [Path("/tmp")]
     for path in sorted({p.resolve() for p in hidden if p.exists()}):
-        # A folder that holds the interpreter or prep itself cannot be hidden.
-        if path == Path("/") or interpreter.is_relative_to(path) or package.is_relative_to(path):
-            continue
-        if path.is_dir():
+        if path != Path("/") and path.is_dir():
             args += ["--tmpfs", str(path)]
+            covered.append(path)
+    # Hiding comes first; then the code the worker runs is bound back, read-only
+    # (a checkout under /tmp, or a virtualenv inside a deck folder, stays usable).
+    for folder in code_folders():
+        if any(folder.is_relative_to(cover) for cover in covered):
+            args += ["--ro-bind", str(folder), str(folder)]
     args += ["--chdir", "/tmp", "--"]
     return args
 
