@@ -7,6 +7,7 @@ Runs in both sandbox modes: plain always, bwrap where it works.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import socket
@@ -463,3 +464,20 @@ def test_hostile_cli_grade_then_stats_still_work(tmp_path: Path) -> None:
     )
     assert stats.returncode == 0, stats.stderr
     assert json.loads(stats.stdout)["cards_total"] == 1
+
+
+def test_bwrap_hides_data_and_binds_code_back(tmp_path: Path) -> None:
+    from prep.grading.sandbox import bwrap_arguments, code_folders
+
+    home = tmp_path / "home"
+    home.mkdir()
+    args = bwrap_arguments("bwrap", [home, Path("/")])
+    pairs = list(itertools.pairwise(args))
+    assert ("--tmpfs", str(home.resolve())) in pairs
+    assert ("--tmpfs", "/") not in pairs  # hiding the root would hide everything
+    hidden_at = args.index(str(home.resolve()))
+    for folder in code_folders():
+        if folder.is_relative_to(Path("/tmp")) or folder.is_relative_to(home.resolve()):
+            bind_at = args.index("--ro-bind", hidden_at)
+            assert str(folder) in args[bind_at:], folder
+    assert args[-1] == "--" and "--unshare-all" in args and "--die-with-parent" in args
