@@ -42,6 +42,7 @@ class TodayScreen(Screen[None]):
         self.context = context
         self.summary: TodaySummary | None = None
         self.fitting = False
+        self.reviews_since_fit = 0  # refreshed with the summary, read by every binding check
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -128,7 +129,7 @@ class TodayScreen(Screen[None]):
         return 0
 
     def _show_refit_offer(self) -> None:
-        new = self.refit_offer()
+        new = self.reviews_since_fit = self.refit_offer()
         offer = self.query_one("#refit-offer", Static)
         offer.set_class(not new, "hidden")
         if new:
@@ -141,7 +142,7 @@ class TodayScreen(Screen[None]):
         if action in ("study", "progress", "browse"):
             return self.context.library_loader is None
         if action == "refit":
-            return self.refit_offer() > 0 and not self.fitting
+            return self.reviews_since_fit > 0 and not self.fitting
         return True
 
     def action_refit(self) -> None:
@@ -171,6 +172,7 @@ class TodayScreen(Screen[None]):
 
     def on_today_screen_refitted(self, message: Refitted) -> None:
         self.fitting = False
+        self.reviews_since_fit = 0  # refreshed with the summary, read by every binding check
         report = message.report
         if report is None:
             self.notify(message.error, severity="warning")
