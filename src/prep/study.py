@@ -7,7 +7,7 @@ returns, and tests drive it directly with pinned time.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
@@ -33,6 +33,28 @@ def is_new_leech(after: CardState, marks: CardMarks | None, threshold: int) -> b
         after.lapses >= threshold
         and not (marks is not None and marks.leech)
         and after.stage is Stage.RELEARNING
+    )
+
+
+def build_queue(
+    cards: Sequence[StudyCard],
+    store: Store,
+    settings: Settings,
+    now: datetime,
+    tz: tzinfo,
+    states: Mapping[str, CardState] | None = None,
+) -> StudyQueue:
+    """The queue as of ``now``: suspended and buried cards left out, and the
+    new-card allowance reduced by the cards already introduced this study day."""
+    today_start = day_start(study_day(now, tz, settings.rollover_hour), tz, settings.rollover_hour)
+    blocked = frozenset(key for key, marks in store.marks().items() if marks.blocks(now))
+    return StudyQueue.build(
+        cards,
+        store.card_states() if states is None else states,
+        now,
+        store.count_first_reviews_since(today_start),
+        settings.queue_settings(),
+        blocked,
     )
 
 
@@ -84,21 +106,7 @@ class StudySession:
         return truncate_to_ms(self.clock())
 
     def queue(self) -> StudyQueue:
-        now = self.now()
-        today_start = day_start(
-            study_day(now, self.tz, self.settings.rollover_hour),
-            self.tz,
-            self.settings.rollover_hour,
-        )
-        blocked = frozenset(key for key, marks in self.store.marks().items() if marks.blocks(now))
-        return StudyQueue.build(
-            self._cards,
-            self.store.card_states(),
-            now,
-            self.store.count_first_reviews_since(today_start),
-            self.settings.queue_settings(),
-            blocked,
-        )
+        return build_queue(self._cards, self.store, self.settings, self.now(), self.tz)
 
     def counts(self) -> QueueCounts:
         return self.queue().counts()

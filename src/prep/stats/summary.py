@@ -8,10 +8,9 @@ from datetime import datetime, tzinfo
 from prep.content.library import Library
 from prep.scheduling.days import day_start, streaks, study_day
 from prep.scheduling.memory import Stage
-from prep.scheduling.queue import StudyQueue
 from prep.settings import Settings
 from prep.store.repository import Store, from_ms
-from prep.study import studyable_cards
+from prep.study import build_queue, studyable_cards
 
 
 @dataclass(frozen=True)
@@ -68,15 +67,7 @@ def today_summary(
     today = study_day(now, tz, rollover)
     today_start = day_start(today, tz, rollover)
     states = store.card_states()
-    blocked = frozenset(key for key, marks in store.marks().items() if marks.blocks(now))
-    queue = StudyQueue.build(
-        studyable_cards(library),
-        states,
-        now,
-        store.count_first_reviews_since(today_start),
-        settings.queue_settings(),
-        blocked,
-    )
+    queue = build_queue(studyable_cards(library), store, settings, now, tz, states)
     review_days = {study_day(from_ms(ms), tz, rollover) for ms in store.review_times_ms()}
     current, longest = streaks(review_days, today)
     due_keys = {card.key for card in queue.due}

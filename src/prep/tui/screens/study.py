@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Markdown, Static
 from prep.content.models import KataCard, QACard
 from prep.humanize import format_when
 from prep.scheduling.memory import Rating
+from prep.scheduling.queue import QueueCounts, StudyQueue
 from prep.study import Prompt, StudySession
 from prep.tui.context import PrepContext
 from prep.tui.widgets.rating_bar import LABELS, RatingBar
@@ -64,11 +65,17 @@ class StudyScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Study"
-        self.show_prompt(self.session.next_prompt())
+        self.advance()
 
     # -- what is on screen --------------------------------------------------
 
-    def show_prompt(self, prompt: Prompt | None) -> None:
+    def advance(self) -> None:
+        """Show the next card; the queue is built once and also feeds the status line."""
+        queue = self.session.queue()
+        card = queue.next_card()
+        self.show_prompt(self.session.prompt_for(card) if card is not None else None, queue)
+
+    def show_prompt(self, prompt: Prompt | None, queue: StudyQueue) -> None:
         self.prompt = prompt
         self.revealed = False
         self._set_hidden("#answer", True)
@@ -76,7 +83,7 @@ class StudyScreen(Screen[None]):
         self._set_hidden("#hint", True)
         self._set_hidden("#ratings", True)
         if prompt is None:
-            self._show_done()
+            self._show_done(queue)
         elif not isinstance(prompt.card.card, QACard):
             self._open_exercise(prompt)
         else:
@@ -95,7 +102,7 @@ class StudyScreen(Screen[None]):
             self.query_one("#hint", Static).update(f"Hint: {card.hint}" if card.hint else "")
             self.query_one(RatingBar).show_intervals(prompt.intervals)
             self.query_one("#card-body", VerticalScroll).scroll_home(animate=False)
-        self._update_status()
+        self._update_status(queue.counts())
         self.refresh_bindings()
 
     def _open_exercise(self, prompt: Prompt) -> None:
@@ -119,12 +126,11 @@ class StudyScreen(Screen[None]):
             return
         self.action_rate(int(rating), revealed=True)
 
-    def _show_done(self) -> None:
+    def _show_done(self, queue: StudyQueue) -> None:
         self._set_hidden("#card-body", True)
         self._set_hidden("#reveal-prompt", True)
         self._set_hidden("#done", False)
         now = self.session.now()
-        queue = self.session.queue()
         lines = [
             f"You reviewed {self.reviewed_here} card{'s' if self.reviewed_here != 1 else ''} in this session."
         ]
@@ -138,8 +144,7 @@ class StudyScreen(Screen[None]):
         lines.append("Press escape to go back, u to undo the last rating.")
         self.query_one("#done-detail", Static).update("\n".join(lines))
 
-    def _update_status(self) -> None:
-        counts = self.session.counts()
+    def _update_status(self, counts: QueueCounts) -> None:
         parts = [f"due {counts.due_now}", f"new {counts.new_available}"]
         if counts.learning_soon:
             parts.append(f"learning {counts.learning_soon}")
@@ -191,7 +196,7 @@ class StudyScreen(Screen[None]):
         self.session.answer(self.prompt, rating)
         self.reviewed_here += 1
         self.notify(f"{LABELS[rating]}", timeout=1.5)
-        self.show_prompt(self.session.next_prompt())
+        self.advance()
 
     def on_rating_bar_rated(self, message: RatingBar.Rated) -> None:
         self.action_rate(int(message.rating))
@@ -202,7 +207,7 @@ class StudyScreen(Screen[None]):
             return
         self.reviewed_here = max(0, self.reviewed_here - 1)
         self.notify("Rating undone", timeout=1.5)
-        self.show_prompt(self.session.prompt_for(card))
+        self.show_prompt(self.session.prompt_for(card), self.session.queue())
 
     def action_back(self) -> None:
         self.dismiss()
