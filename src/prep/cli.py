@@ -178,12 +178,10 @@ class UserFacingError(Exception):
 
 
 def make_grader(locations: Locations, size: int = 1) -> Grader:
-    """Workers hide prep's home and every deck folder from submissions."""
     from prep.grading.grader import Grader
 
-    hidden = [locations.home, *locations.decks]
     try:
-        return Grader(hidden=hidden, size=size)
+        return Grader(hidden=locations.private_folders, size=size)
     except RuntimeError as exc:  # PREP_SANDBOX=bwrap where bwrap cannot work
         raise UserFacingError(str(exc)) from exc
 
@@ -432,7 +430,7 @@ def run_doctor(locations: Locations, out: TextIO) -> int:
         file=out,
     )
     try:
-        isolation = detect_isolation([locations.home, *locations.decks])
+        isolation = detect_isolation(locations.private_folders)
     except RuntimeError as exc:
         print(f"sandbox   unavailable: {exc}", file=out)
         return 1

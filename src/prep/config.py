@@ -30,6 +30,12 @@ class Locations:
         return database_path(self.home)
 
     @property
+    def private_folders(self) -> tuple[Path, ...]:
+        """What a graded submission must never see: the history and the decks
+        (whose hidden tests hold the expected answers)."""
+        return (self.home, *self.decks)
+
+    @property
     def decks(self) -> tuple[Path, ...]:
         builtin = (builtin_deck_dir(),) if self.include_builtin else ()
         return builtin + self.content_dirs

@@ -404,24 +404,22 @@ class Store:
 
     # -- fitted FSRS parameters -------------------------------------------------
 
-    def fitted_parameters(self) -> tuple[float, ...] | None:
-        raw = self.meta(FITTED_PARAMETERS_KEY)
-        if raw is None:
-            return None
+    def _meta_json(self, key: str) -> Any:
+        """A JSON meta value, or None when it is missing or unreadable."""
+        raw = self.meta(key)
         try:
-            values = json.loads(raw)
+            return json.loads(raw) if raw else None
         except ValueError:
             return None
+
+    def fitted_parameters(self) -> tuple[float, ...] | None:
+        values = self._meta_json(FITTED_PARAMETERS_KEY)
         if not isinstance(values, list) or not all(isinstance(v, int | float) for v in values):
             return None
         return tuple(float(v) for v in values)
 
     def fit_record(self) -> dict[str, Any] | None:
-        raw = self.meta(FIT_RECORD_KEY)
-        try:
-            record = json.loads(raw) if raw else None
-        except ValueError:
-            return None
+        record = self._meta_json(FIT_RECORD_KEY)
         return record if isinstance(record, dict) else None
 
     def save_fit(self, parameters: tuple[float, ...], record: dict[str, Any]) -> None:

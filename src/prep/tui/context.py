@@ -53,7 +53,7 @@ class PrepContext:
 
 def _default_grader(context: PrepContext) -> Callable[[], Grader]:
     def make() -> Grader:
-        hidden = [context.locations.home, *context.locations.decks] if context.locations else []
+        hidden = context.locations.private_folders if context.locations else ()
         return Grader(hidden=hidden, size=1)
 
     return make
