@@ -65,6 +65,8 @@ class CardBase(_Strict):
     tags: tuple[Slug, ...] = ()
     difficulty: Difficulty = Difficulty.MEDIUM
     source: str | None = None
+    # A public book, paper or documentation page for the facts: what a learner can read next.
+    reference: str | None = None
     python: str | None = None
 
     @field_validator("python")
