@@ -26,7 +26,7 @@ from prep.scheduling.memory import MemoryModel
 from prep.settings import Settings
 from prep.stats.progress import compute_progress
 from prep.store import Store
-from prep.transfer import import_review_csv
+from prep.transfer.backup import import_review_csv
 from prep.tui.app import PrepApp
 from prep.tui.context import PrepContext
 from prep.tui.screens.progress import ProgressScreen

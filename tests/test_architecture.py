@@ -12,9 +12,9 @@ DOMAIN_MODULES = [
     "prep.scheduling.replay",
     "prep.store",
     "prep.stats.summary",
-    "prep.study",
+    "prep.study.session",
     "prep.settings",
-    "prep.cli",
+    "prep.cli.commands",
 ]
 
 

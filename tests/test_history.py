@@ -12,19 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from prep.anki import write_apkg
-from prep.card_actions import bury_until_next_day, reset_progress, set_suspended
 from prep.content import Library
 from prep.scheduling.fitting import NotEnoughReviewsError, fit_parameters
 from prep.scheduling.memory import MemoryModel, Rating, Stage
 from prep.scheduling.replay import replay
 from prep.settings import Settings
 from prep.store import Store
-from prep.study import StudySession
-from prep.transfer import export_backup, import_review_csv, restore_backup
+from prep.study.actions import bury_until_next_day, reset_progress, set_suspended
+from prep.study.session import StudySession
+from prep.transfer.anki import write_apkg
+from prep.transfer.backup import export_backup, import_review_csv, restore_backup
 from tests.conftest import FakeClock, counting_ids
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "review-log-sample.csv"
+SAMPLE = Path(__file__).resolve().parent / "data" / "review-log-sample.csv"
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 

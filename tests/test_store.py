@@ -19,7 +19,7 @@ from prep.store.database import (
     create_database_engine,
     current_revision,
 )
-from prep.study import StudySession
+from prep.study.session import StudySession
 from tests.conftest import FakeClock, counting_ids
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ from prep.content import Library
 from prep.scheduling.memory import Rating, Stage
 from prep.settings import Settings
 from prep.store import Store
-from prep.study import StudySession
+from prep.study.session import StudySession
 from tests.conftest import FakeClock, counting_ids
 
 

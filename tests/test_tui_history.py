@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Input, Static
 
 from prep.scheduling.memory import Rating
 from prep.settings import Settings, load_settings
-from prep.study import StudySession
+from prep.study.session import StudySession
 from prep.tui.app import PrepApp
 from prep.tui.context import PrepContext
 from prep.tui.screens.browser import BrowserScreen, ConfirmScreen
@@ -163,9 +163,9 @@ def test_settings_file_problems_are_reported(tmp_path: Path) -> None:
 
 
 async def test_refit_offer_appears_and_runs(context: PrepContext, clock: FakeClock) -> None:
-    from prep.transfer import import_review_csv
+    from prep.transfer.backup import import_review_csv
 
-    sample = Path(__file__).resolve().parents[2] / "shared" / "data" / "review-log-sample.csv"
+    sample = Path(__file__).resolve().parent / "data" / "review-log-sample.csv"
     from prep.scheduling.memory import MemoryModel
 
     import_review_csv(sample, context.store, MemoryModel())

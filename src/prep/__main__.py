@@ -1,3 +1,3 @@
-from prep.cli import main
+from prep.cli.commands import main
 
 raise SystemExit(main())

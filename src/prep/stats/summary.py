@@ -10,7 +10,7 @@ from prep.scheduling.days import day_start, streaks, study_day
 from prep.scheduling.memory import Stage
 from prep.settings import Settings
 from prep.store.repository import Store, from_ms
-from prep.study import build_queue, studyable_cards
+from prep.study.session import build_queue, studyable_cards
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,13 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Markdown, Static
 
-from prep.browse import BrowserRow, QueryError, browser_rows, search
-from prep.card_actions import bury_until_next_day, reset_progress, set_suspended, unbury
 from prep.content.models import KataCard, PredictCard, QACard
-from prep.humanize import format_when
 from prep.scheduling.memory import MemoryModel, Stage
 from prep.store.repository import CardMarks
+from prep.study.actions import bury_until_next_day, reset_progress, set_suspended, unbury
+from prep.study.search import BrowserRow, QueryError, browser_rows, search
 from prep.tui.context import PrepContext
+from prep.tui.format import format_when
 
 SEARCH_DELAY_S = 0.15
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}

@@ -11,9 +11,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from prep.kata import CardAttempt
 from prep.scheduling.memory import Rating
-from prep.study import Prompt
+from prep.study.attempt import CardAttempt
+from prep.study.session import Prompt
 from prep.tui.context import PrepContext
 from prep.tui.widgets.rating_bar import RatingBar
 

@@ -22,8 +22,8 @@ from textual.widgets import Footer, Header, Markdown, Static, TextArea
 from prep.content.models import Case, KataCard
 from prep.grading.grader import GradeReport, Which
 from prep.grading.sandbox import GradeCancelledError
-from prep.kata import CardAttempt, attempt_from_report
-from prep.study import Prompt
+from prep.study.attempt import CardAttempt, attempt_from_report
+from prep.study.session import Prompt
 from prep.tui.context import PrepContext
 from prep.tui.screens.exercise import ExerciseScreen, RatingPanel
 from prep.tui.widgets.grade_results import GradeResults

@@ -17,8 +17,8 @@ from textual.widgets import Footer, Header, Label, Markdown, Static, TextArea
 from prep.content.models import PredictCard
 from prep.grading.grader import SnippetRun, normalise_output, outputs_match
 from prep.grading.sandbox import GradeCancelledError
-from prep.kata import CardAttempt, predict_attempt
-from prep.study import Prompt
+from prep.study.attempt import CardAttempt, predict_attempt
+from prep.study.session import Prompt
 from prep.tui.context import PrepContext
 from prep.tui.screens.exercise import ExerciseScreen, RatingPanel
 

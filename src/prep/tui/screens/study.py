@@ -11,11 +11,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
 from prep.content.models import KataCard, QACard
-from prep.humanize import format_when
 from prep.scheduling.memory import Rating
 from prep.scheduling.queue import QueueCounts, StudyQueue
-from prep.study import Prompt, StudySession
+from prep.study.session import Prompt, StudySession
 from prep.tui.context import PrepContext
+from prep.tui.format import format_when
 from prep.tui.widgets.rating_bar import LABELS, RatingBar
 
 

@@ -13,10 +13,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from prep.humanize import format_when
 from prep.scheduling.fitting import MIN_REVIEWS, FitReport
 from prep.stats.summary import TodaySummary, today_summary
 from prep.tui.context import PrepContext
+from prep.tui.format import format_when
 from prep.tui.widgets.stat_tile import StatTile
 
 MAX_ERRORS_SHOWN = 8

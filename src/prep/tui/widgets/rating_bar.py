@@ -11,8 +11,8 @@ from textual.message import Message
 from textual.widgets import Button
 from textual.widgets.button import ButtonVariant
 
-from prep.humanize import format_interval
 from prep.scheduling.memory import Rating
+from prep.tui.format import format_interval
 
 LABELS = {Rating.Again: "Again", Rating.Hard: "Hard", Rating.Good: "Good", Rating.Easy: "Easy"}
 VARIANTS: dict[Rating, ButtonVariant] = {

@@ -368,7 +368,7 @@ def run_grade(
         grader.close()
     if record:
         from prep.clock import utc_now
-        from prep.kata import attempt_from_report
+        from prep.study.attempt import attempt_from_report
 
         store = _open_store(locations)
         try:
@@ -499,7 +499,7 @@ def run_optimize(locations: Locations, as_json: bool, out: TextIO) -> int:
 
 def run_import_reviews(locations: Locations, file: Path, as_json: bool, out: TextIO) -> int:
     from prep.scheduling.memory import MemoryModel
-    from prep.transfer import import_review_csv
+    from prep.transfer.backup import import_review_csv
 
     if not file.is_file():
         print(f"prep: no such file: {file}", file=sys.stderr)
@@ -526,14 +526,14 @@ def run_import_reviews(locations: Locations, file: Path, as_json: bool, out: Tex
 
 def run_export(locations: Locations, file: Path, anki: bool, out: TextIO) -> int:
     if anki:
-        from prep.anki import write_apkg
         from prep.content import load_library
+        from prep.transfer.anki import write_apkg
 
         written = write_apkg(load_library(list(locations.decks)), file)
         print(f"wrote {written} qa and predict cards to {file}", file=out)
         return 0
     from prep.clock import utc_now
-    from prep.transfer import export_backup, write_json
+    from prep.transfer.backup import export_backup, write_json
 
     settings = load_user_settings(locations)
     store = _open_store(locations)
@@ -554,7 +554,7 @@ def run_export(locations: Locations, file: Path, anki: bool, out: TextIO) -> int
 
 def run_restore(locations: Locations, file: Path, out: TextIO) -> int:
     from prep.settings import save_settings, settings_from_mapping
-    from prep.transfer import BackupError, restore_backup
+    from prep.transfer.backup import BackupError, restore_backup
 
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
