@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import CardState, Stage
-from prep.store.repository import CardMarks
 from prep.study.search import BrowserRow, QueryError, parse_query, search
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)

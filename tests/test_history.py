@@ -14,7 +14,7 @@ import pytest
 
 from prep.content import Library
 from prep.scheduling.fitting import NotEnoughReviewsError, fit_parameters
-from prep.scheduling.memory import MemoryModel, Rating, Stage
+from prep.scheduling.memory import MemoryModel, Rating, Stage, memory_model
 from prep.scheduling.replay import replay
 from prep.settings import Settings
 from prep.store import Store
@@ -157,7 +157,7 @@ def test_fitting_the_sample_beats_the_defaults(store: Store) -> None:
     assert report.log_loss_fitted < report.log_loss_default
     assert report.rmse_bins_fitted < report.rmse_bins_default
     assert len(report.parameters) == 21
-    MemoryModel(Settings().scheduler_config(report.parameters))  # the scheduler accepts them
+    memory_model(Settings(), report.parameters)  # the scheduler accepts them
 
 
 def test_anki_export(library: Library, tmp_path: Path) -> None:

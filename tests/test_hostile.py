@@ -22,9 +22,10 @@ from pathlib import Path
 import pytest
 
 from prep.content import KataCard, load_library
-from prep.grading.grader import CaseStatus, Grader
+from prep.grading.grader import Grader
 from prep.grading.proctree import descendants
 from prep.grading.sandbox import Isolation, IsolationMode, detect_isolation
+from prep.grading.verdict import CaseStatus
 
 SECRET = "c0ffee-5ecret-4b1d-9e2f"
 TIMEOUT_S = 2

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prep.content import Library
-from prep.scheduling.memory import CardState, MemoryModel, Rating, Stage
+from prep.scheduling.memory import CardState, MemoryModel, Rating, Stage, memory_model
 from prep.scheduling.replay import Review, replay
 from prep.settings import Settings
 from prep.store import DatabaseError, Store
@@ -128,7 +128,7 @@ def test_card_states_can_be_rebuilt_by_replaying_the_log(library: Library, store
     _study(library, store, clock, ratings, gaps)
     assert store.count_reviews() > 30
     stored = store.card_states()
-    rebuilt = replay(store.reviews(), MemoryModel(Settings().scheduler_config()))
+    rebuilt = replay(store.reviews(), memory_model(Settings(), None))
     assert rebuilt == stored
     assert {state.stage for state in stored.values()} & {Stage.REVIEW, Stage.RELEARNING}
 

@@ -1,4 +1,5 @@
-"""The real clock and the learner's time zone (tests pass their own)."""
+"""The real clock, the learner's time zone (tests pass their own), and the
+millisecond grain every stored time has."""
 
 from __future__ import annotations
 
@@ -29,3 +30,17 @@ def local_timezone() -> tzinfo:
             pass
     fallback = datetime.now().astimezone().tzinfo
     return fallback if fallback is not None else UTC
+
+
+def to_ms(moment: datetime) -> int:
+    return round(moment.timestamp() * 1000)
+
+
+def from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def truncate_to_ms(moment: datetime) -> datetime:
+    """Times are stored to the millisecond; domain code works at that grain
+    too, so that states rebuilt from the log equal the stored ones."""
+    return from_ms(to_ms(moment)).astimezone(UTC)

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, fields, replace
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from prep.scheduling.days import DEFAULT_ROLLOVER_HOUR
-from prep.scheduling.memory import DEFAULT_PARAMETERS, SchedulerConfig
-from prep.scheduling.queue import QueueSettings
+from prep.suggest import did_you_mean
+
+# A study day starts at 4 a.m. local time, as in Anki: a late-night session
+# still counts for the day it belongs to.
+DEFAULT_ROLLOVER_HOUR = 4
+DEFAULT_LEECH_THRESHOLD = 8
 
 
 @dataclass(frozen=True)
@@ -50,20 +52,8 @@ class Settings:
     new_per_day: int = 20
     maximum_interval_days: int = 36500
     rollover_hour: int = DEFAULT_ROLLOVER_HOUR
-    leech_threshold: int = 8
+    leech_threshold: int = DEFAULT_LEECH_THRESHOLD
     refit_every: int = 1000
-
-    def scheduler_config(self, parameters: tuple[float, ...] | None = None) -> SchedulerConfig:
-        return SchedulerConfig(
-            desired_retention=self.desired_retention,
-            maximum_interval_days=self.maximum_interval_days,
-            parameters=parameters or tuple(DEFAULT_PARAMETERS),
-            learning_steps=(timedelta(minutes=1), timedelta(minutes=10)),
-            relearning_steps=(timedelta(minutes=10),),
-        )
-
-    def queue_settings(self) -> QueueSettings:
-        return QueueSettings(new_per_day=self.new_per_day)
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -103,12 +93,7 @@ def settings_from_mapping(
     for key, raw in data.items():
         field = known.get(key)
         if field is None:
-            import difflib
-
-            close = difflib.get_close_matches(key, list(known), n=1)
-            problems.append(
-                f"unknown setting '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
-            )
+            problems.append(f"unknown setting '{key}'{did_you_mean(key, known)}")
             continue
         value, problem = check_value(field, raw)
         if problem:

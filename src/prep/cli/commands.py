@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from prep import __version__
-from prep.config import Locations, resolve_locations
+from prep.paths import Locations, resolve_locations
 
 if TYPE_CHECKING:  # imported lazily at run time: start-up only pays for what a command uses
     from prep.grading.grader import Grader
@@ -347,10 +347,9 @@ def run_grade(
         known = sorted(
             key for key, card in library.cards.items() if isinstance(card.card, KataCard)
         )
-        import difflib
+        from prep.suggest import did_you_mean
 
-        close = difflib.get_close_matches(kata_id, known, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        hint = did_you_mean(kata_id, known)
         print(
             f"prep: unknown kata '{kata_id}'{hint}; 'prep check --json' lists the decks",
             file=sys.stderr,
@@ -368,7 +367,7 @@ def run_grade(
         grader.close()
     if record:
         from prep.clock import utc_now
-        from prep.study.attempt import attempt_from_report
+        from prep.grading.attempts import attempt_from_report
 
         store = _open_store(locations)
         try:
@@ -498,7 +497,7 @@ def run_optimize(locations: Locations, as_json: bool, out: TextIO) -> int:
 
 
 def run_import_reviews(locations: Locations, file: Path, as_json: bool, out: TextIO) -> int:
-    from prep.scheduling.memory import MemoryModel
+    from prep.scheduling.memory import memory_model
     from prep.transfer.backup import import_review_csv
 
     if not file.is_file():
@@ -507,7 +506,7 @@ def run_import_reviews(locations: Locations, file: Path, as_json: bool, out: Tex
     settings = load_user_settings(locations)
     store = _open_store(locations)
     try:
-        model = MemoryModel(settings.scheduler_config(store.fitted_parameters()))
+        model = memory_model(settings, store.fitted_parameters())
         report = import_review_csv(file, store, model)
     finally:
         store.close()

@@ -6,7 +6,6 @@ errors, and the library keeps both.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from prep.content.errors import ContentError
 from prep.content.models import Case, Deck, KataCard, Limits, PredictCard, QACard, WrongSolution
 from prep.content.yamlfile import line_of, read_yaml
+from prep.suggest import closest
 
 CARD_MODELS: dict[str, type[BaseModel]] = {"qa": QACard, "predict": PredictCard, "kata": KataCard}
 _NESTED_MODELS: dict[str, type[BaseModel]] = {
@@ -229,7 +229,7 @@ def _at(data: Any, path: Sequence[int | str]) -> Any:
 
 
 def _suggestion(field: str, allowed: list[str]) -> str:
-    close = difflib.get_close_matches(field, allowed, n=1, cutoff=0.6)
-    if close:
-        return f" (did you mean '{close[0]}'?)"
+    match = closest(field, allowed)
+    if match is not None:
+        return f" (did you mean '{match}'?)"
     return f" (allowed: {', '.join(allowed)})"

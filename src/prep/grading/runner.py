@@ -15,6 +15,7 @@ import sys
 import traceback
 from typing import Any
 
+from prep.grading.protocol import CaseInput, CaseRecord, ErrorInfo, LoadRecord, ScriptRecord
 from prep.grading.values import encode
 
 MESSAGE_LIMIT = 500
@@ -22,17 +23,18 @@ MESSAGE_LIMIT = 500
 _write = os.write  # bound before any submission code runs
 
 
-def _send(fd: int, record: dict[str, Any]) -> None:
+def _send(fd: int, record: LoadRecord | CaseRecord | ScriptRecord) -> None:
     import json
 
-    data = (json.dumps(record, separators=(",", ":"), allow_nan=False) + "\n").encode()
+    wire = record.to_wire()
+    data = (json.dumps(wire, separators=(",", ":"), allow_nan=False) + "\n").encode()
     view = memoryview(data)
     while view:
         written = _write(fd, view)
         view = view[written:]
 
 
-def _describe_error(exc: BaseException) -> dict[str, Any]:
+def _describe_error(exc: BaseException) -> ErrorInfo:
     try:
         message = str(exc)
     except BaseException:
@@ -43,7 +45,7 @@ def _describe_error(exc: BaseException) -> dict[str, Any]:
             names.append(str(klass.__name__))
         except BaseException:
             names.append("?")
-    return {"type": names[0], "mro": names, "message": message[:MESSAGE_LIMIT]}
+    return ErrorInfo(names[0], tuple(names), message[:MESSAGE_LIMIT])
 
 
 _OWN_FILES = ("<solution>", "<preamble>", "<snippet>", "<case")
@@ -65,53 +67,53 @@ def _fresh_namespace(name: str) -> dict[str, Any]:
     return {"__name__": name, "__builtins__": builtins}
 
 
-def run_cases(fd: int, preamble: str, source: str, cases: list[dict[str, Any]]) -> None:
+def run_cases(fd: int, preamble: str, source: str, cases: tuple[CaseInput, ...]) -> None:
     namespace = _fresh_namespace("solution")
     try:
         if preamble:
             exec(compile(preamble, "<preamble>", "exec"), namespace)
         exec(compile(source, "<solution>", "exec"), namespace)
     except MemoryError:
-        _send(fd, {"import": "memory"})
+        _send(fd, LoadRecord("memory"))
         return
     except BaseException as exc:  # SystemExit and KeyboardInterrupt included
         _print_user_traceback(exc)
-        _send(fd, {"import": "error", "error": _describe_error(exc)})
+        _send(fd, LoadRecord("error", _describe_error(exc)))
         return
-    _send(fd, {"import": "ok"})
+    _send(fd, LoadRecord("ok"))
     for index, case in enumerate(cases):
-        record: dict[str, Any] = {"i": index}
+        record: CaseRecord
         try:
-            if case.get("call") is not None:
-                value = eval(compile(case["call"], f"<case {index}>", "eval"), namespace)
+            if case.call is not None:
+                value = eval(compile(case.call, f"<case {index}>", "eval"), namespace)
             else:
                 scope = dict(namespace)
-                exec(compile(case["code"], f"<case {index}>", "exec"), scope)
+                exec(compile(case.code or "", f"<case {index}>", "exec"), scope)
                 if "result" not in scope:
                     raise NameError("the case's code did not assign 'result'")
                 value = scope["result"]
-            record["value"] = encode(value)
+            record = CaseRecord(index, value=encode(value), has_value=True)
         except MemoryError:
-            record = {"i": index, "memory": True}
+            record = CaseRecord(index, memory=True)
         except BaseException as exc:
-            record = {"i": index, "error": _describe_error(exc)}
+            record = CaseRecord(index, error=_describe_error(exc))
         _send(fd, record)
 
 
 def run_script(fd: int, source: str) -> None:
     """Run a program as ``__main__`` (predict cards): its stdout is the answer."""
     namespace = _fresh_namespace("__main__")
-    outcome: dict[str, Any] = {"script": "ok"}
+    outcome = ScriptRecord("ok")
     try:
         exec(compile(source, "<snippet>", "exec"), namespace)
     except MemoryError:
-        outcome = {"script": "memory"}
+        outcome = ScriptRecord("memory")
     except SystemExit as exc:
         if exc.code not in (None, 0):
-            outcome = {"script": "error", "error": _describe_error(exc)}
+            outcome = ScriptRecord("error", _describe_error(exc))
     except BaseException as exc:
         _print_user_traceback(exc)
-        outcome = {"script": "error", "error": _describe_error(exc)}
+        outcome = ScriptRecord("error", _describe_error(exc))
     # As at interpreter exit: drop the module's names so __del__ runs now.
     try:
         namespace.clear()

@@ -24,6 +24,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from prep.grading.protocol import Job, ProtocolError, WorkerReply
+
 READY_TIMEOUT_S = 60.0
 REPLY_MARGIN_S = 15.0
 SANDBOX_ENV = "PREP_SANDBOX"
@@ -196,19 +198,22 @@ class WorkerProcess:
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=10)
 
-    def run(self, job: dict[str, Any], cancel: threading.Event | None = None) -> dict[str, Any]:
+    def run(self, job: Job, cancel: threading.Event | None = None) -> WorkerReply:
         """Send one job and wait for its reply; a dead worker is restarted next time."""
         self.start()
         assert self._process is not None and self._process.stdin is not None
         try:
-            self._process.stdin.write((json.dumps(job) + "\n").encode())
+            self._process.stdin.write((json.dumps(job.to_wire()) + "\n").encode())
             self._process.stdin.flush()
         except OSError as exc:
             self.stop()
             raise WorkerDiedError("the grading worker is gone") from exc
-        deadline = time.monotonic() + float(job.get("timeout_s", 5)) + REPLY_MARGIN_S
+        deadline = time.monotonic() + job.timeout_s + REPLY_MARGIN_S
         try:
-            return self._read_line(deadline, cancel)
+            return WorkerReply.from_wire(self._read_line(deadline, cancel))
+        except ProtocolError as exc:
+            self.stop()
+            raise WorkerDiedError(f"the grading worker sent a malformed reply ({exc})") from exc
         except (WorkerDiedError, GradeCancelledError):
             self.stop()
             raise

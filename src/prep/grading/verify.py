@@ -14,7 +14,8 @@ from prep.content.errors import ContentError
 from prep.content.library import StudyCard
 from prep.content.models import KataCard, PredictCard
 from prep.content.pyversion import running_python
-from prep.grading.grader import Grader, GradeReport, Which, normalise_output, outputs_match
+from prep.grading.grader import Grader
+from prep.grading.verdict import GradeReport, Which, normalise_output, outputs_match
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ import tempfile
 import time
 from typing import Any, BinaryIO
 
+from prep.grading.protocol import Job, ProtocolError, ReplyStatus, ScriptJob, WorkerReply, parse_job
+
 OUTPUT_KEEP = 64 * 1024
 OUTPUT_KILL = 1024 * 1024
 RESULT_LIMIT = 8 * 1024 * 1024
@@ -63,12 +65,12 @@ def _read_stream(fd: int, buffer: bytearray, keep: int) -> int:
     return len(chunk)
 
 
-def run_job(job: dict[str, Any]) -> dict[str, Any]:
+def run_job(job: Job) -> WorkerReply:
     from prep.grading.confine import NOBODY, ChildLimits, confine, should_drop_privileges
     from prep.grading.proctree import kill_descendants
     from prep.grading.runner import run_cases, run_script
 
-    limits = ChildLimits(float(job.get("timeout_s", 5.0)), int(job.get("memory_mb", 256)))
+    limits = ChildLimits(job.timeout_s, job.memory_mb)
     workdir = tempfile.mkdtemp(prefix="prep-run-")
     if should_drop_privileges():
         os.chown(workdir, NOBODY, NOBODY)
@@ -83,10 +85,10 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
             for fd in (result_r, out_r, err_r):
                 os.close(fd)
             confine(result_w, out_w, err_w, workdir, limits)
-            if job.get("kind") == "script":
-                run_script(3, job.get("source", ""))
+            if isinstance(job, ScriptJob):
+                run_script(3, job.source)
             else:
-                run_cases(3, job.get("preamble") or "", job.get("source", ""), job.get("cases", []))
+                run_cases(3, job.preamble, job.source, job.cases)
         except BaseException:
             code = 70
         os._exit(code)
@@ -102,9 +104,9 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         err_r: (stderr, OUTPUT_KEEP),
     }
     output_total = 0
-    status = "completed"
+    status = ReplyStatus.COMPLETED
     deadline = started + limits.timeout_s
-    exit_info: dict[str, Any] = {}
+    exit_info: tuple[str | None, int | None] = (None, None)
     child_done = False
     try:
         pidfd: int | None = os.pidfd_open(pid)
@@ -114,7 +116,7 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     while open_fds or not child_done:
         now = time.monotonic()
         if now >= deadline:
-            status = "timeout"
+            status = ReplyStatus.TIMEOUT
             break
         watch = list(open_fds)
         if pidfd is not None and not child_done:
@@ -131,12 +133,12 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
                 os.close(fd)
                 continue
             if fd == result_r and len(buffer) >= RESULT_LIMIT:
-                status = "result_limit"
+                status = ReplyStatus.RESULT_LIMIT
             elif fd != result_r:
                 output_total += size
                 if output_total > OUTPUT_KILL:
-                    status = "output_limit"
-        if status != "completed":
+                    status = ReplyStatus.OUTPUT_LIMIT
+        if status is not ReplyStatus.COMPLETED:
             break
         if not child_done:
             waited, wait_status = os.waitpid(pid, os.WNOHANG)
@@ -160,28 +162,30 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     if pidfd is not None:
         os.close(pidfd)
     shutil.rmtree(workdir, ignore_errors=True)
-    if status == "timeout" and child_done:
-        status = "completed"  # only lingering descendants ran out the clock
-    return {
-        "status": status,
-        "results": results.decode("utf-8", "replace"),
-        "stdout": stdout.decode("utf-8", "replace"),
-        "stderr": stderr.decode("utf-8", "replace"),
-        "output_truncated": output_total > OUTPUT_KEEP,
-        "exit": exit_info,
-        "duration_ms": round((time.monotonic() - started) * 1000, 3),
-    }
+    if status is ReplyStatus.TIMEOUT and child_done:
+        status = ReplyStatus.COMPLETED  # only lingering descendants ran out the clock
+    return WorkerReply(
+        status=status,
+        results=results.decode("utf-8", "replace"),
+        stdout=stdout.decode("utf-8", "replace"),
+        stderr=stderr.decode("utf-8", "replace"),
+        output_truncated=output_total > OUTPUT_KEEP,
+        exit_signal=exit_info[0],
+        exit_code=exit_info[1],
+        duration_ms=round((time.monotonic() - started) * 1000, 3),
+    )
 
 
-def _exit_info(wait_status: int) -> dict[str, Any]:
+def _exit_info(wait_status: int) -> tuple[str | None, int | None]:
+    """(signal name, exit code): how the child ended."""
     if os.WIFSIGNALED(wait_status):
         number = os.WTERMSIG(wait_status)
         try:
             name = signal.Signals(number).name
         except ValueError:
             name = str(number)
-        return {"signal": name}
-    return {"code": os.WEXITSTATUS(wait_status)}
+        return name, None
+    return None, os.WEXITSTATUS(wait_status)
 
 
 def serve(requests: BinaryIO, replies: BinaryIO) -> None:
@@ -192,14 +196,12 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
     reply({"ready": True, "pid": os.getpid()})
     for line in requests:
         try:
-            job = json.loads(line)
-        except ValueError:
-            reply({"status": "protocol_error"})
-            continue
-        if job.get("kind") == "ping":
-            reply({"pong": True})
-            continue
-        reply(run_job(job))
+            job = parse_job(line)
+        except ProtocolError:
+            # prep wrote something this worker does not understand: it would
+            # wait forever for a reply, so end and let prep start a fresh one.
+            return
+        reply(run_job(job).to_wire())
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-DEFAULT_ROLLOVER_HOUR = 4
+from prep.settings import DEFAULT_ROLLOVER_HOUR
 
 
 def require_utc(moment: datetime) -> datetime:

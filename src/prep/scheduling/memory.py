@@ -18,8 +18,26 @@ from fsrs import Card, Rating, Scheduler, State
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
 from prep.scheduling.days import require_utc
+from prep.settings import Settings
 
-__all__ = ["DEFAULT_PARAMETERS", "CardState", "MemoryModel", "Rating", "SchedulerConfig", "Stage"]
+__all__ = [
+    "DEFAULT_PARAMETERS",
+    "RATING_NAMES",
+    "CardState",
+    "MemoryModel",
+    "Rating",
+    "SchedulerConfig",
+    "Stage",
+    "memory_model",
+]
+
+# The one table of rating names, for every screen and report.
+RATING_NAMES = {
+    Rating.Again: "Again",
+    Rating.Hard: "Hard",
+    Rating.Good: "Good",
+    Rating.Easy: "Easy",
+}
 
 
 class Stage(IntEnum):
@@ -126,3 +144,14 @@ class MemoryModel:
         low = min(low, high)
         draw = random.Random(review_id).random() * (high - low + 1) + low
         return min(round(draw), maximum)
+
+
+def memory_model(settings: Settings, fitted_parameters: tuple[float, ...] | None) -> MemoryModel:
+    """The learner's memory model: their settings, and their fitted parameters when they have some."""
+    return MemoryModel(
+        SchedulerConfig(
+            desired_retention=settings.desired_retention,
+            maximum_interval_days=settings.maximum_interval_days,
+            parameters=fitted_parameters or tuple(DEFAULT_PARAMETERS),
+        )
+    )

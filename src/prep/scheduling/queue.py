@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from prep.content.library import StudyCard
 from prep.scheduling.memory import CardState, Stage
+from prep.settings import Settings
 
 # Anki's "learn ahead limit": a learning card due this soon is shown rather
 # than ending the session with a card about to come back.
@@ -19,6 +20,10 @@ LEARN_AHEAD = timedelta(minutes=20)
 @dataclass(frozen=True)
 class QueueSettings:
     new_per_day: int = 20
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> QueueSettings:
+        return cls(new_per_day=settings.new_per_day)
 
 
 @dataclass(frozen=True)

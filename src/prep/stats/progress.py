@@ -15,11 +15,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from prep.clock import to_ms
 from prep.content.library import Library
 from prep.scheduling.days import day_start, streaks, study_day
 from prep.scheduling.memory import DEFAULT_PARAMETERS, Stage
 from prep.settings import Settings
-from prep.store.repository import Store, to_ms
+from prep.store.repository import Store
 
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 30

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from prep.clock import from_ms
 from prep.content.library import Library
 from prep.scheduling.days import day_start, streaks, study_day
 from prep.scheduling.memory import Stage
 from prep.settings import Settings
-from prep.store.repository import Store, from_ms
+from prep.store.repository import Store
 from prep.study.session import build_queue, studyable_cards
 
 

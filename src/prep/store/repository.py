@@ -9,16 +9,28 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, literal_column, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from prep.scheduling.memory import CardState, Rating, Stage
+from prep.clock import from_ms, to_ms
+from prep.grading.attempts import Attempt
+from prep.scheduling.marks import CardMarks
+from prep.scheduling.memory import CardState, Stage
 from prep.scheduling.replay import Review, ReviewKind
+from prep.store.converters import (
+    attempt_from_row,
+    attempt_row,
+    fill_marks_row,
+    fill_state_row,
+    marks_from_row,
+    review_from_row,
+    review_values,
+    state_from_row,
+)
 from prep.store.database import open_database
 from prep.store.tables import AttemptRow, CardMarkRow, CardStateRow, DraftRow, MetaRow, ReviewRow
 
@@ -27,99 +39,9 @@ FITTED_PARAMETERS_KEY = "fsrs_parameters"
 FIT_RECORD_KEY = "fsrs_fit"
 
 
-def to_ms(moment: datetime) -> int:
-    return round(moment.timestamp() * 1000)
-
-
-def from_ms(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC)
-
-
-def truncate_to_ms(moment: datetime) -> datetime:
-    """Times are stored to the millisecond; domain code works at that grain
-    too, so that states rebuilt from the log equal the stored ones."""
-    return from_ms(to_ms(moment)).astimezone(UTC)
-
-
-def _state_from_row(row: CardStateRow) -> CardState:
-    return CardState(
-        key=row.card_key,
-        stage=Stage(row.stage),
-        step=row.step,
-        stability=row.stability,
-        difficulty=row.difficulty,
-        due=from_ms(row.due_ms),
-        last_review=from_ms(row.last_review_ms) if row.last_review_ms is not None else None,
-        reps=row.reps,
-        lapses=row.lapses,
-    )
-
-
 def _write_state(session: Session, state: CardState) -> None:
     row = session.get(CardStateRow, state.key) or CardStateRow(card_key=state.key)
-    row.stage = int(state.stage)
-    row.step = state.step
-    row.stability = state.stability
-    row.difficulty = state.difficulty
-    row.due_ms = to_ms(state.due)
-    row.last_review_ms = to_ms(state.last_review) if state.last_review is not None else None
-    row.reps = state.reps
-    row.lapses = state.lapses
-    session.add(row)
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """One run of a learner's code: a kata submission or a predict answer."""
-
-    id: str
-    card_key: str
-    kind: str  # "submit", "examples" or "predict"
-    submitted_at: datetime
-    code: str
-    passed: bool
-    summary: dict[str, Any]
-    duration_ms: int
-    installation_id: str
-
-
-@dataclass(frozen=True)
-class CardMarks:
-    """What the learner decided about a card, beside its memory state."""
-
-    suspended: bool = False
-    buried_until: datetime | None = None
-    leech: bool = False
-
-    def blocks(self, now: datetime) -> bool:
-        return self.suspended or (self.buried_until is not None and self.buried_until > now)
-
-
-def _review_from_row(row: ReviewRow) -> Review:
-    kind = ReviewKind(row.kind or "review")
-    return Review(
-        id=row.id,
-        card_key=row.card_key,
-        rating=Rating(row.rating) if kind is ReviewKind.REVIEW else None,
-        reviewed_at=from_ms(row.reviewed_ms),
-        duration_ms=row.duration_ms,
-        installation_id=row.installation_id,
-        kind=kind,
-        stage_before=Stage(row.stage_before) if row.stage_before is not None else None,
-    )
-
-
-def _review_row(review: Review) -> dict[str, Any]:
-    return {
-        "id": review.id,
-        "card_key": review.card_key,
-        "rating": int(review.rating) if review.rating is not None else 0,
-        "reviewed_ms": to_ms(review.reviewed_at),
-        "duration_ms": review.duration_ms,
-        "installation_id": review.installation_id,
-        "kind": review.kind.value,
-        "stage_before": int(review.stage_before) if review.stage_before is not None else None,
-    }
+    session.add(fill_state_row(row, state))
 
 
 class Store:
@@ -149,20 +71,20 @@ class Store:
     def card_states(self) -> dict[str, CardState]:
         with self._sessions() as session:
             return {
-                row.card_key: _state_from_row(row) for row in session.scalars(select(CardStateRow))
+                row.card_key: state_from_row(row) for row in session.scalars(select(CardStateRow))
             }
 
     def card_state(self, key: str) -> CardState | None:
         with self._sessions() as session:
             row = session.get(CardStateRow, key)
-            return _state_from_row(row) if row is not None else None
+            return state_from_row(row) if row is not None else None
 
     # -- the review log ----------------------------------------------------
 
     def record_review(self, review: Review, after: CardState) -> None:
         """Append a review and store the state it produced, atomically."""
         with self._sessions.begin() as session:
-            session.add(ReviewRow(**_review_row(review)))
+            session.add(ReviewRow(**review_values(review)))
             _write_state(session, after)
 
     def undo_review(self, review_id: str, before: CardState | None) -> None:
@@ -186,20 +108,20 @@ class Store:
         if card_key is not None:
             query = query.where(ReviewRow.card_key == card_key)
         with self._sessions() as session:
-            return [_review_from_row(row) for row in session.scalars(query)]
+            return [review_from_row(row) for row in session.scalars(query)]
 
     def reset_card(self, reset: Review) -> None:
         """Log a reset and forget the card's memory state: it is new again."""
         assert reset.kind is ReviewKind.RESET
         with self._sessions.begin() as session:
-            session.add(ReviewRow(**_review_row(reset)))
+            session.add(ReviewRow(**review_values(reset)))
             session.execute(delete(CardStateRow).where(CardStateRow.card_key == reset.card_key))
 
     def add_reviews(self, reviews: Iterable[Review]) -> int:
         """Append reviews whose ids are not in the log yet; returns how many were new."""
         from sqlalchemy.dialects.sqlite import insert
 
-        rows = [_review_row(review) for review in reviews]
+        rows = [review_values(review) for review in reviews]
         if not rows:
             return 0
         before = self.count_reviews(kinds=None)
@@ -258,19 +180,7 @@ class Store:
 
     def record_attempt(self, attempt: Attempt) -> None:
         with self._sessions.begin() as session:
-            session.add(
-                AttemptRow(
-                    id=attempt.id,
-                    card_key=attempt.card_key,
-                    kind=attempt.kind,
-                    submitted_ms=to_ms(attempt.submitted_at),
-                    code=attempt.code,
-                    passed=attempt.passed,
-                    summary=json.dumps(attempt.summary),
-                    duration_ms=attempt.duration_ms,
-                    installation_id=attempt.installation_id,
-                )
-            )
+            session.add(attempt_row(attempt))
 
     def attempts(self, card_key: str | None = None) -> list[Attempt]:
         query = select(AttemptRow).order_by(
@@ -279,20 +189,7 @@ class Store:
         if card_key is not None:
             query = query.where(AttemptRow.card_key == card_key)
         with self._sessions() as session:
-            return [
-                Attempt(
-                    id=row.id,
-                    card_key=row.card_key,
-                    kind=row.kind,
-                    submitted_at=from_ms(row.submitted_ms),
-                    code=row.code,
-                    passed=bool(row.passed),
-                    summary=json.loads(row.summary),
-                    duration_ms=row.duration_ms,
-                    installation_id=row.installation_id,
-                )
-                for row in session.scalars(query)
-            ]
+            return [attempt_from_row(row) for row in session.scalars(query)]
 
     def save_draft(self, card_key: str, code: str, at: datetime) -> None:
         with self._sessions.begin() as session:
@@ -330,23 +227,13 @@ class Store:
     def marks(self) -> dict[str, CardMarks]:
         with self._sessions() as session:
             return {
-                row.card_key: CardMarks(
-                    bool(row.suspended),
-                    from_ms(row.buried_until_ms) if row.buried_until_ms is not None else None,
-                    bool(row.leech),
-                )
-                for row in session.scalars(select(CardMarkRow))
+                row.card_key: marks_from_row(row) for row in session.scalars(select(CardMarkRow))
             }
 
     def set_marks(self, card_key: str, marks: CardMarks) -> None:
         with self._sessions.begin() as session:
             row = session.get(CardMarkRow, card_key) or CardMarkRow(card_key=card_key)
-            row.suspended = marks.suspended
-            row.buried_until_ms = (
-                to_ms(marks.buried_until) if marks.buried_until is not None else None
-            )
-            row.leech = marks.leech
-            session.add(row)
+            session.add(fill_marks_row(row, marks))
 
     # -- settings kept with the history ---------------------------------------
 

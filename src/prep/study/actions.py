@@ -6,8 +6,9 @@ from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from prep.scheduling.days import next_day_start
+from prep.scheduling.marks import CardMarks
 from prep.scheduling.replay import Review, ReviewKind
-from prep.store.repository import CardMarks, Store
+from prep.store.repository import Store
 
 
 def set_suspended(store: Store, key: str, suspended: bool) -> CardMarks:

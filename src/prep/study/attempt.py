@@ -10,14 +10,11 @@ Rating rule (why prep beats self-grading: people press Hard when they forgot):
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from prep.content.models import Difficulty
-from prep.grading.grader import GradeReport
 from prep.scheduling.memory import Rating
-from prep.store.repository import Attempt
 
 TIME_BUDGET = {
     Difficulty.EASY: timedelta(minutes=5),
@@ -46,35 +43,6 @@ def proposed_rating(outcome: Outcome, budget: timedelta) -> Rating:
     if outcome.elapsed <= budget / 2:
         return Rating.Easy
     return Rating.Good
-
-
-def attempt_from_report(
-    card_key: str,
-    code: str,
-    report: GradeReport,
-    at: datetime,
-    installation_id: str,
-    elapsed: timedelta | None = None,
-) -> Attempt:
-    return Attempt(
-        id=str(uuid.uuid4()),
-        card_key=card_key,
-        kind="submit" if report.which == "tests" else "examples",
-        submitted_at=at,
-        code=code,
-        passed=report.passed,
-        summary={
-            "passed": report.passed_count,
-            "total": len(report.cases),
-            "statuses": [case.status.value for case in report.cases],
-            "problem": report.problem,
-            **(
-                {"elapsed_ms": round(elapsed.total_seconds() * 1000)} if elapsed is not None else {}
-            ),
-        },
-        duration_ms=round(report.duration_ms),
-        installation_id=installation_id,
-    )
 
 
 @dataclass
@@ -150,25 +118,3 @@ class CardAttempt:
         if rating is Rating.Easy:
             return f"Solved first time in {minutes:.1f} min, no hints: Easy."
         return f"Solved first time, no hints ({minutes:.1f} min): Good."
-
-
-def predict_attempt(
-    card_key: str,
-    guess: str,
-    actual: str,
-    passed: bool,
-    at: datetime,
-    installation_id: str,
-    duration_ms: float,
-) -> Attempt:
-    return Attempt(
-        id=str(uuid.uuid4()),
-        card_key=card_key,
-        kind="predict",
-        submitted_at=at,
-        code=guess,
-        passed=passed,
-        summary={"actual": actual[:4000]},
-        duration_ms=round(duration_ms),
-        installation_id=installation_id,
-    )

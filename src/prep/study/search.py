@@ -9,7 +9,6 @@ wildcards (``deck:dl-*``); free words match the card's text, case-insensitively.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import shlex
 from collections.abc import Sequence
@@ -18,8 +17,10 @@ from datetime import datetime
 
 from prep.content.library import Library
 from prep.content.models import KataCard, PredictCard, QACard
+from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import CardState, Stage
-from prep.store.repository import CardMarks, Store
+from prep.store.repository import Store
+from prep.suggest import did_you_mean
 
 FIELDS = ("deck", "tag", "type", "is", "id")
 IS_VALUES = ("due", "new", "learning", "review", "suspended", "buried", "leech")
@@ -52,8 +53,7 @@ class BrowserRow:
 
 
 def _suggest(word: str, options: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else f" (one of: {', '.join(options)})"
+    return did_you_mean(word, options, list_all=True)
 
 
 def parse_query(text: str) -> tuple[Term, ...]:

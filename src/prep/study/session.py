@@ -11,29 +11,22 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
+from prep.clock import truncate_to_ms
 from prep.content.library import Library, StudyCard
 from prep.content.models import CardType
 from prep.content.pyversion import running_python
 from prep.scheduling.days import day_start, next_day_start, study_day
-from prep.scheduling.memory import CardState, MemoryModel, Rating, Stage
-from prep.scheduling.queue import QueueCounts, StudyQueue
+from prep.scheduling.marks import CardMarks, is_new_leech
+from prep.scheduling.memory import CardState, MemoryModel, Rating, memory_model
+from prep.scheduling.queue import QueueCounts, QueueSettings, StudyQueue
 from prep.scheduling.replay import Review
 from prep.settings import Settings
-from prep.store.repository import CardMarks, Store, truncate_to_ms
+from prep.store.repository import Store
 
 Clock = Callable[[], datetime]
 
 # Card types the study queue serves.
 STUDY_TYPES = frozenset({CardType.QA, CardType.PREDICT, CardType.KATA})
-
-
-def is_new_leech(after: CardState, marks: CardMarks | None, threshold: int) -> bool:
-    """Anki's rule: the lapse that reaches the threshold tags the card leech and suspends it."""
-    return (
-        after.lapses >= threshold
-        and not (marks is not None and marks.leech)
-        and after.stage is Stage.RELEARNING
-    )
 
 
 def build_queue(
@@ -53,7 +46,7 @@ def build_queue(
         store.card_states() if states is None else states,
         now,
         store.count_first_reviews_since(today_start),
-        settings.queue_settings(),
+        QueueSettings.from_settings(settings),
         blocked,
     )
 
@@ -99,7 +92,7 @@ class StudySession:
     _undo: list[Answer] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
-        self.model = MemoryModel(self.settings.scheduler_config(self.store.fitted_parameters()))
+        self.model = memory_model(self.settings, self.store.fitted_parameters())
         self._cards = studyable_cards(self.library)
 
     def now(self) -> datetime:

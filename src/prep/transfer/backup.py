@@ -19,10 +19,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from prep.clock import from_ms, to_ms
 from prep.content.errors import ContentError
+from prep.grading.attempts import Attempt
+from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import CardState, MemoryModel, Rating, Stage
 from prep.scheduling.replay import Review, ReviewKind, replay_with_stages
-from prep.store.repository import Attempt, CardMarks, Store, from_ms, to_ms
+from prep.store.repository import Store
 
 IMPORTED_DECK = "imported"
 IMPORT_INSTALLATION = "imported"

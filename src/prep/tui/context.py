@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from prep.config import Locations
 from prep.content.library import Library
 from prep.grading.grader import Grader
+from prep.paths import Locations
 from prep.settings import Settings
 from prep.store.repository import Store
 

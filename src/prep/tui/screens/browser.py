@@ -15,15 +15,14 @@ from textual.timer import Timer
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Markdown, Static
 
 from prep.content.models import KataCard, PredictCard, QACard
-from prep.scheduling.memory import MemoryModel, Stage
-from prep.store.repository import CardMarks
+from prep.scheduling.marks import CardMarks
+from prep.scheduling.memory import RATING_NAMES, Stage, memory_model
 from prep.study.actions import bury_until_next_day, reset_progress, set_suspended, unbury
 from prep.study.search import BrowserRow, QueryError, browser_rows, search
 from prep.tui.context import PrepContext
 from prep.tui.format import format_when
 
 SEARCH_DELAY_S = 0.15
-RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
 def flag_words(marks: CardMarks, now: datetime) -> list[str]:
@@ -94,9 +93,7 @@ class BrowserScreen(Screen[None]):
         self.rows: list[BrowserRow] = []
         self.shown: list[BrowserRow] = []
         self._timer: Timer | None = None
-        self.model = MemoryModel(
-            context.settings.scheduler_config(context.store.fitted_parameters())
-        )
+        self.model = memory_model(context.settings, context.store.fitted_parameters())
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -220,7 +217,7 @@ class BrowserScreen(Screen[None]):
                 continue
             took = f"{review.duration_ms / 1000:.0f} s" if review.duration_ms else ""
             stage = review.stage_before.name.lower() if review.stage_before is not None else ""
-            history.add_row(when, RATING_NAMES[int(review.rating)], took, stage)
+            history.add_row(when, RATING_NAMES[review.rating], took, stage)
 
     def _refresh_after_change(self, key: str) -> None:
         table = self.query_one("#cards", DataTable)

@@ -20,9 +20,10 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Markdown, Static, TextArea
 
 from prep.content.models import Case, KataCard
-from prep.grading.grader import GradeReport, Which
+from prep.grading.attempts import attempt_from_report
 from prep.grading.sandbox import GradeCancelledError
-from prep.study.attempt import CardAttempt, attempt_from_report
+from prep.grading.verdict import GradeReport, Which
+from prep.study.attempt import CardAttempt
 from prep.study.session import Prompt
 from prep.tui.context import PrepContext
 from prep.tui.screens.exercise import ExerciseScreen, RatingPanel

@@ -15,9 +15,10 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Label, Markdown, Static, TextArea
 
 from prep.content.models import PredictCard
-from prep.grading.grader import SnippetRun, normalise_output, outputs_match
+from prep.grading.attempts import predict_attempt
 from prep.grading.sandbox import GradeCancelledError
-from prep.study.attempt import CardAttempt, predict_attempt
+from prep.grading.verdict import SnippetRun, normalise_output, outputs_match
+from prep.study.attempt import CardAttempt
 from prep.study.session import Prompt
 from prep.tui.context import PrepContext
 from prep.tui.screens.exercise import ExerciseScreen, RatingPanel

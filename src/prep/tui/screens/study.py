@@ -11,12 +11,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
 from prep.content.models import KataCard, QACard
-from prep.scheduling.memory import Rating
+from prep.scheduling.memory import RATING_NAMES, Rating
 from prep.scheduling.queue import QueueCounts, StudyQueue
 from prep.study.session import Prompt, StudySession
 from prep.tui.context import PrepContext
 from prep.tui.format import format_when
-from prep.tui.widgets.rating_bar import LABELS, RatingBar
+from prep.tui.widgets.rating_bar import RatingBar
 
 
 class StudyScreen(Screen[None]):
@@ -195,7 +195,7 @@ class StudyScreen(Screen[None]):
         rating = Rating(value)
         self.session.answer(self.prompt, rating)
         self.reviewed_here += 1
-        self.notify(f"{LABELS[rating]}", timeout=1.5)
+        self.notify(RATING_NAMES[rating], timeout=1.5)
         self.advance()
 
     def on_rating_bar_rated(self, message: RatingBar.Rated) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
-from prep.grading.grader import CaseStatus, GradeReport
+from prep.grading.verdict import CaseStatus, GradeReport
 
 STYLES = {
     CaseStatus.PASS: "bold green",

@@ -11,10 +11,9 @@ from textual.message import Message
 from textual.widgets import Button
 from textual.widgets.button import ButtonVariant
 
-from prep.scheduling.memory import Rating
+from prep.scheduling.memory import RATING_NAMES, Rating
 from prep.tui.format import format_interval
 
-LABELS = {Rating.Again: "Again", Rating.Hard: "Hard", Rating.Good: "Good", Rating.Easy: "Easy"}
 VARIANTS: dict[Rating, ButtonVariant] = {
     Rating.Again: "error",
     Rating.Hard: "warning",
@@ -29,7 +28,7 @@ class RatingBar(Horizontal):
         rating: Rating
 
     def compose(self) -> ComposeResult:
-        for rating, label in LABELS.items():
+        for rating, label in RATING_NAMES.items():
             button = Button(
                 f"{int(rating)} {label}", id=f"rate-{label.lower()}", variant=VARIANTS[rating]
             )
@@ -37,7 +36,7 @@ class RatingBar(Horizontal):
             yield button
 
     def show_intervals(self, intervals: dict[Rating, timedelta]) -> None:
-        for rating, label in LABELS.items():
+        for rating, label in RATING_NAMES.items():
             text = f"{int(rating)} {label}"
             if rating in intervals:
                 text += f"  {format_interval(intervals[rating])}"
@@ -45,13 +44,13 @@ class RatingBar(Horizontal):
 
     def propose(self, rating: Rating) -> None:
         """Mark the rating prep suggests (Enter accepts it)."""
-        for candidate, label in LABELS.items():
+        for candidate, label in RATING_NAMES.items():
             self.query_one(f"#rate-{label.lower()}", Button).set_class(
                 candidate == rating, "proposed"
             )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        for rating, label in LABELS.items():
+        for rating, label in RATING_NAMES.items():
             if event.button.id == f"rate-{label.lower()}":
                 self.post_message(self.Rated(rating))

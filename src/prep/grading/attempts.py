@@ -1,0 +1,75 @@
+"""What is kept of one graded run of a learner's code: a kata submission, a
+run of the examples, or a predict answer."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from prep.grading.verdict import GradeReport
+
+
+@dataclass(frozen=True)
+class Attempt:
+    id: str
+    card_key: str
+    kind: str  # "submit", "examples" or "predict"
+    submitted_at: datetime
+    code: str
+    passed: bool
+    summary: dict[str, Any]
+    duration_ms: int
+    installation_id: str
+
+
+def attempt_from_report(
+    card_key: str,
+    code: str,
+    report: GradeReport,
+    at: datetime,
+    installation_id: str,
+    elapsed: timedelta | None = None,
+) -> Attempt:
+    return Attempt(
+        id=str(uuid.uuid4()),
+        card_key=card_key,
+        kind="submit" if report.which == "tests" else "examples",
+        submitted_at=at,
+        code=code,
+        passed=report.passed,
+        summary={
+            "passed": report.passed_count,
+            "total": len(report.cases),
+            "statuses": [case.status.value for case in report.cases],
+            "problem": report.problem,
+            **(
+                {"elapsed_ms": round(elapsed.total_seconds() * 1000)} if elapsed is not None else {}
+            ),
+        },
+        duration_ms=round(report.duration_ms),
+        installation_id=installation_id,
+    )
+
+
+def predict_attempt(
+    card_key: str,
+    guess: str,
+    actual: str,
+    passed: bool,
+    at: datetime,
+    installation_id: str,
+    duration_ms: float,
+) -> Attempt:
+    return Attempt(
+        id=str(uuid.uuid4()),
+        card_key=card_key,
+        kind="predict",
+        submitted_at=at,
+        code=guess,
+        passed=passed,
+        summary={"actual": actual[:4000]},
+        duration_ms=round(duration_ms),
+        installation_id=installation_id,
+    )
