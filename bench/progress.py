@@ -19,14 +19,15 @@ import time
 from datetime import UTC
 from pathlib import Path
 
+from prep.cli.factory import make_context
 from prep.clock import local_timezone, utc_now
 from prep.content import load_library
-from prep.paths import builtin_deck_dir
+from prep.paths import Locations, builtin_deck_dir
 from prep.scheduling.memory import MemoryModel
 from prep.settings import Settings
 from prep.stats.progress import compute_progress
 from prep.store import Store
-from prep.transfer.backup import import_review_csv
+from prep.transfer.reviews_csv import import_review_csv
 from prep.tui.app import PrepApp
 from prep.tui.context import PrepContext
 from prep.tui.screens.progress import ProgressScreen
@@ -68,8 +69,9 @@ def main() -> None:
             compute_progress(library, store, Settings(), utc_now(), local_timezone())
             numbers.append(time.perf_counter() - started)
         print(f"progress numbers: median {statistics.median(numbers) * 1000:.0f} ms")
-        context = PrepContext(
-            library=library, store=store, settings=Settings(), tz=UTC, clock=utc_now
+        locations = Locations(home, (), include_builtin=True, home_is_explicit=True)
+        context = make_context(
+            locations, store=store, settings=Settings(), library=library, clock=utc_now, tz=UTC
         )
         draws = [asyncio.run(draw_once(context)) for _ in range(args.runs)]
         print(

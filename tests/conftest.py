@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from prep.cli.factory import make_context
 from prep.content import Library, load_library
+from prep.paths import Locations
 from prep.settings import Settings
 from prep.store import Store
 from prep.tui.context import PrepContext
@@ -103,12 +105,24 @@ def counting_ids() -> Callable[[], str]:
 
 
 @pytest.fixture
-def context(library: Library, store: Store, clock: FakeClock) -> PrepContext:
-    return PrepContext(
-        library=library,
+def locations(tmp_path: Path, deck_dir: Path) -> Locations:
+    return Locations(
+        home=tmp_path / "home",
+        content_dirs=(deck_dir,),
+        include_builtin=False,
+        home_is_explicit=True,
+    )
+
+
+@pytest.fixture
+def context(library: Library, store: Store, clock: FakeClock, locations: Locations) -> PrepContext:
+    """The app's dependencies as the CLI builds them, on a temporary home and pinned time."""
+    return make_context(
+        locations,
         store=store,
         settings=Settings(),
-        tz=UTC,
+        library=library,
         clock=clock,
+        tz=UTC,
         new_id=counting_ids(),
     )

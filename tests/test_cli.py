@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from prep.cli.commands import main
+from prep.cli import main
 from tests.conftest import qa_deck_yaml
 
 MALFORMED = {

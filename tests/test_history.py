@@ -21,7 +21,8 @@ from prep.store import Store
 from prep.study.actions import bury_until_next_day, reset_progress, set_suspended
 from prep.study.session import StudySession
 from prep.transfer.anki import write_apkg
-from prep.transfer.backup import export_backup, import_review_csv, restore_backup
+from prep.transfer.backup import export_backup, restore_backup
+from prep.transfer.reviews_csv import import_review_csv
 from tests.conftest import FakeClock, counting_ids
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "review-log-sample.csv"

@@ -10,12 +10,13 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Markdown, Static, TextArea
 
+from prep.cli.factory import make_context
 from prep.content import load_library
 from prep.grading.grader import Grader
 from prep.grading.sandbox import Isolation, IsolationMode
+from prep.paths import Locations
 from prep.scheduling.memory import Rating
 from prep.settings import Settings
-from prep.store import Store
 from prep.tui.app import PrepApp
 from prep.tui.context import PrepContext
 from prep.tui.screens.kata import KataScreen
@@ -91,18 +92,18 @@ def exercise_context(tmp_path: Path, grader: Grader) -> Iterator[PrepContext]:
     decks = tmp_path / "decks"
     decks.mkdir()
     (decks / "ex.yaml").write_text(DECK, encoding="utf-8")
-    store = Store.open(tmp_path / "home" / "prep.db")
-    context = PrepContext(
-        library=load_library([decks]),
-        store=store,
+    locations = Locations(tmp_path / "home", (decks,), include_builtin=False, home_is_explicit=True)
+    context = make_context(
+        locations,
         settings=Settings(),
-        tz=UTC,
+        library=load_library([decks]),
         clock=FakeClock(),
+        tz=UTC,
         new_id=counting_ids(),
         grader_factory=lambda: grader,
     )
     yield context
-    store.close()
+    context.store.close()
 
 
 def set_code(screen: KataScreen, code: str) -> None:

@@ -163,7 +163,7 @@ def test_settings_file_problems_are_reported(tmp_path: Path) -> None:
 
 
 async def test_refit_offer_appears_and_runs(context: PrepContext, clock: FakeClock) -> None:
-    from prep.transfer.backup import import_review_csv
+    from prep.transfer.reviews_csv import import_review_csv
 
     sample = Path(__file__).resolve().parent / "data" / "review-log-sample.csv"
     from prep.scheduling.memory import MemoryModel

@@ -1,3 +1,3 @@
-from prep.cli.commands import main
+from prep.cli import main
 
 raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""The ``prep`` command: the TUI by default, and scriptable subcommands.
+
+Exit codes: 0 success, 1 a failed check or an error the user can fix,
+2 usage errors (argparse's own convention).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from prep.cli.commands import (
+    run_app,
+    run_check,
+    run_doctor,
+    run_export,
+    run_grade,
+    run_import_reviews,
+    run_optimize,
+    run_restore,
+    run_stats,
+)
+from prep.cli.errors import UserFacingError
+from prep.cli.parser import build_parser
+from prep.paths import resolve_locations
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    locations = resolve_locations(args.home, args.content, args.no_builtin)
+    try:
+        if args.command == "check":
+            paths = [Path(p) for p in args.paths]
+            return run_check(
+                locations, paths, args.json, sys.stdout, run_code=not args.no_run, jobs=args.jobs
+            )
+        if args.command == "grade":
+            return run_grade(
+                locations, args.kata, args.file, args.json, not args.no_record, sys.stdout
+            )
+        if args.command == "doctor":
+            return run_doctor(locations, sys.stdout)
+        if args.command == "optimize":
+            return run_optimize(locations, args.json, sys.stdout)
+        if args.command == "import-reviews":
+            return run_import_reviews(locations, Path(args.file), args.json, sys.stdout)
+        if args.command == "export":
+            return run_export(locations, Path(args.file), args.anki, sys.stdout)
+        if args.command == "import":
+            return run_restore(locations, Path(args.file), sys.stdout)
+        if args.command == "stats":
+            return run_stats(locations, args.json, sys.stdout)
+        return run_app(locations)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`prep stats --json | head`): not an error worth a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except UserFacingError as exc:
+        print(f"prep: {exc}", file=sys.stderr)
+        return 1

@@ -1,189 +1,20 @@
-"""The ``prep`` command: the TUI by default, and scriptable subcommands.
+"""What each subcommand does. Each takes the resolved locations and the
+stream to write to, and returns the exit code.
 
-Exit codes: 0 success, 1 a failed check or an error the user can fix,
-2 usage errors (argparse's own convention).
+Heavy modules are imported inside the commands that use them: start-up only
+pays for what a command needs.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
-from prep import __version__
-from prep.paths import Locations, resolve_locations
-
-if TYPE_CHECKING:  # imported lazily at run time: start-up only pays for what a command uses
-    from prep.grading.grader import Grader
-    from prep.settings import Settings
-    from prep.store import Store
-
-EPILOG = """\
-environment:
-  PREP_HOME        data folder (default: the platform's user data folder)
-  PREP_CONTENT     extra deck folders, separated by '{sep}'
-  PREP_NO_BUILTIN  set to 1 to leave the shipped deck out
-
-Run 'prep COMMAND --help' for the options of a command.
-"""
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="prep",
-        description="Study for ML, Python and algorithms interviews: cards, katas and spaced repetition.",
-        epilog=EPILOG.format(sep=":" if sys.platform != "win32" else ";"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"prep {__version__}")
-    parser.add_argument("--home", metavar="DIR", help="data folder holding prep.db (env PREP_HOME)")
-    parser.add_argument(
-        "--content",
-        metavar="DIR",
-        action="append",
-        default=[],
-        help="add a deck folder; repeatable (env PREP_CONTENT)",
-    )
-    parser.add_argument(
-        "--no-builtin",
-        action="store_true",
-        help="leave the shipped deck out (env PREP_NO_BUILTIN=1)",
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    check = commands.add_parser(
-        "check",
-        help="validate deck files",
-        description="Validate deck files or folders (default: every configured deck). "
-        "Prints one 'path:line: message' line per error. Exit 0 when valid, 1 on errors.",
-    )
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check")
-    check.add_argument("--json", action="store_true", help="print a JSON report instead")
-    check.add_argument(
-        "--no-run",
-        action="store_true",
-        help="only validate the files; do not run solutions, wrong solutions and snippets",
-    )
-    check.add_argument(
-        "--jobs", type=int, default=0, metavar="N", help="parallel runs (default: one per CPU)"
-    )
-
-    grade = commands.add_parser(
-        "grade",
-        help="grade a kata solution against its hidden tests",
-        description="Run FILE against the hidden tests of kata KATA_ID (deck/id) in the sandbox. "
-        "Exit 0 when every test passes, 1 when one fails, 2 for usage errors or an unknown kata.",
-    )
-    grade.add_argument("kata", metavar="KATA_ID", help="the kata's full id, deck/id")
-    grade.add_argument("file", metavar="FILE", help="the Python file to grade ('-' for stdin)")
-    grade.add_argument("--json", action="store_true", help="print only a JSON verdict")
-    grade.add_argument("--no-record", action="store_true", help="do not record the attempt")
-
-    optimize = commands.add_parser(
-        "optimize",
-        help="fit FSRS parameters to your review history",
-        description="Fit FSRS parameters to your own reviews (the Rust optimizer Anki uses), report log loss "
-        "and RMSE(bins) of the default and fitted parameters, store the fitted ones and schedule with them.",
-    )
-    optimize.add_argument("--json", action="store_true", help="print JSON")
-
-    import_reviews = commands.add_parser(
-        "import-reviews",
-        help="import a review history (CSV)",
-        description="Import reviews from a CSV with columns card_id, review_rating (1-4), review_time "
-        "(ISO 8601 with zone), review_duration (ms). Cards not in your decks go to the 'imported' deck. "
-        "Importing the same file again adds nothing.",
-    )
-    import_reviews.add_argument("file", metavar="FILE.csv")
-    import_reviews.add_argument("--json", action="store_true", help="print JSON")
-
-    export = commands.add_parser(
-        "export",
-        help="back up everything to JSON, or write an Anki deck",
-        description="Write the review log, card states, marks, drafts, attempts, settings and fitted "
-        "parameters to FILE.json; with --anki, write the qa and predict cards as an Anki package.",
-    )
-    export.add_argument("file", metavar="FILE")
-    export.add_argument(
-        "--anki", action="store_true", help="write an Anki .apkg of the qa and predict cards"
-    )
-
-    restore = commands.add_parser(
-        "import",
-        help="restore a JSON backup into an empty home",
-        description="Restore a backup made by 'prep export' into an empty home, exactly.",
-    )
-    restore.add_argument("file", metavar="FILE.json")
-
-    commands.add_parser(
-        "doctor",
-        help="show how prep is set up (sandbox mode, paths)",
-        description="Say which sandbox mode grading uses and why, where data lives, and what was loaded.",
-    )
-
-    stats = commands.add_parser(
-        "stats",
-        help="print study statistics",
-        description="Print what is due, what is new, totals and the streak.",
-    )
-    stats.add_argument("--json", action="store_true", help="print JSON")
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    locations = resolve_locations(args.home, args.content, args.no_builtin)
-    try:
-        if args.command == "check":
-            paths = [Path(p) for p in args.paths]
-            return run_check(
-                locations, paths, args.json, sys.stdout, run_code=not args.no_run, jobs=args.jobs
-            )
-        if args.command == "grade":
-            return run_grade(
-                locations, args.kata, args.file, args.json, not args.no_record, sys.stdout
-            )
-        if args.command == "doctor":
-            return run_doctor(locations, sys.stdout)
-        if args.command == "optimize":
-            return run_optimize(locations, args.json, sys.stdout)
-        if args.command == "import-reviews":
-            return run_import_reviews(locations, Path(args.file), args.json, sys.stdout)
-        if args.command == "export":
-            return run_export(locations, Path(args.file), args.anki, sys.stdout)
-        if args.command == "import":
-            return run_restore(locations, Path(args.file), sys.stdout)
-        if args.command == "stats":
-            return run_stats(locations, args.json, sys.stdout)
-        return run_app(locations)
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        # The reader went away (`prep stats --json | head`): not an error worth a traceback.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 1
-    except UserFacingError as exc:
-        print(f"prep: {exc}", file=sys.stderr)
-        return 1
-
-
-class UserFacingError(Exception):
-    """An error whose message is all the user needs (no traceback)."""
-
-
-def make_grader(locations: Locations, size: int = 1) -> Grader:
-    from prep.grading.grader import Grader
-
-    try:
-        return Grader(hidden=locations.private_folders, size=size)
-    except RuntimeError as exc:  # PREP_SANDBOX=bwrap where bwrap cannot work
-        raise UserFacingError(str(exc)) from exc
+from prep.cli.errors import UsageError, UserFacingError
+from prep.cli.factory import load_user_settings, make_app, make_grader, open_store
+from prep.paths import Locations
 
 
 def run_check(
@@ -241,27 +72,6 @@ def _progress_line(done: int, total: int) -> None:
         print(f"running code: {done}/{total}", end="\r", file=sys.stderr, flush=True)
 
 
-def _open_store(locations: Locations) -> Store:
-    from prep.paths import ensure_home
-    from prep.store import DatabaseError, Store
-
-    try:
-        ensure_home(locations.home)
-        return Store.open(locations.database)
-    except (DatabaseError, OSError) as exc:
-        raise UserFacingError(str(exc)) from exc
-
-
-def load_user_settings(locations: Locations) -> Settings:
-    """The settings file, with every problem in it said once on stderr."""
-    from prep.settings import load_settings
-
-    settings, problems = load_settings(locations.settings_file)
-    for problem in problems:
-        print(f"prep: {problem}", file=sys.stderr)
-    return settings
-
-
 def run_stats(locations: Locations, as_json: bool, out: TextIO) -> int:
     from prep.clock import local_timezone, utc_now
     from prep.content import load_library
@@ -270,7 +80,7 @@ def run_stats(locations: Locations, as_json: bool, out: TextIO) -> int:
 
     library = load_library(list(locations.decks))
     settings = load_user_settings(locations)
-    store = _open_store(locations)
+    store = open_store(locations)
     try:
         now, tz = utc_now(), local_timezone()
         summary = today_summary(library, store, settings, now, tz)
@@ -300,26 +110,7 @@ def run_stats(locations: Locations, as_json: bool, out: TextIO) -> int:
 
 
 def run_app(locations: Locations) -> int:
-    from prep.clock import local_timezone, utc_now
-    from prep.content import Library, load_library
-    from prep.tui.app import PrepApp, PrepContext
-
-    store = _open_store(locations)
-    try:
-        decks = list(locations.decks)
-        context = PrepContext(
-            library=Library(),
-            library_loader=lambda: load_library(decks),
-            store=store,
-            settings=load_user_settings(locations),
-            tz=local_timezone(),
-            clock=utc_now,
-            locations=locations,
-            settings_path=locations.settings_file,
-        )
-        PrepApp(context).run()
-    finally:
-        store.close()
+    make_app(locations).run()
     return 0
 
 
@@ -330,10 +121,6 @@ def _read_source(file: str) -> str:
         return Path(file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from exc
-
-
-class UsageError(Exception):
-    """Exit code 2: the command line names something that does not exist."""
 
 
 def run_grade(
@@ -369,7 +156,7 @@ def run_grade(
         from prep.clock import utc_now
         from prep.grading.attempts import attempt_from_report
 
-        store = _open_store(locations)
+        store = open_store(locations)
         try:
             store.record_attempt(
                 attempt_from_report(
@@ -458,7 +245,7 @@ def run_optimize(locations: Locations, as_json: bool, out: TextIO) -> int:
     from prep.scheduling.fitting import NotEnoughReviewsError, fit_parameters
 
     settings = load_user_settings(locations)
-    store = _open_store(locations)
+    store = open_store(locations)
     try:
         try:
             report = fit_parameters(store.reviews(), local_timezone(), settings.rollover_hour)
@@ -498,13 +285,13 @@ def run_optimize(locations: Locations, as_json: bool, out: TextIO) -> int:
 
 def run_import_reviews(locations: Locations, file: Path, as_json: bool, out: TextIO) -> int:
     from prep.scheduling.memory import memory_model
-    from prep.transfer.backup import import_review_csv
+    from prep.transfer.reviews_csv import import_review_csv
 
     if not file.is_file():
         print(f"prep: no such file: {file}", file=sys.stderr)
         return 2
     settings = load_user_settings(locations)
-    store = _open_store(locations)
+    store = open_store(locations)
     try:
         model = memory_model(settings, store.fitted_parameters())
         report = import_review_csv(file, store, model)
@@ -535,7 +322,7 @@ def run_export(locations: Locations, file: Path, anki: bool, out: TextIO) -> int
     from prep.transfer.backup import export_backup, write_json
 
     settings = load_user_settings(locations)
-    store = _open_store(locations)
+    store = open_store(locations)
     try:
         data = export_backup(store, settings.to_dict(), utc_now())
     finally:
@@ -561,7 +348,7 @@ def run_restore(locations: Locations, file: Path, out: TextIO) -> int:
         raise UserFacingError(f"cannot read {file}: {exc}") from exc
     if not isinstance(data, dict):
         raise UserFacingError(f"{file} is not a prep backup")
-    store = _open_store(locations)
+    store = open_store(locations)
     try:
         settings_data = restore_backup(store, data)
         reviews = store.count_reviews()

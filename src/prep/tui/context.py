@@ -40,20 +40,15 @@ class PrepContext:
         """The shared grader, started on first use (call from a worker thread)."""
         with self._grader_lock:
             if self._grader is None:
-                factory = self.grader_factory or _default_grader(self)
-                self._grader = factory()
+                if self.grader_factory is None:
+                    raise RuntimeError("this app was built without a grader")
+                self._grader = self.grader_factory()
             return self._grader
 
     def close(self) -> None:
+        """Stop the grader's workers and let go of the database."""
         with self._grader_lock:
             grader, self._grader = self._grader, None
         if grader is not None:
             grader.close()
-
-
-def _default_grader(context: PrepContext) -> Callable[[], Grader]:
-    def make() -> Grader:
-        hidden = context.locations.private_folders if context.locations else ()
-        return Grader(hidden=hidden, size=1)
-
-    return make
+        self.store.close()

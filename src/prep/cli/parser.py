@@ -1,0 +1,119 @@
+"""The command line: global options, then one subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from prep import __version__
+
+EPILOG = """\
+environment:
+  PREP_HOME        data folder (default: the platform's user data folder)
+  PREP_CONTENT     extra deck folders, separated by '{sep}'
+  PREP_NO_BUILTIN  set to 1 to leave the shipped deck out
+
+Run 'prep COMMAND --help' for the options of a command.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="prep",
+        description="Study for ML, Python and algorithms interviews: cards, katas and spaced repetition.",
+        epilog=EPILOG.format(sep=":" if sys.platform != "win32" else ";"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"prep {__version__}")
+    parser.add_argument("--home", metavar="DIR", help="data folder holding prep.db (env PREP_HOME)")
+    parser.add_argument(
+        "--content",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="add a deck folder; repeatable (env PREP_CONTENT)",
+    )
+    parser.add_argument(
+        "--no-builtin",
+        action="store_true",
+        help="leave the shipped deck out (env PREP_NO_BUILTIN=1)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check",
+        help="validate deck files",
+        description="Validate deck files or folders (default: every configured deck). "
+        "Prints one 'path:line: message' line per error. Exit 0 when valid, 1 on errors.",
+    )
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check")
+    check.add_argument("--json", action="store_true", help="print a JSON report instead")
+    check.add_argument(
+        "--no-run",
+        action="store_true",
+        help="only validate the files; do not run solutions, wrong solutions and snippets",
+    )
+    check.add_argument(
+        "--jobs", type=int, default=0, metavar="N", help="parallel runs (default: one per CPU)"
+    )
+
+    grade = commands.add_parser(
+        "grade",
+        help="grade a kata solution against its hidden tests",
+        description="Run FILE against the hidden tests of kata KATA_ID (deck/id) in the sandbox. "
+        "Exit 0 when every test passes, 1 when one fails, 2 for usage errors or an unknown kata.",
+    )
+    grade.add_argument("kata", metavar="KATA_ID", help="the kata's full id, deck/id")
+    grade.add_argument("file", metavar="FILE", help="the Python file to grade ('-' for stdin)")
+    grade.add_argument("--json", action="store_true", help="print only a JSON verdict")
+    grade.add_argument("--no-record", action="store_true", help="do not record the attempt")
+
+    optimize = commands.add_parser(
+        "optimize",
+        help="fit FSRS parameters to your review history",
+        description="Fit FSRS parameters to your own reviews (the Rust optimizer Anki uses), report log loss "
+        "and RMSE(bins) of the default and fitted parameters, store the fitted ones and schedule with them.",
+    )
+    optimize.add_argument("--json", action="store_true", help="print JSON")
+
+    import_reviews = commands.add_parser(
+        "import-reviews",
+        help="import a review history (CSV)",
+        description="Import reviews from a CSV with columns card_id, review_rating (1-4), review_time "
+        "(ISO 8601 with zone), review_duration (ms). Cards not in your decks go to the 'imported' deck. "
+        "Importing the same file again adds nothing.",
+    )
+    import_reviews.add_argument("file", metavar="FILE.csv")
+    import_reviews.add_argument("--json", action="store_true", help="print JSON")
+
+    export = commands.add_parser(
+        "export",
+        help="back up everything to JSON, or write an Anki deck",
+        description="Write the review log, card states, marks, drafts, attempts, settings and fitted "
+        "parameters to FILE.json; with --anki, write the qa and predict cards as an Anki package.",
+    )
+    export.add_argument("file", metavar="FILE")
+    export.add_argument(
+        "--anki", action="store_true", help="write an Anki .apkg of the qa and predict cards"
+    )
+
+    restore = commands.add_parser(
+        "import",
+        help="restore a JSON backup into an empty home",
+        description="Restore a backup made by 'prep export' into an empty home, exactly.",
+    )
+    restore.add_argument("file", metavar="FILE.json")
+
+    commands.add_parser(
+        "doctor",
+        help="show how prep is set up (sandbox mode, paths)",
+        description="Say which sandbox mode grading uses and why, where data lives, and what was loaded.",
+    )
+
+    stats = commands.add_parser(
+        "stats",
+        help="print study statistics",
+        description="Print what is due, what is new, totals and the streak.",
+    )
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    return parser
