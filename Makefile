@@ -1,5 +1,5 @@
 # make run   — create .venv if needed, install prep, launch it on the shipped deck
-# make test  — install the test extras, then ruff, mypy --strict and the whole suite
+# make test  — install the test extras, then ruff, import-linter, mypy --strict and the whole suite
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -26,9 +26,10 @@ run: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.installed-test
-	$(BIN)/mypy --strict src
+	$(BIN)/mypy --strict src tests
 
 pytest: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

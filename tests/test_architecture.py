@@ -1,27 +1,68 @@
-"""The domain knows nothing of the UI: importing it must not import Textual."""
+"""The domain knows nothing of the UI, and the layers hold: import-linter
+checks the contracts in pyproject.toml (`make test` runs it); these tests
+check what it cannot see — every domain module really imports without
+Textual, and no package escapes the contracts."""
 
 from __future__ import annotations
 
+import pkgutil
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
+from typing import Any
 
-DOMAIN_MODULES = [
-    "prep.content",
-    "prep.scheduling.memory",
-    "prep.scheduling.queue",
-    "prep.scheduling.replay",
-    "prep.store",
-    "prep.stats.summary",
-    "prep.study.session",
-    "prep.settings",
-    "prep.cli.commands",
-]
+import prep
+
+PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+UI_PACKAGES = {"prep.cli", "prep.tui"}
+ENTRY_MODULES = {"prep.__main__"}
 
 
-def test_domain_does_not_import_textual() -> None:
+def contracts() -> list[dict[str, Any]]:
+    config = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))
+    found: list[dict[str, Any]] = config["tool"]["importlinter"]["contracts"]
+    return found
+
+
+def top_level_parts() -> set[str]:
+    return {
+        f"prep.{info.name}"
+        for info in pkgutil.iter_modules(prep.__path__)
+        if f"prep.{info.name}" not in ENTRY_MODULES
+    }
+
+
+def domain_modules() -> list[str]:
+    return sorted(
+        info.name
+        for info in pkgutil.walk_packages(prep.__path__, "prep.")
+        if not any(info.name == ui or info.name.startswith(ui + ".") for ui in UI_PACKAGES)
+        and info.name not in ENTRY_MODULES
+        and ".migrations" not in info.name
+        and not info.name.endswith(".worker")  # a program: importing it would serve on stdin
+    )
+
+
+def test_every_part_of_prep_has_a_layer() -> None:
+    layers = next(c for c in contracts() if c["type"] == "layers")
+    named = {part.strip() for layer in layers["layers"] for part in layer.split("|")}
+    assert top_level_parts() - {"prep.__init__"} <= named, top_level_parts() - named
+
+
+def test_every_domain_part_is_kept_from_textual() -> None:
+    forbidden = next(c for c in contracts() if c["type"] == "forbidden")
+    sources = set(forbidden["source_modules"])
+    assert top_level_parts() - UI_PACKAGES <= sources, top_level_parts() - UI_PACKAGES - sources
+    assert "textual" in forbidden["forbidden_modules"]
+
+
+def test_domain_modules_import_without_textual() -> None:
+    modules = domain_modules()
+    assert "prep.grading.verdict" in modules and "prep.study.session" in modules
     code = (
         "import sys\n"
-        + "".join(f"import {module}\n" for module in DOMAIN_MODULES)
+        + "".join(f"import {module}\n" for module in modules)
         + "leaked = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
         + "print(','.join(leaked))\n"
     )

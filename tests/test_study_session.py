@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC
+from pathlib import Path
 
 from prep.content import Library
 from prep.scheduling.memory import Rating, Stage
@@ -11,12 +12,12 @@ from tests.conftest import FakeClock, counting_ids
 
 
 def make_session(library: Library, store: Store, clock: FakeClock, **settings: int) -> StudySession:
-    return StudySession(library, store, Settings(**settings), UTC, clock, counting_ids())  # type: ignore[arg-type]
+    return StudySession(library, store, Settings(**settings), UTC, clock, counting_ids())
 
 
 def test_each_rating_is_committed_before_the_next_card(
-    library: Library, store: Store, clock: FakeClock, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    library: Library, store: Store, clock: FakeClock, tmp_path: Path
+) -> None:
     session = make_session(library, store, clock)
     prompt = session.next_prompt()
     assert prompt is not None

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from textual.widgets import DataTable, Markdown, Static
+from textual.widgets import Button, DataTable, Markdown, Static
 
 from prep.scheduling.memory import Rating
 from prep.tui.app import PrepApp
@@ -51,7 +51,7 @@ async def test_study_reveal_rate_undo_and_done(context: PrepContext) -> None:
         await pilot.press("space")
         assert not screen.query_one("#answer").has_class("hidden")
         assert not screen.query_one(RatingBar).has_class("hidden")
-        good_label = str(screen.query_one("#rate-good").label)
+        good_label = str(screen.query_one("#rate-good", Button).label)
         assert good_label.endswith("10m")
 
         await pilot.press("3")
