@@ -7,8 +7,11 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from typing import cast
 
 from textual.pilot import Pilot
+
+from prep.tui.app import PrepApp
 
 
 async def wait_for(
@@ -21,6 +24,20 @@ async def wait_for(
         if loop.time() > deadline:
             raise AssertionError("condition never became true")
         await pilot.pause(0.05)
+
+
+async def settle(pilot: Pilot[None], timeout: float = 30.0) -> None:
+    """Wait until every background job has answered and the screen shows it."""
+    app = cast(PrepApp, pilot.app)
+    await wait_for(pilot, lambda: app.jobs.in_flight == 0, timeout)
+    await pilot.pause()
+
+
+async def press(pilot: Pilot[None], *keys: str) -> None:
+    """Press keys one at a time, letting the work each one starts answer first."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
 
 
 def prep_env(**overrides: str) -> dict[str, str]:

@@ -217,3 +217,17 @@ def test_acceptance_import_stats_optimize_export_import(tmp_path: Path) -> None:
     finally:
         a.close()
         b.close()
+
+
+def test_a_reset_is_not_a_review_today(library: Library, store: Store) -> None:
+    from prep.stats.summary import today_summary
+
+    clock = FakeClock(NOW)
+    session = StudySession(library, store, Settings(), UTC, clock, counting_ids())
+    prompt = session.next_prompt()
+    assert prompt is not None
+    session.answer(prompt, Rating.Good)
+    reset_progress(store, prompt.card.key, NOW + timedelta(minutes=1), "reset-today")
+    summary = today_summary(library, store, Settings(), NOW + timedelta(minutes=2), UTC)
+    assert summary.reviewed_today == 1
+    assert summary.streak_days == 1

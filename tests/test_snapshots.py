@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.pilot import Pilot
+
 from prep.tui.app import PrepApp
 from prep.tui.context import PrepContext
+from tests.helpers import press, settle
 
 
 def test_study_screen_with_answer(snap_compare: Any, context: PrepContext) -> None:
-    assert snap_compare(PrepApp(context), press=["s", "space"], terminal_size=(100, 30))
+    async def open_card(pilot: Pilot[None]) -> None:
+        await press(pilot, "s", "space")
+
+    assert snap_compare(PrepApp(context), run_before=open_card, terminal_size=(100, 30))
 
 
 def test_today_screen(snap_compare: Any, context: PrepContext) -> None:
-    assert snap_compare(PrepApp(context), terminal_size=(100, 30))
+    assert snap_compare(PrepApp(context), run_before=settle, terminal_size=(100, 30))

@@ -9,6 +9,7 @@ from prep.tui.screens.study import StudyScreen
 from prep.tui.screens.today import TodayScreen
 from prep.tui.widgets.rating_bar import RatingBar
 from prep.tui.widgets.stat_tile import StatTile
+from tests.helpers import press, settle
 
 
 def tile(app: PrepApp, name: str) -> str:
@@ -23,7 +24,7 @@ def markdown_source(widget: Markdown) -> str:
 async def test_today_shows_counts_and_decks(context: PrepContext) -> None:
     app = PrepApp(context)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
         assert tile(app, "new") == "5"
         assert tile(app, "due") == "0"
@@ -35,8 +36,8 @@ async def test_today_shows_counts_and_decks(context: PrepContext) -> None:
 async def test_study_reveal_rate_undo_and_done(context: PrepContext) -> None:
     app = PrepApp(context)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("s")
-        await pilot.pause()
+        await press(pilot, "s")
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, StudyScreen)
         assert screen.prompt is not None
@@ -45,37 +46,37 @@ async def test_study_reveal_rate_undo_and_done(context: PrepContext) -> None:
         assert screen.query_one("#answer").has_class("hidden")
         assert screen.query_one(RatingBar).has_class("hidden")
 
-        await pilot.press("3")  # rating before reveal does nothing
+        await press(pilot, "3")  # rating before reveal does nothing
         assert context.store.count_reviews() == 0
 
-        await pilot.press("space")
+        await press(pilot, "space")
         assert not screen.query_one("#answer").has_class("hidden")
         assert not screen.query_one(RatingBar).has_class("hidden")
         good_label = str(screen.query_one("#rate-good", Button).label)
         assert good_label.endswith("10m")
 
-        await pilot.press("3")
-        await pilot.pause()
+        await press(pilot, "3")
+        await settle(pilot)
         assert context.store.count_reviews() == 1
         assert screen.prompt is not None and screen.prompt.card.key != first_key
         assert screen.query_one("#answer").has_class("hidden")
 
-        await pilot.press("u")
-        await pilot.pause()
+        await press(pilot, "u")
+        await settle(pilot)
         assert context.store.count_reviews() == 0
         assert screen.prompt is not None and screen.prompt.card.key == first_key
 
         for _ in range(5):
-            await pilot.press("space", "4")
-        await pilot.pause()
+            await press(pilot, "space", "4")
+        await settle(pilot)
         assert context.store.count_reviews() == 5
         assert screen.prompt is None
         assert not screen.query_one("#done").has_class("hidden")
         detail = str(screen.query_one("#done-detail", Static).render())
         assert "You reviewed 5 cards" in detail and "Next review:" in detail
 
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
+        await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
         assert tile(app, "today") == "5"
         assert tile(app, "new") == "0"
@@ -84,9 +85,9 @@ async def test_study_reveal_rate_undo_and_done(context: PrepContext) -> None:
 async def test_clicking_a_rating_button_rates(context: PrepContext) -> None:
     app = PrepApp(context)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("s", "space")
+        await press(pilot, "s", "space")
         await pilot.click("#rate-again")
-        await pilot.pause()
+        await settle(pilot)
         (review,) = context.store.reviews()
         assert review.rating == Rating.Again
 
@@ -94,10 +95,10 @@ async def test_clicking_a_rating_button_rates(context: PrepContext) -> None:
 async def test_hint_and_explanation_keys(context: PrepContext) -> None:
     app = PrepApp(context)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("s")
+        await press(pilot, "s")
         screen = app.screen
         assert screen.query_one("#hint").has_class("hidden")
-        await pilot.press("h")
+        await press(pilot, "h")
         assert not screen.query_one("#hint").has_class("hidden")
         assert "Think about 1" in str(screen.query_one("#hint", Static).render())
 
@@ -114,7 +115,7 @@ async def test_today_lists_files_that_failed(context: PrepContext) -> None:
     context.library = broken
     app = PrepApp(context)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         panel = app.screen.query_one("#content-errors", Static)
         assert panel.display
         assert "decks/bad.yaml:3: tab character" in str(panel.render())
@@ -123,7 +124,7 @@ async def test_today_lists_files_that_failed(context: PrepContext) -> None:
 async def test_quit_key(context: PrepContext) -> None:
     app = PrepApp(context)
     async with app.run_test() as pilot:
-        await pilot.press("q")
+        await press(pilot, "q")
     assert app.return_code == 0
 
 
@@ -149,18 +150,35 @@ async def test_decks_load_in_a_worker_after_the_first_screen(context: PrepContex
     context.library_loader = slow_loader
     app = PrepApp(context)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await pilot.pause()  # the loader is held back: only the first screen is up
         assert isinstance(app.screen, TodayScreen)
         assert "Loading decks" in str(app.screen.query_one("#today-message", Static).render())
         await pilot.press("s")  # nothing to study yet
         assert isinstance(app.screen, TodayScreen)
         release.set()
-        for _ in range(200):
-            if context.library_loader is None:
-                break
-            await pilot.pause(0.05)
-        await pilot.pause()
+        await settle(pilot)
         assert tile(app, "new") == "5"
-        await pilot.press("s")
-        await pilot.pause()
+        await press(pilot, "s")
+        await settle(pilot)
         assert isinstance(app.screen, StudyScreen)
+
+
+async def test_a_failing_deck_loader_shows_an_error_on_today(context: PrepContext) -> None:
+    from prep.content import Library
+
+    def broken_loader() -> Library:
+        raise OSError("the deck folder is on a disk that went away")
+
+    context.library = Library()
+    context.library_loader = broken_loader
+    app = PrepApp(context)
+    notices: list[str] = []
+    app.notify = lambda message, **_: notices.append(str(message))  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        message = str(app.screen.query_one("#today-message", Static).render())
+        assert "Loading decks" not in message
+        assert "could not be read" in message and "disk that went away" in message
+        assert any("Loading the decks failed" in notice for notice in notices)
+        await press(pilot, "b")  # the app is still usable
+        assert not isinstance(app.screen, TodayScreen)

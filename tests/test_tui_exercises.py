@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Iterator
 from datetime import UTC
 from pathlib import Path
@@ -133,13 +135,13 @@ async def test_kata_fail_then_pass_proposes_hard_and_records(exercise_context: P
         set_code(screen, WRONG)
         await pilot.press("ctrl+r")
         await wait_for(
-            pilot, lambda: not screen.grading and screen.query_one(GradeResults).row_count == 1
+            pilot, lambda: not screen.running and screen.query_one(GradeResults).row_count == 1
         )
         assert "1/1 examples passed" in str(screen.query_one("#grade-status", Static).render())
 
         await pilot.press("ctrl+s")
         await wait_for(
-            pilot, lambda: not screen.grading and screen.query_one(GradeResults).row_count == 3
+            pilot, lambda: not screen.running and screen.query_one(GradeResults).row_count == 3
         )
         assert screen.attempt.failed_submissions == 1
         assert not screen.attempt.finished
@@ -228,9 +230,9 @@ async def test_escape_cancels_a_running_grade(exercise_context: PrepContext) -> 
         assert isinstance(screen, KataScreen)
         set_code(screen, "import time\ndef double(x):\n    time.sleep(60)\n")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: screen.grading)
+        await wait_for(pilot, lambda: screen.running)
         await pilot.press("escape")
-        assert not screen.grading
+        assert not screen.running
         assert isinstance(app.screen, KataScreen)
         assert "Cancelled" in str(screen.query_one("#grade-status", Static).render())
         # The sandbox is usable again straight away.
@@ -271,3 +273,72 @@ async def test_predict_trailing_whitespace_is_ignored(exercise_context: PrepCont
         await wait_for(pilot, lambda: screen.correct is not None)
         assert screen.correct is True
         assert screen.attempt.proposal(exercise_context.clock()) is Rating.Easy
+
+
+def grading_workers() -> list[int]:
+    """Pids of this test process's grading workers (children running prep.grading.worker)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                command = handle.read().split(b"\0")
+            with open(f"/proc/{entry}/stat") as handle:
+                parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            continue
+        if b"prep.grading.worker" in command and parent == os.getpid():
+            found.append(int(entry))
+    return found
+
+
+async def test_a_grading_worker_that_dies_is_reported_and_the_screen_stays_usable(
+    exercise_context: PrepContext,
+) -> None:
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
+        screen = app.screen
+        assert isinstance(screen, KataScreen)
+        set_code(screen, "import time\ndef double(x):\n    time.sleep(60)\n")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.running and bool(grading_workers()))
+        for pid in grading_workers():
+            os.kill(pid, signal.SIGKILL)
+        await wait_for(pilot, lambda: not screen.running)
+        status = str(screen.query_one("#grade-status", Static).render())
+        assert "killed" in status
+        assert not screen.attempt.finished and screen.attempt.failed_submissions == 1
+        # A fresh worker grades the next submission.
+        set_code(screen, GOOD)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.attempt.finished, timeout=60)
+        assert screen.attempt.solved_at is not None
+
+
+async def test_a_grader_that_cannot_start_is_reported_and_the_screen_stays_usable(
+    exercise_context: PrepContext,
+) -> None:
+    def no_grader() -> Grader:
+        raise RuntimeError("PREP_SANDBOX=bwrap but bubblewrap (bwrap) is not installed")
+
+    exercise_context.grader_factory = no_grader
+    app = PrepApp(exercise_context)
+    notices: list[str] = []
+    app.notify = lambda message, **_: notices.append(str(message))  # type: ignore[method-assign]
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
+        screen = app.screen
+        assert isinstance(screen, KataScreen)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not screen.running and bool(notices))
+        assert any("bubblewrap (bwrap) is not installed" in notice for notice in notices)
+        status = str(screen.query_one("#grade-status", Static).render())
+        assert "could not run" in status and "bwrap" in status
+        await pilot.press("ctrl+g")  # the screen still answers: give up, then rate
+        await wait_for(pilot, lambda: screen.attempt.finished)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, KataScreen))

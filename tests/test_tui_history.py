@@ -17,7 +17,7 @@ from prep.tui.screens.progress import ProgressScreen
 from prep.tui.screens.settings import SettingsScreen
 from prep.tui.screens.today import TodayScreen
 from tests.conftest import FakeClock
-from tests.helpers import wait_for
+from tests.helpers import press, settle, wait_for
 
 
 def study_some(context: PrepContext, clock: FakeClock) -> None:
@@ -35,7 +35,7 @@ async def test_progress_screen_shows_every_section(context: PrepContext, clock: 
     study_some(context, clock)
     app = PrepApp(context)
     async with app.run_test(size=(140, 60)) as pilot:
-        await pilot.press("p")
+        await press(pilot, "p")
         await wait_for(
             pilot,
             lambda: isinstance(app.screen, ProgressScreen) and app.screen.progress is not None,
@@ -52,7 +52,7 @@ async def test_progress_screen_shows_every_section(context: PrepContext, clock: 
         assert "4 reviews in all" in str(screen.query_one("#streaks", Static).render()).replace(
             ",", ""
         )
-        await pilot.press("escape")
+        await press(pilot, "escape")
         assert isinstance(app.screen, TodayScreen)
 
 
@@ -63,16 +63,16 @@ async def test_browser_filters_previews_and_suspends(
     clock.advance(days=10)
     app = PrepApp(context)
     async with app.run_test(size=(140, 45)) as pilot:
-        await pilot.press("b")
+        await press(pilot, "b")
         await wait_for(pilot, lambda: isinstance(app.screen, BrowserScreen))
         screen = app.screen
         assert isinstance(screen, BrowserScreen)
         assert len(screen.shown) == 5
-        await pilot.press("slash")
+        await press(pilot, "slash")
         search = screen.query_one("#search", Input)
         assert search.has_focus
         search.value = "is:due"
-        await pilot.press("enter")
+        await press(pilot, "enter")
         assert screen.query_one("#cards", DataTable).has_focus
         assert 0 < len(screen.shown) < 5
         assert all(row.state is not None for row in screen.shown)
@@ -80,7 +80,7 @@ async def test_browser_filters_previews_and_suspends(
         async def run_search(text: str) -> None:
             search.value = text
             screen.apply_search()
-            await pilot.pause()
+            await settle(pilot)
 
         await run_search("dek:alpha")
         status = str(screen.query_one("#search-status", Static).render())
@@ -90,11 +90,11 @@ async def test_browser_filters_previews_and_suspends(
         assert [row.key for row in screen.shown] == ["alpha/card-3"]
         assert "Question 3 of alpha" in screen.query_one("#preview-card").source  # type: ignore[attr-defined]
 
-        await pilot.press("x")
+        await press(pilot, "x")
         assert context.store.marks()["alpha/card-3"].suspended
         await run_search("is:suspended")
         assert [row.key for row in screen.shown] == ["alpha/card-3"]
-        await pilot.press("x")
+        await press(pilot, "x")
         assert not context.store.marks()["alpha/card-3"].suspended
 
 
@@ -102,7 +102,7 @@ async def test_browser_reset_asks_first(context: PrepContext, clock: FakeClock) 
     study_some(context, clock)
     app = PrepApp(context)
     async with app.run_test(size=(140, 45)) as pilot:
-        await pilot.press("b")
+        await press(pilot, "b")
         await wait_for(pilot, lambda: isinstance(app.screen, BrowserScreen))
         screen = app.screen
         assert isinstance(screen, BrowserScreen)
@@ -110,12 +110,12 @@ async def test_browser_reset_asks_first(context: PrepContext, clock: FakeClock) 
         screen.apply_search()
         key = screen.current_key()
         assert key is not None and context.store.card_state(key) is not None
-        await pilot.press("R")
+        await press(pilot, "R")
         assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("escape")
+        await press(pilot, "escape")
         assert context.store.card_state(key) is not None
-        await pilot.press("R", "y")
-        await pilot.pause()
+        await press(pilot, "R", "y")
+        await settle(pilot)
         assert context.store.card_state(key) is None
         assert context.store.reviews(key)[-1].kind.value == "reset"
         assert key not in [row.key for row in screen.shown]  # new again: no longer matches -is:new
@@ -125,25 +125,25 @@ async def test_settings_validate_and_save(context: PrepContext, tmp_path: Path) 
     context.settings_path = tmp_path / "settings.toml"
     app = PrepApp(context)
     async with app.run_test(size=(120, 50)) as pilot:
-        await pilot.press("comma")
+        await press(pilot, "comma")
         await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
         screen = app.screen
         screen.query_one("#setting-desired_retention", Input).value = "1.5"
         screen.query_one("#setting-new_per_day", Input).value = "5"
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         error = str(screen.query_one("#error-desired_retention", Static).render())
         assert "between 0.7 and 0.99" in error
         assert not context.settings_path.exists()
         assert context.settings == Settings()
 
         screen.query_one("#setting-desired_retention", Input).value = "0.85"
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         assert context.settings.desired_retention == 0.85
         assert context.settings.new_per_day == 5
         saved, problems = load_settings(context.settings_path)
         assert saved == context.settings and problems == []
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
+        await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
         assert str(app.screen.query_one("#tile-new .value", Static).render()) == "5"
 
@@ -172,11 +172,11 @@ async def test_refit_offer_appears_and_runs(context: PrepContext, clock: FakeClo
     clock.advance(days=1)
     app = PrepApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         offer = app.screen.query_one("#refit-offer", Static)
         assert not offer.has_class("hidden")
         assert "12580 reviews since" in str(offer.render())
-        await pilot.press("o")
+        await press(pilot, "o")
         await wait_for(pilot, lambda: context.store.fitted_parameters() is not None, timeout=120)
         await wait_for(pilot, lambda: offer.has_class("hidden"))
     record = context.store.fit_record()

@@ -29,6 +29,13 @@ MIN_REVIEWS = 400
 SPLIT = "in-sample: every review in the log; time_series_cv: fitted on earlier reviews, scored on later ones"
 
 
+def reviews_worth_a_refit(total_reviews: int, fitted_reviews: int, refit_every: int) -> int:
+    """How many reviews arrived since the last fit, when that is enough to
+    offer fitting again (``refit_every`` new ones, and enough in all); else 0."""
+    new = total_reviews - fitted_reviews
+    return new if total_reviews >= MIN_REVIEWS and new >= refit_every else 0
+
+
 class NotEnoughReviewsError(Exception):
     def __init__(self, reviews: int, needed: int) -> None:
         super().__init__(

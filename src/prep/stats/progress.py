@@ -13,13 +13,12 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-from prep.clock import to_ms
+from prep.clock import from_ms
 from prep.content.library import Library
-from prep.scheduling.days import day_start, streaks, study_day
-from prep.scheduling.memory import DEFAULT_PARAMETERS, Stage
+from prep.scheduling.memory import CardState, Stage, memory_model
 from prep.settings import Settings
+from prep.stats.activity import day_index, review_activity
 from prep.store.repository import Store
 
 HEATMAP_DAYS = 365
@@ -104,53 +103,31 @@ class Progress:
         }
 
 
-def day_index(
-    times_ms: NDArray[np.int64], first: date, last: date, tz: tzinfo, rollover: int
-) -> NDArray[np.int64]:
-    """Study-day number (0 = ``first``) of each time, honouring DST changes."""
-    count = (last - first).days + 2
-    boundaries = np.array(
-        [to_ms(day_start(first + timedelta(days=n), tz, rollover)) for n in range(count)],
-        dtype=np.int64,
-    )
-    return np.searchsorted(boundaries, times_ms, side="right").astype(np.int64) - 1
-
-
-def retrievability(
-    stability: NDArray[np.float64], elapsed_days: NDArray[np.float64], parameters: tuple[float, ...]
-) -> NDArray[np.float64]:
-    """FSRS's forgetting curve, vectorised: R = (1 + factor·t/S)^(−w20)."""
-    decay = -parameters[20]
-    factor = 0.9 ** (1 / decay) - 1
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = (1 + factor * elapsed_days / stability) ** decay
-    result: NDArray[np.float64] = np.nan_to_num(value, nan=0.0)
-    return result
+def state_from_columns(
+    row: tuple[str, int, float | None, float | None, int, int | None, int, int],
+) -> CardState:
+    key, stage, stability, difficulty, due_ms, last_ms, reps, lapses = row
+    return CardState(
+        key, Stage(stage), None, stability, difficulty, from_ms(due_ms),
+        from_ms(last_ms) if last_ms is not None else None, reps, lapses,
+    )  # fmt: skip
 
 
 def compute_progress(
     library: Library, store: Store, settings: Settings, now: datetime, tz: tzinfo
 ) -> Progress:
     rollover = settings.rollover_hour
-    today = study_day(now, tz, rollover)
-    parameters = store.fitted_parameters() or tuple(DEFAULT_PARAMETERS)
+    model = memory_model(settings, store.fitted_parameters())
 
     # -- reviews per day, streaks, retention -----------------------------------
     rows = store.review_columns()
     times = np.array([row[0] for row in rows], dtype=np.int64)
     ratings = np.array([row[1] for row in rows], dtype=np.int64)
     stage_before = np.array([-1 if row[2] is None else row[2] for row in rows], dtype=np.int64)
-    first_day = (
-        study_day(datetime.fromtimestamp(times.min() / 1000, tz=now.tzinfo), tz, rollover)
-        if len(rows)
-        else today
-    )
-    first_day = min(first_day, today - timedelta(days=HEATMAP_DAYS - 1))
-    index = day_index(times, first_day, today, tz, rollover)
-    counts = np.bincount(index[index >= 0], minlength=(today - first_day).days + 1)
-    days_studied = {first_day + timedelta(days=int(n)) for n in np.nonzero(counts)[0]}
-    current, longest = streaks(days_studied, today)
-    heat = counts[-HEATMAP_DAYS:]
+    activity = review_activity(times, now, tz, rollover, days_at_least=HEATMAP_DAYS)
+    today, first_day, index = activity.today, activity.first_day, activity.index
+    current, longest = activity.streak_current, activity.streak_longest
+    heat = activity.per_day[-HEATMAP_DAYS:]
     heat_days = tuple(today - timedelta(days=HEATMAP_DAYS - 1 - n) for n in range(HEATMAP_DAYS))
 
     today_index = (today - first_day).days
@@ -170,15 +147,9 @@ def compute_progress(
     seen_content = set()
     due_ms: list[int] = []
     retr: dict[str, float] = {}
-    stability = np.array([row[2] or 0.0 for row in states], dtype=np.float64)
-    last_review = np.array(
-        [row[5] if row[5] is not None else to_ms(now) for row in states], dtype=np.int64
-    )
-    elapsed = np.floor(np.maximum(0, to_ms(now) - last_review) / 86_400_000)
-    r_now = retrievability(np.where(stability > 0, stability, np.nan), elapsed, parameters)
-    for row, value in zip(states, r_now, strict=True):
+    for row in states:
         key, stage = row[0], Stage(row[1])
-        retr[key] = float(value) if stage is not Stage.NEW else 0.0
+        retr[key] = model.retrievability(state_from_columns(row), now)
         if key in content_keys:
             seen_content.add(key)
         if key in suspended:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from prep.clock import from_ms
+import numpy as np
+
 from prep.content.library import Library
-from prep.scheduling.days import day_start, streaks, study_day
+from prep.scheduling.days import day_start, study_day
 from prep.scheduling.memory import Stage
 from prep.settings import Settings
+from prep.stats.activity import review_activity
 from prep.store.repository import Store
 from prep.study.session import build_queue, studyable_cards
 
@@ -69,8 +71,7 @@ def today_summary(
     today_start = day_start(today, tz, rollover)
     states = store.card_states()
     queue = build_queue(studyable_cards(library), store, settings, now, tz, states)
-    review_days = {study_day(from_ms(ms), tz, rollover) for ms in store.review_times_ms()}
-    current, longest = streaks(review_days, today)
+    activity = review_activity(np.array(store.review_times_ms(), dtype=np.int64), now, tz, rollover)
     due_keys = {card.key for card in queue.due}
     new_keys = {card.key for card in queue.new}
     history_only = sorted(key for key in states if key not in library.cards)
@@ -100,8 +101,8 @@ def today_summary(
         reviewed_today=store.count_reviews_since(today_start),
         due_now=len(queue.due),
         new_available=len(queue.new),
-        streak_days=current,
-        streak_longest=longest,
+        streak_days=activity.streak_current,
+        streak_longest=activity.streak_longest,
         next_due=queue.next_due,
         decks=decks,
     )

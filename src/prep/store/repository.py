@@ -158,11 +158,12 @@ class Store:
             return list(session.scalars(query))
 
     def count_reviews_since(self, since: datetime) -> int:
+        """Ratings given since ``since``; a reset is not a review."""
         with self._sessions() as session:
             query = (
                 select(func.count())
                 .select_from(ReviewRow)
-                .where(ReviewRow.reviewed_ms >= to_ms(since))
+                .where(ReviewRow.reviewed_ms >= to_ms(since), ReviewRow.kind == "review")
             )
             return int(session.scalar(query) or 0)
 

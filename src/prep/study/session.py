@@ -88,12 +88,18 @@ class StudySession:
     tz: tzinfo
     clock: Clock
     new_id: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
-    model: MemoryModel = field(init=False)
     _undo: list[Answer] = field(default_factory=list, init=False)
+    _model: MemoryModel | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.model = memory_model(self.settings, self.store.fitted_parameters())
         self._cards = studyable_cards(self.library)
+
+    @property
+    def model(self) -> MemoryModel:
+        """Built on first use, so that creating a session reads nothing from the store."""
+        if self._model is None:
+            self._model = memory_model(self.settings, self.store.fitted_parameters())
+        return self._model
 
     def now(self) -> datetime:
         return truncate_to_ms(self.clock())

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.message import Message
+from textual.worker import Worker
 
 from prep.content.library import Library
+from prep.tui.background import BackgroundJobs
 from prep.tui.context import PrepContext
 from prep.tui.screens.today import TodayScreen
 
@@ -26,27 +24,45 @@ class PrepApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True)
     ]
 
-    @dataclass
-    class LibraryLoaded(Message):
-        library: Library
-
     def __init__(self, context: PrepContext) -> None:
         super().__init__()
         self.context = context
+        self.jobs = BackgroundJobs(self.show_failure)
 
     def on_mount(self) -> None:
         self.push_screen(TodayScreen(self.context))
-        if self.context.library_loader is not None:
+        loader = self.context.library_loader
+        if loader is not None:
             # The screen is up at once; the decks fill it in when they are read.
-            self._load_library(self.context.library_loader)
+            self.jobs.start(
+                self,
+                loader,
+                self._library_loaded,
+                what="loading the decks",
+                group="library",
+                failed=self._library_failed,
+            )
 
-    @work(thread=True, exclusive=True, group="library", exit_on_error=False)
-    def _load_library(self, loader: Callable[[], Library]) -> None:
-        self.post_message(self.LibraryLoaded(loader()))
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.jobs.state_changed(event.worker, event.state)
 
-    def on_prep_app_library_loaded(self, message: LibraryLoaded) -> None:
-        self.context.library = message.library
+    def show_failure(self, what: str, error: BaseException) -> None:
+        """A worker failed: the learner sees why, and the screen stays usable."""
+        self.log.error(f"{what} failed", repr(error))
+        reason = str(error) or type(error).__name__
+        self.notify(f"{what[:1].upper()}{what[1:]} failed: {reason}", severity="error", timeout=10)
+
+    def _library_loaded(self, library: Library) -> None:
+        self.context.library = library
         self.context.library_loader = None
+        self._refresh_today()
+
+    def _library_failed(self, error: BaseException) -> None:
+        self.context.library_loader = None
+        self.context.library_error = str(error) or type(error).__name__
+        self._refresh_today()
+
+    def _refresh_today(self) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, TodayScreen):
                 screen.refresh_summary()

@@ -32,6 +32,8 @@ class PrepContext:
     grader_factory: Callable[[], Grader] | None = None
     # When set, the decks are read in a worker after the first screen is up.
     library_loader: Callable[[], Library] | None = None
+    # Why the decks could not be read, when they could not: Today says so.
+    library_error: str | None = None
     settings_path: Path | None = None
     _grader: Grader | None = field(default=None, init=False, repr=False)
     _grader_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)

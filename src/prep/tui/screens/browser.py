@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
@@ -10,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Markdown, Static
 
@@ -21,6 +23,7 @@ from prep.study.actions import bury_until_next_day, reset_progress, set_suspende
 from prep.study.search import BrowserRow, QueryError, browser_rows, search
 from prep.tui.context import PrepContext
 from prep.tui.format import format_when
+from prep.tui.screens.base import PrepScreen
 
 SEARCH_DELAY_S = 0.15
 
@@ -77,7 +80,46 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class BrowserScreen(Screen[None]):
+@dataclass(frozen=True)
+class Preview:
+    key: str
+    card: str  # Markdown
+    memory: str
+    history: tuple[tuple[str, str, str, str], ...]
+
+
+def read_preview(context: PrepContext, key: str) -> Preview:
+    store = context.store
+    state = store.card_state(key)
+    marks = store.marks().get(key)
+    now = context.clock()
+    if state is None or state.stage is Stage.NEW:
+        memory = "New card: no memory state yet."
+    else:
+        retrievability = memory_model(context.settings, store.fitted_parameters()).retrievability(
+            state, now
+        )
+        memory = (
+            f"Stability {state.stability or 0:.1f} days · difficulty {state.difficulty or 0:.2f} / 10 · "
+            f"retrievability now {retrievability * 100:.0f} %\n"
+            f"{state.stage.name.lower()}, due {format_when(state.due, now, context.tz)}, "
+            f"{state.reps} reviews, {state.lapses} lapses"
+        )
+    if marks is not None and flag_words(marks, now):
+        memory += "\n" + ", ".join(flag_words(marks, now))
+    history = []
+    for review in reversed(store.reviews(key)):
+        when = review.reviewed_at.astimezone(context.tz).strftime("%Y-%m-%d %H:%M")
+        if review.rating is None:
+            history.append((when, "reset", "", ""))
+            continue
+        took = f"{review.duration_ms / 1000:.0f} s" if review.duration_ms else ""
+        stage = review.stage_before.name.lower() if review.stage_before is not None else ""
+        history.append((when, RATING_NAMES[review.rating], took, stage))
+    return Preview(key, card_markdown(context, key), memory, tuple(history))
+
+
+class BrowserScreen(PrepScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("slash", "focus_search", "Search"),
@@ -87,13 +129,12 @@ class BrowserScreen(Screen[None]):
     ]
 
     def __init__(self, context: PrepContext, query: str = "") -> None:
-        super().__init__()
-        self.context = context
+        super().__init__(context)
         self.initial_query = query
         self.rows: list[BrowserRow] = []
         self.shown: list[BrowserRow] = []
+        self.loaded = False
         self._timer: Timer | None = None
-        self.model = memory_model(context.settings, context.store.fitted_parameters())
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -123,9 +164,19 @@ class BrowserScreen(Screen[None]):
         self.reload()
         self.query_one("#cards", DataTable).focus()
 
-    def reload(self) -> None:
-        self.rows = browser_rows(self.context.library, self.context.store)
-        self.apply_search()
+    def reload(self, then_preview: str | None = None) -> None:
+        """Read every card's row again (after a change), then search and preview."""
+        context = self.context
+
+        def loaded(rows: list[BrowserRow]) -> None:
+            self.rows = rows
+            self.loaded = True
+            self.apply_search(then_preview)
+
+        self.in_background(
+            lambda: browser_rows(context.library, context.store), loaded,
+            what="reading the cards", group="rows",
+        )  # fmt: skip
 
     @on(Input.Changed, "#search")
     def _search_changed(self) -> None:
@@ -138,18 +189,31 @@ class BrowserScreen(Screen[None]):
         self.apply_search()
         self.query_one("#cards", DataTable).focus()
 
-    def apply_search(self) -> None:
+    def apply_search(self, then_preview: str | None = None) -> None:
         text = self.query_one("#search", Input).value
+        rows, now = self.rows, self.context.clock()
+
+        def run() -> list[BrowserRow] | str:
+            try:
+                return search(rows, text, now)
+            except QueryError as exc:
+                return str(exc)
+
+        self.in_background(
+            run, lambda found: self._searched(found, then_preview),
+            what="searching", group="search",
+        )  # fmt: skip
+
+    def _searched(self, found: list[BrowserRow] | str, then_preview: str | None) -> None:
         status = self.query_one("#search-status", Static)
-        try:
-            self.shown = search(self.rows, text, self.context.clock())
-        except QueryError as exc:
-            status.update(f"⚠ {exc}")
+        if isinstance(found, str):
+            status.update(f"⚠ {found}")
             status.add_class("error")
             return
+        self.shown = found
         status.remove_class("error")
         status.update(f"{len(self.shown)} of {len(self.rows)} cards")
-        self._fill_table()
+        self._fill_table(then_preview)
 
     def _state_cells(self, row: BrowserRow) -> tuple[str, str, str]:
         now = self.context.clock()
@@ -159,7 +223,7 @@ class BrowserScreen(Screen[None]):
         due = format_when(state.due, now, self.context.tz) if state.due > now else "due"
         return state.stage.name.lower(), due, str(state.lapses)
 
-    def _fill_table(self) -> None:
+    def _fill_table(self, then_preview: str | None = None) -> None:
         table = self.query_one("#cards", DataTable)
         table.clear()
         for row in self.shown:
@@ -175,7 +239,11 @@ class BrowserScreen(Screen[None]):
                 Text(flags, style="bold red"),
                 key=row.key,
             )
-        if self.shown:
+        keys = [row.key for row in self.shown]
+        if then_preview in keys:
+            table.move_cursor(row=keys.index(then_preview))
+            self._preview(then_preview)
+        elif self.shown:
             self._preview(self.shown[0].key)
 
     @on(DataTable.RowHighlighted, "#cards")
@@ -190,79 +258,72 @@ class BrowserScreen(Screen[None]):
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     def _preview(self, key: str) -> None:
-        self.query_one("#preview-card", Markdown).update(card_markdown(self.context, key))
-        state = self.context.store.card_state(key)
-        marks = self.context.store.marks().get(key)
-        now = self.context.clock()
-        memory = self.query_one("#preview-memory", Static)
-        if state is None or state.stage is Stage.NEW:
-            text = "New card: no memory state yet."
-        else:
-            retrievability = self.model.retrievability(state, now)
-            text = (
-                f"Stability {state.stability or 0:.1f} days · difficulty {state.difficulty or 0:.2f} / 10 · "
-                f"retrievability now {retrievability * 100:.0f} %\n"
-                f"{state.stage.name.lower()}, due {format_when(state.due, now, self.context.tz)}, "
-                f"{state.reps} reviews, {state.lapses} lapses"
-            )
-        if marks is not None and flag_words(marks, now):
-            text += "\n" + ", ".join(flag_words(marks, now))
-        memory.update(text)
+        context = self.context
+        self.in_background(
+            lambda: read_preview(context, key), self._show_preview,
+            what="reading the card's history", group="preview",
+        )  # fmt: skip
+
+    def _show_preview(self, preview: Preview) -> None:
+        self.query_one("#preview-card", Markdown).update(preview.card)
+        self.query_one("#preview-memory", Static).update(preview.memory)
         history = self.query_one("#preview-history", DataTable)
         history.clear()
-        for review in reversed(self.context.store.reviews(key)):
-            when = review.reviewed_at.astimezone(self.context.tz).strftime("%Y-%m-%d %H:%M")
-            if review.rating is None:
-                history.add_row(when, "reset", "", "")
-                continue
-            took = f"{review.duration_ms / 1000:.0f} s" if review.duration_ms else ""
-            stage = review.stage_before.name.lower() if review.stage_before is not None else ""
-            history.add_row(when, RATING_NAMES[review.rating], took, stage)
+        for row in preview.history:
+            history.add_row(*row)
 
-    def _refresh_after_change(self, key: str) -> None:
-        table = self.query_one("#cards", DataTable)
-        row = table.cursor_row
-        self.rows = browser_rows(self.context.library, self.context.store)
-        self.apply_search()
-        if self.shown:
-            table.move_cursor(row=min(row, len(self.shown) - 1))
-        self._preview(key)
+    def _change(self, key: str, change: Callable[[], str]) -> None:
+        """Apply a change to a card off the UI thread, say what it did, and show the result."""
+
+        def changed(message: str) -> None:
+            self.notify(message)
+            self.reload(then_preview=key)
+
+        self.in_background(change, changed, what="changing the card", group="change")
 
     def action_toggle_suspend(self) -> None:
         key = self.current_key()
         if key is None:
             return
-        suspended = not self.context.store.marks().get(key, CardMarks()).suspended
-        set_suspended(self.context.store, key, suspended)
-        self.notify(f"{'Suspended' if suspended else 'Unsuspended'} {key}")
-        self._refresh_after_change(key)
+        store = self.context.store
+
+        def toggle() -> str:
+            suspended = not store.marks().get(key, CardMarks()).suspended
+            set_suspended(store, key, suspended)
+            return f"{'Suspended' if suspended else 'Unsuspended'} {key}"
+
+        self._change(key, toggle)
 
     def action_toggle_bury(self) -> None:
         key = self.current_key()
         if key is None:
             return
-        marks = self.context.store.marks().get(key)
-        now = self.context.clock()
-        if marks is not None and marks.buried_until is not None and marks.buried_until > now:
-            unbury(self.context.store, key)
-            self.notify(f"Unburied {key}")
-        else:
-            bury_until_next_day(
-                self.context.store, key, now, self.context.tz, self.context.settings.rollover_hour
-            )
-            self.notify(f"Buried {key} until the next study day")
-        self._refresh_after_change(key)
+        context = self.context
+
+        def toggle() -> str:
+            marks = context.store.marks().get(key)
+            now = context.clock()
+            if marks is not None and marks.buried_until is not None and marks.buried_until > now:
+                unbury(context.store, key)
+                return f"Unburied {key}"
+            bury_until_next_day(context.store, key, now, context.tz, context.settings.rollover_hour)
+            return f"Buried {key} until the next study day"
+
+        self._change(key, toggle)
 
     def action_reset(self) -> None:
         key = self.current_key()
         if key is None:
             return
+        context = self.context
+
+        def reset() -> str:
+            reset_progress(context.store, key, context.clock(), context.new_id())
+            return f"{key} is new again (its history is kept)"
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                reset_progress(self.context.store, key, self.context.clock(), self.context.new_id())
-                self.notify(f"{key} is new again (its history is kept)")
-                self._refresh_after_change(key)
+                self._change(key, reset)
 
         self.app.push_screen(
             ConfirmScreen(f"Reset {key}? It becomes a new card; its past reviews are kept."),

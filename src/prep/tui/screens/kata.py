@@ -7,23 +7,21 @@ import shlex
 import subprocess
 import tempfile
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Markdown, Static, TextArea
 
 from prep.content.models import Case, KataCard
 from prep.grading.attempts import attempt_from_report
-from prep.grading.sandbox import GradeCancelledError
 from prep.grading.verdict import GradeReport, Which
 from prep.study.attempt import CardAttempt
+from prep.study.drafts import DraftKeeper
 from prep.study.session import Prompt
 from prep.tui.context import PrepContext
 from prep.tui.screens.exercise import ExerciseScreen, RatingPanel
@@ -80,24 +78,13 @@ class KataScreen(ExerciseScreen):
         Binding("escape", "cancel_or_back", "Cancel / back", priority=True),
     ]
 
-    @dataclass
-    class Graded(Message):
-        which: Which
-        code: str
-        report: GradeReport
-
-    @dataclass
-    class GradeFailed(Message):
-        message: str
-
     def __init__(self, context: PrepContext, prompt: Prompt) -> None:
         assert isinstance(prompt.card.card, KataCard)
         self.kata: KataCard = prompt.card.card
         super().__init__(
             context, prompt, CardAttempt.for_kata(self.kata.difficulty, context.clock())
         )
-        self.grading = False
-        self._cancel: threading.Event | None = None
+        self.drafts = DraftKeeper(context.store, prompt.card.key, context.clock)
         self._draft_timer: Timer | None = None
         self._hints_shown = 0
 
@@ -109,11 +96,9 @@ class KataScreen(ExerciseScreen):
                 yield Markdown("", id="kata-hints", classes="hidden")
                 yield Markdown("", id="kata-after", classes="hidden")
             with Vertical(id="kata-work"):
-                draft = self.context.store.draft(self.prompt.card.key)
+                # Read-only until the draft (if any) is read from the store.
                 yield TextArea.code_editor(
-                    draft if draft is not None else self.kata.starter,
-                    language="python",
-                    id="editor",
+                    self.kata.starter, language="python", id="editor", read_only=True
                 )
                 yield Static(
                     "ctrl+r runs the examples · ctrl+s submits to the hidden tests",
@@ -127,12 +112,18 @@ class KataScreen(ExerciseScreen):
 
     def on_mount(self) -> None:
         self.sub_title = f"Kata · {self.prompt.card.key}"
-        self.query_one("#editor", TextArea).focus()
-        self._warm_grader()
+        self.in_background(self.drafts.load, self._draft_loaded, what="reading your draft", group="draft-load", failed=lambda _: self._draft_loaded(None))  # fmt: skip
+        self.in_background(
+            lambda: self.context.grader().warm_up(), lambda _: None,
+            what="starting the grader", group="warm",
+        )  # fmt: skip
 
-    @work(thread=True, group="warm", exit_on_error=False)
-    def _warm_grader(self) -> None:
-        self.context.grader().warm_up()
+    def _draft_loaded(self, draft: str | None) -> None:
+        editor = self.query_one("#editor", TextArea)
+        if draft is not None:
+            editor.load_text(draft)
+        editor.read_only = self.attempt.finished
+        editor.focus()
 
     # -- drafts ---------------------------------------------------------------
 
@@ -145,12 +136,11 @@ class KataScreen(ExerciseScreen):
         self._draft_timer = self.set_timer(DRAFT_DELAY_S, self.save_draft)
 
     def save_draft(self) -> None:
-        code = self.query_one("#editor", TextArea).text
-        self.context.store.save_draft(self.prompt.card.key, code, self.context.clock())
-
-    def on_unmount(self) -> None:
-        if self._cancel is not None:
-            self._cancel.set()
+        self.drafts.put(self.query_one("#editor", TextArea).text)
+        self.in_background(
+            self.drafts.flush, lambda _: None, what="saving your draft", group="draft",
+            exclusive=False,
+        )  # fmt: skip
 
     # -- grading --------------------------------------------------------------
 
@@ -160,7 +150,7 @@ class KataScreen(ExerciseScreen):
                 return False
             if action == "hint" and self._hints_shown >= len(self.kata.hints):
                 return None
-            return not self.grading or None
+            return not self.running or None
         return super().check_action(action, parameters)
 
     def action_run_examples(self) -> None:
@@ -170,71 +160,49 @@ class KataScreen(ExerciseScreen):
         self._start("tests")
 
     def _start(self, which: Which) -> None:
-        if self.grading or self.attempt.finished:
+        if self.running or self.attempt.finished:
             return
         code = self.query_one("#editor", TextArea).text
         self.save_draft()
-        self.grading = True
-        self._cancel = threading.Event()
         self.query_one("#results", GradeResults).loading = True
         label = "examples" if which == "examples" else "hidden tests"
-        self._status(f"Running the {label}… (escape cancels)")
-        self.refresh_bindings()
-        self._grade(which, code, self._cancel)
+        key, store, clock = self.prompt.card.key, self.context.store, self.context.clock
 
-    @work(thread=True, exclusive=True, group="grade", exit_on_error=False)
-    def _grade(self, which: Which, code: str, cancel: threading.Event) -> None:
-        try:
+        def grade(cancel: threading.Event) -> GradeReport:
             report = self.context.grader().grade(self.kata, code, which, cancel)
-        except GradeCancelledError:
-            self.post_message(self.GradeFailed("Cancelled."))
-        except Exception as exc:  # the grader could not run at all: say so, keep the app alive
-            self.post_message(self.GradeFailed(f"Grading failed: {exc}"))
-        else:
-            self.post_message(self.Graded(which, code, report))
-
-    def _stop_grading(self) -> None:
-        self.grading = False
-        self._cancel = None
-        self.query_one("#results", GradeResults).loading = False
-        self.refresh_bindings()
-
-    def on_kata_screen_grade_failed(self, message: GradeFailed) -> None:
-        self._stop_grading()
-        self._status(message.message)
-
-    def on_kata_screen_graded(self, message: Graded) -> None:
-        self._stop_grading()
-        report = message.report
-        now = self.context.clock()
-        store = self.context.store
-        store.record_attempt(
-            attempt_from_report(
-                self.prompt.card.key, message.code, report, now, store.installation_id
+            store.record_attempt(
+                attempt_from_report(key, code, report, clock(), store.installation_id)
             )
-        )
-        if message.which == "tests":
+            return report
+
+        self.run_check(
+            grade, self._graded, what=f"running the {label}",
+            waiting=f"Running the {label}… (escape cancels)",
+        )  # fmt: skip
+
+    def check_ended(self) -> None:
+        self.query_one("#results", GradeResults).loading = False
+
+    def show_status(self, text: str) -> None:
+        self.query_one("#grade-status", Static).update(text)
+
+    def _graded(self, report: GradeReport) -> None:
+        now = self.context.clock()
+        if report.which == "tests":
             self.attempt.submitted(report.passed, now)
         self.query_one("#results", GradeResults).show(report, reveal=self.attempt.finished)
         output = (report.stdout + (("\n" + report.stderr) if report.stderr.strip() else "")).strip()
         self.query_one("#output", Static).update(output[:OUTPUT_SHOWN])
-        what = "examples" if message.which == "examples" else "hidden tests"
+        what = "examples" if report.which == "examples" else "hidden tests"
         summary = f"{report.passed_count}/{len(report.cases)} {what} passed in {report.duration_ms:.0f} ms"
         if report.problem:
             summary += f" · {report.problem}"
-        self._status(summary)
+        self.show_status(summary)
         if self.attempt.finished:
             self._finish()
 
-    def _status(self, text: str) -> None:
-        self.query_one("#grade-status", Static).update(text)
-
     def action_cancel_or_back(self) -> None:
-        if self.grading and self._cancel is not None:
-            self._cancel.set()
-            self.workers.cancel_group(self, "grade")
-            self._stop_grading()
-            self._status("Cancelled.")
+        if self.cancel_check():
             return
         if not self.attempt.finished:
             self.save_draft()
@@ -259,7 +227,7 @@ class KataScreen(ExerciseScreen):
 
     def action_give_up(self) -> None:
         self.attempt.give_up()
-        self._status("You gave up: here is the reference solution.")
+        self.show_status("You gave up: here is the reference solution.")
         self._finish()
 
     def action_external_editor(self) -> None:
@@ -268,6 +236,8 @@ class KataScreen(ExerciseScreen):
             self.notify("Set $EDITOR (or $VISUAL) to edit in your own editor.", severity="warning")
             return
         editor = self.query_one("#editor", TextArea)
+        # The terminal goes to the editor and the app is suspended meanwhile, so
+        # this file's I/O holds nothing up.
         with tempfile.NamedTemporaryFile(
             "w", suffix=".py", delete=False, encoding="utf-8"
         ) as handle:

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import difflib
 import threading
-from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Footer, Header, Label, Markdown, Static, TextArea
 
 from prep.content.models import PredictCard
 from prep.grading.attempts import predict_attempt
-from prep.grading.sandbox import GradeCancelledError
 from prep.grading.verdict import SnippetRun, normalise_output, outputs_match
 from prep.study.attempt import CardAttempt
 from prep.study.session import Prompt
@@ -43,22 +39,11 @@ class PredictScreen(ExerciseScreen):
         Binding("escape", "cancel_or_back", "Back", priority=True),
     ]
 
-    @dataclass
-    class Ran(Message):
-        guess: str
-        run: SnippetRun
-
-    @dataclass
-    class RunFailed(Message):
-        message: str
-
     def __init__(self, context: PrepContext, prompt: Prompt) -> None:
         assert isinstance(prompt.card.card, PredictCard)
         self.card: PredictCard = prompt.card.card
         super().__init__(context, prompt, CardAttempt.for_predict(context.clock()))
-        self.running = False
         self.correct: bool | None = None
-        self._cancel: threading.Event | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -95,74 +80,57 @@ class PredictScreen(ExerciseScreen):
             hint.remove_class("hidden")
             self.refresh_bindings()
 
+    def show_status(self, text: str) -> None:
+        self.query_one("#predict-result", Static).update(text)
+
     def action_check(self) -> None:
         if self.running or self.attempt.finished:
             return
-        self.running = True
-        self._cancel = threading.Event()
-        self.query_one("#predict-result", Static).update("Running the program in the sandbox…")
-        self.refresh_bindings()
-        self._run(self.query_one("#prediction", TextArea).text, self._cancel)
+        guess = self.query_one("#prediction", TextArea).text
+        key, store, clock = self.prompt.card.key, self.context.store, self.context.clock
 
-    @work(thread=True, exclusive=True, group="run", exit_on_error=False)
-    def _run(self, guess: str, cancel: threading.Event) -> None:
-        try:
-            run = self.context.grader().run_snippet(self.card, cancel)
-        except GradeCancelledError:
-            self.post_message(self.RunFailed("Cancelled."))
-        except Exception as exc:
-            self.post_message(self.RunFailed(f"Could not run the program: {exc}"))
-        else:
-            self.post_message(self.Ran(guess, run))
-
-    def on_predict_screen_run_failed(self, message: RunFailed) -> None:
-        self.running = False
-        self.query_one("#predict-result", Static).update(message.message)
-        self.refresh_bindings()
-
-    def on_predict_screen_ran(self, message: Ran) -> None:
-        self.running = False
-        run = message.run
-        now = self.context.clock()
-        self.correct = outputs_match(run.stdout, message.guess)
-        store = self.context.store
-        store.record_attempt(
-            predict_attempt(
-                self.prompt.card.key,
-                message.guess,
-                run.stdout,
-                self.correct,
-                now,
-                store.installation_id,
-                run.duration_ms,
+        def run(cancel: threading.Event) -> tuple[str, SnippetRun, bool]:
+            ran = self.context.grader().run_snippet(self.card, cancel)
+            correct = outputs_match(ran.stdout, guess)
+            store.record_attempt(
+                predict_attempt(
+                    key, guess, ran.stdout, correct, clock(), store.installation_id, ran.duration_ms
+                )
             )
-        )
-        self.attempt.submitted(self.correct, now)
-        if not self.correct:
+            return guess, ran, correct
+
+        self.run_check(
+            run, self._ran, what="running the program",
+            waiting="Running the program in the sandbox…",
+        )  # fmt: skip
+
+    def _ran(self, outcome: tuple[str, SnippetRun, bool]) -> None:
+        guess, run, correct = outcome
+        now = self.context.clock()
+        self.correct = correct
+        self.attempt.submitted(correct, now)
+        if not correct:
             self.attempt.give_up()  # the diff shows the answer: no second try
-        if self.correct:
+        if correct:
             text = "Correct: the program prints exactly that."
         else:
             text = "Not quite. The real output, against your prediction:\n\n" + output_diff(
-                run.stdout, message.guess
+                run.stdout, guess
             )
         if run.problem:
             text += f"\n\n(the program ended with: {run.problem})"
-        self.query_one("#predict-result", Static).update(text)
-        self.query_one("#predict-result", Static).set_class(not self.correct, "miss")
+        result = self.query_one("#predict-result", Static)
+        result.update(text)
+        result.set_class(not correct, "miss")
         if self.card.explanation:
             explanation = self.query_one("#predict-explanation", Markdown)
             explanation.update(f"### Why\n{self.card.explanation.rstrip()}")
             explanation.remove_class("hidden")
         self.query_one("#prediction", TextArea).read_only = True
-        reason = "Right first time" if self.correct else "Missed"
+        reason = "Right first time" if correct else "Missed"
         self.propose_rating(f"{reason}: {self.attempt.proposal(now).name}.")
 
     def action_cancel_or_back(self) -> None:
-        if self.running and self._cancel is not None:
-            self._cancel.set()
-            self.running = False
-            self.query_one("#predict-result", Static).update("Cancelled.")
-            self.refresh_bindings()
+        if self.cancel_check():
             return
         self.dismiss(None)

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, LoadingIndicator, Static
 from textual_plotext import PlotextPlot
 
 from prep.stats.progress import PERIODS, Progress, compute_progress
 from prep.tui.context import PrepContext
+from prep.tui.screens.base import PrepScreen
 from prep.tui.widgets.heatmap import Heatmap
 
 CHART_DAYS = 90
@@ -30,19 +27,14 @@ def _percent(value: float | None) -> str:
     return f"{value * 100:.1f} %" if value is not None else "–"
 
 
-class ProgressScreen(Screen[None]):
+class ProgressScreen(PrepScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("r", "reload", "Refresh"),
     ]
 
-    @dataclass
-    class Computed(Message):
-        progress: Progress
-
     def __init__(self, context: PrepContext) -> None:
-        super().__init__()
-        self.context = context
+        super().__init__(context)
         self.progress: Progress | None = None
 
     def compose(self) -> ComposeResult:
@@ -81,15 +73,15 @@ class ProgressScreen(Screen[None]):
         self.action_reload()
 
     def action_reload(self) -> None:
-        self._compute()
-
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def _compute(self) -> None:
         context = self.context
-        progress = compute_progress(
-            context.library, context.store, context.settings, context.clock(), context.tz
+        self.in_background(
+            lambda: compute_progress(
+                context.library, context.store, context.settings, context.clock(), context.tz
+            ),
+            self.show_progress,
+            what="computing your progress",
+            group="progress",
         )
-        self.post_message(self.Computed(progress))
 
     @staticmethod
     def _bars(chart: PlotextPlot, xs: list[int], ys: list[int]) -> None:
@@ -99,8 +91,8 @@ class ProgressScreen(Screen[None]):
         step = max(1, len(xs) // 10)
         plt.xticks([float(x) for x in xs[::step]])
 
-    def on_progress_screen_computed(self, message: Computed) -> None:
-        self.progress = progress = message.progress
+    def show_progress(self, progress: Progress) -> None:
+        self.progress = progress
         self.query_one("#progress-loading").display = False
         self.query_one("#progress").remove_class("hidden")
         self.query_one(Heatmap).show(progress.days, progress.reviews_per_day)

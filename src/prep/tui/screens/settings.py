@@ -7,22 +7,21 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
-from prep.settings import FIELDS, check_value, save_settings, settings_from_mapping
+from prep.settings import FIELDS, Settings, check_value, save_settings, settings_from_mapping
 from prep.tui.context import PrepContext
+from prep.tui.screens.base import PrepScreen
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(PrepScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
     def __init__(self, context: PrepContext) -> None:
-        super().__init__()
-        self.context = context
+        super().__init__(context)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -73,11 +72,15 @@ class SettingsScreen(Screen[None]):
             self.notify("Some values are out of range: nothing was saved.", severity="error")
             return
         settings, _ = settings_from_mapping(changes, self.context.settings)
-        if self.context.settings_path is not None:
-            try:
-                save_settings(self.context.settings_path, settings)
-            except OSError as exc:
-                self.notify(f"Could not save: {exc.strerror or exc}", severity="error")
-                return
+        path = self.context.settings_path
+
+        def save() -> Settings:
+            if path is not None:
+                save_settings(path, settings)
+            return settings
+
+        self.in_background(save, self._saved, what="saving the settings", group="save")
+
+    def _saved(self, settings: Settings) -> None:
         self.context.settings = settings
         self.notify("Settings saved.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -16,10 +18,19 @@ from prep.scheduling.queue import QueueCounts, StudyQueue
 from prep.study.session import Prompt, StudySession
 from prep.tui.context import PrepContext
 from prep.tui.format import format_when
+from prep.tui.screens.base import PrepScreen
 from prep.tui.widgets.rating_bar import RatingBar
 
 
-class StudyScreen(Screen[None]):
+@dataclass(frozen=True)
+class NextCard:
+    """The card to show and the queue it came from, read off the UI thread."""
+
+    prompt: Prompt | None
+    queue: StudyQueue
+
+
+class StudyScreen(PrepScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "reveal", "Show answer"),
         Binding("1", "rate(1)", "Again"),
@@ -33,8 +44,7 @@ class StudyScreen(Screen[None]):
     ]
 
     def __init__(self, context: PrepContext) -> None:
-        super().__init__()
-        self.context = context
+        super().__init__(context)
         self.session = StudySession(
             context.library,
             context.store,
@@ -46,6 +56,7 @@ class StudyScreen(Screen[None]):
         self.prompt: Prompt | None = None
         self.revealed = False
         self.reviewed_here = 0
+        self.busy = False  # a rating or undo is being written: keys wait for the next card
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -71,9 +82,28 @@ class StudyScreen(Screen[None]):
 
     def advance(self) -> None:
         """Show the next card; the queue is built once and also feeds the status line."""
+        self._then_show(self._next_card, "finding the next card")
+
+    def _next_card(self) -> NextCard:
         queue = self.session.queue()
         card = queue.next_card()
-        self.show_prompt(self.session.prompt_for(card) if card is not None else None, queue)
+        return NextCard(self.session.prompt_for(card) if card is not None else None, queue)
+
+    def _then_show(self, job: Callable[[], NextCard], what: str) -> None:
+        self.busy = True
+        self.refresh_bindings()
+        self.in_background(
+            job, self._arrived, what=what, group="next-card", failed=self._not_arrived
+        )
+
+    def _arrived(self, next_card: NextCard) -> None:
+        self.busy = False
+        self.show_prompt(next_card.prompt, next_card.queue)
+
+    def _not_arrived(self, _error: BaseException) -> None:
+        # The card on screen stays; the learner can try the key again.
+        self.busy = False
+        self.refresh_bindings()
 
     def show_prompt(self, prompt: Prompt | None, queue: StudyQueue) -> None:
         self.prompt = prompt
@@ -156,6 +186,8 @@ class StudyScreen(Screen[None]):
     # -- actions ------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.busy and action in ("reveal", "rate", "hint", "explain", "undo"):
+            return False
         if action == "reveal":
             return self._showing_qa() and not self.revealed
         if action in ("rate", "explain"):
@@ -202,12 +234,18 @@ class StudyScreen(Screen[None]):
         self.action_rate(int(message.rating))
 
     def action_undo(self) -> None:
-        card = self.session.undo()
-        if card is None:
+        if self.busy or not self.session.can_undo:
             return
+
+        def undo_then_show() -> NextCard:
+            card = self.session.undo()
+            if card is None:
+                return self._next_card()
+            return NextCard(self.session.prompt_for(card), self.session.queue())
+
         self.reviewed_here = max(0, self.reviewed_here - 1)
         self.notify("Rating undone", timeout=1.5)
-        self.show_prompt(self.session.prompt_for(card), self.session.queue())
+        self._then_show(undo_then_show, "undoing the rating")
 
     def action_back(self) -> None:
         self.dismiss()

@@ -5,24 +5,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from prep.scheduling.fitting import MIN_REVIEWS, FitReport
+from prep.scheduling.fitting import FitReport, reviews_worth_a_refit
 from prep.stats.summary import TodaySummary, today_summary
 from prep.tui.context import PrepContext
 from prep.tui.format import format_when
+from prep.tui.screens.base import PrepScreen
 from prep.tui.widgets.stat_tile import StatTile
 
 MAX_ERRORS_SHOWN = 8
 
 
-class TodayScreen(Screen[None]):
+@dataclass(frozen=True)
+class TodayNumbers:
+    """What Today shows, read in one go off the UI thread."""
+
+    summary: TodaySummary
+    reviews_since_fit: int  # non-zero when a refit is worth offering
+
+
+def read_today(context: PrepContext) -> TodayNumbers:
+    store = context.store
+    summary = today_summary(context.library, store, context.settings, context.clock(), context.tz)
+    fitted = int((store.fit_record() or {}).get("reviews", 0))
+    offer = reviews_worth_a_refit(summary.reviews_total, fitted, context.settings.refit_every)
+    return TodayNumbers(summary, offer)
+
+
+class TodayScreen(PrepScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "study", "Study"),
         Binding("p", "progress", "Progress"),
@@ -32,14 +46,8 @@ class TodayScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    @dataclass
-    class Refitted(Message):
-        report: FitReport | None
-        error: str
-
     def __init__(self, context: PrepContext) -> None:
-        super().__init__()
-        self.context = context
+        super().__init__(context)
         self.summary: TodaySummary | None = None
         self.fitting = False
         self.reviews_since_fit = 0  # refreshed with the summary, read by every binding check
@@ -69,21 +77,33 @@ class TodayScreen(Screen[None]):
 
     def refresh_summary(self) -> None:
         context = self.context
+        message = self.query_one("#today-message", Static)
         if context.library_loader is not None:
-            self.query_one("#today-message", Static).update("Loading decks…")
+            message.update("Loading decks…")
             for tile in self.query(StatTile):
                 tile.set_value("…")
             return
+        self.in_background(
+            lambda: read_today(context), self._show, what="reading today's numbers", group="summary"
+        )
+
+    def _show(self, numbers: TodayNumbers) -> None:
+        context = self.context
+        summary = self.summary = numbers.summary
         now = context.clock()
-        summary = today_summary(context.library, context.store, context.settings, now, context.tz)
-        self.summary = summary
         self.query_one("#tile-due", StatTile).set_value(str(summary.due_now))
         self.query_one("#tile-new", StatTile).set_value(str(summary.new_available))
         self.query_one("#tile-today", StatTile).set_value(str(summary.reviewed_today))
         self.query_one("#tile-streak", StatTile).set_value(str(summary.streak_days))
 
         message = self.query_one("#today-message", Static)
-        if not context.library.cards:
+        message.set_class(context.library_error is not None, "error")
+        if context.library_error is not None:
+            message.update(
+                f"The decks could not be read: {context.library_error}. "
+                "Run 'prep check' to see what is wrong."
+            )
+        elif not context.library.cards:
             message.update(
                 "No cards loaded. Add a deck folder with --content DIR (see prep --help)."
             )
@@ -115,21 +135,10 @@ class TodayScreen(Screen[None]):
             if len(errors) > MAX_ERRORS_SHOWN:
                 lines.append(f"  … and {len(errors) - MAX_ERRORS_SHOWN} more (run 'prep check')")
             panel.update("\n".join(lines))
-        self._show_refit_offer()
+        self._show_refit_offer(numbers.reviews_since_fit)
 
-    def refit_offer(self) -> int:
-        """How many reviews arrived since the last fit, when that is enough to offer a refit."""
-        store = self.context.store
-        total = store.count_reviews()
-        record = store.fit_record() or {}
-        fitted = int(record.get("reviews", 0))
-        new = total - fitted
-        if total >= MIN_REVIEWS and new >= self.context.settings.refit_every:
-            return new
-        return 0
-
-    def _show_refit_offer(self) -> None:
-        new = self.reviews_since_fit = self.refit_offer()
+    def _show_refit_offer(self, new: int) -> None:
+        self.reviews_since_fit = new
         offer = self.query_one("#refit-offer", Static)
         offer.set_class(not new, "hidden")
         if new:
@@ -150,39 +159,33 @@ class TodayScreen(Screen[None]):
             return
         self.fitting = True
         self.query_one("#refit-offer", Static).update("Fitting FSRS to your reviews…")
-        self._refit()
+        self.refresh_bindings()
+        self.in_background(
+            self._refit, self._refitted, what="fitting the scheduler", group="refit",
+            failed=lambda _: self._refit_over(),
+        )  # fmt: skip
 
-    @work(thread=True, exclusive=True, group="refit", exit_on_error=False)
-    def _refit(self) -> None:
-        from prep.scheduling.fitting import NotEnoughReviewsError, fit_parameters
+    def _refit(self) -> FitReport:
+        from prep.scheduling.fitting import fit_parameters
 
         store = self.context.store
-        try:
-            report = fit_parameters(
-                store.reviews(), self.context.tz, self.context.settings.rollover_hour
-            )
-        except NotEnoughReviewsError as exc:
-            self.post_message(self.Refitted(None, str(exc)))
-            return
-        except Exception as exc:  # the optimizer failed: say so; the old parameters stay
-            self.post_message(self.Refitted(None, f"fitting failed: {exc}"))
-            return
+        report = fit_parameters(
+            store.reviews(), self.context.tz, self.context.settings.rollover_hour
+        )
         store.save_fit(report.parameters, report.to_dict())
-        self.post_message(self.Refitted(report, ""))
+        return report
 
-    def on_today_screen_refitted(self, message: Refitted) -> None:
+    def _refitted(self, report: FitReport) -> None:
+        self.notify(
+            f"Scheduler fitted to {report.reviews} reviews: log loss {report.log_loss_default:.4f} → "
+            f"{report.log_loss_fitted:.4f}, RMSE {report.rmse_bins_default:.3f} → {report.rmse_bins_fitted:.3f}",
+            timeout=8,
+        )
+        self._refit_over()
+
+    def _refit_over(self) -> None:
         self.fitting = False
-        self.reviews_since_fit = 0  # refreshed with the summary, read by every binding check
-        report = message.report
-        if report is None:
-            self.notify(message.error, severity="warning")
-        else:
-            self.notify(
-                f"Scheduler fitted to {report.reviews} reviews: log loss {report.log_loss_default:.4f} → "
-                f"{report.log_loss_fitted:.4f}, RMSE {report.rmse_bins_default:.3f} → {report.rmse_bins_fitted:.3f}",
-                timeout=8,
-            )
-        self._show_refit_offer()
+        self.refresh_summary()
 
     def action_progress(self) -> None:
         from prep.tui.screens.progress import ProgressScreen

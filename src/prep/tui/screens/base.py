@@ -1,0 +1,46 @@
+"""What every prep screen shares: its context, and work in the background."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar, cast
+
+from textual.screen import Screen
+from textual.worker import Worker
+
+from prep.tui.context import PrepContext
+
+if TYPE_CHECKING:
+    from prep.tui.app import PrepApp
+
+T = TypeVar("T")
+ScreenResultType = TypeVar("ScreenResultType")
+
+
+class PrepScreen(Screen[ScreenResultType]):
+    def __init__(self, context: PrepContext) -> None:
+        super().__init__()
+        self.context = context
+
+    def in_background(
+        self,
+        job: Callable[[], T],
+        done: Callable[[T], None],
+        *,
+        what: str,
+        group: str,
+        failed: Callable[[BaseException], None] | None = None,
+        exclusive: bool = True,
+    ) -> Worker[T]:
+        """Run ``job`` off the UI thread; ``done`` gets its result on the UI thread.
+
+        A failure is shown by the app; ``failed`` lets this screen recover.
+        """
+        app = cast("PrepApp", self.app)
+        return app.jobs.start(
+            self, job, done, what=what, group=group, failed=failed, exclusive=exclusive
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Textual delivers this to the worker's owner only: hand it to the app's one handler.
+        cast("PrepApp", self.app).jobs.state_changed(event.worker, event.state)
