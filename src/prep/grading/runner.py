@@ -71,8 +71,8 @@ def run_cases(fd: int, preamble: str, source: str, cases: tuple[CaseInput, ...])
     namespace = _fresh_namespace("solution")
     try:
         if preamble:
-            exec(compile(preamble, "<preamble>", "exec"), namespace)
-        exec(compile(source, "<solution>", "exec"), namespace)
+            exec(compile(preamble, "<preamble>", "exec", dont_inherit=True), namespace)
+        exec(compile(source, "<solution>", "exec", dont_inherit=True), namespace)
     except MemoryError:
         _send(fd, LoadRecord("memory"))
         return
@@ -85,10 +85,12 @@ def run_cases(fd: int, preamble: str, source: str, cases: tuple[CaseInput, ...])
         record: CaseRecord
         try:
             if case.call is not None:
-                value = eval(compile(case.call, f"<case {index}>", "eval"), namespace)
+                value = eval(
+                    compile(case.call, f"<case {index}>", "eval", dont_inherit=True), namespace
+                )
             else:
                 scope = dict(namespace)
-                exec(compile(case.code or "", f"<case {index}>", "exec"), scope)
+                exec(compile(case.code or "", f"<case {index}>", "exec", dont_inherit=True), scope)
                 if "result" not in scope:
                     raise NameError("the case's code did not assign 'result'")
                 value = scope["result"]
@@ -105,7 +107,7 @@ def run_script(fd: int, source: str) -> None:
     namespace = _fresh_namespace("__main__")
     outcome = ScriptRecord("ok")
     try:
-        exec(compile(source, "<snippet>", "exec"), namespace)
+        exec(compile(source, "<snippet>", "exec", dont_inherit=True), namespace)
     except MemoryError:
         outcome = ScriptRecord("memory")
     except SystemExit as exc:

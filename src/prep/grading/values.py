@@ -12,6 +12,7 @@ equals nothing the parent expects.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,6 +149,9 @@ class DecodeError(Exception):
     pass
 
 
+_INTEGER = re.compile(r"-?[0-9]+")
+
+
 def decode(data: Any, depth: int = 0) -> Any:
     """Plain Python values: tuples and arrays become lists, numpy scalars
     Python scalars, sets a ``SetValue``; unknown objects an ``Opaque``."""
@@ -169,7 +173,7 @@ def decode(data: Any, depth: int = 0) -> Any:
         return special[data["v"]]
     if tag == "bigint":
         text = data.get("v")
-        if not isinstance(text, str) or len(text) > 10_000:
+        if not isinstance(text, str) or len(text) > 10_000 or not _INTEGER.fullmatch(text):
             raise DecodeError("malformed integer")
         return int(text)
     if tag in ("tuple", "set"):
@@ -194,7 +198,12 @@ def decode(data: Any, depth: int = 0) -> Any:
             result[decoded_key] = decode(value, depth + 1)
         return result
     if tag == "complex":
-        return complex(decode(data.get("re"), depth + 1), decode(data.get("im"), depth + 1))
+        real, imag = decode(data.get("re"), depth + 1), decode(data.get("im"), depth + 1)
+        if not all(
+            isinstance(part, int | float) and not isinstance(part, bool) for part in (real, imag)
+        ):
+            raise DecodeError("malformed complex number")
+        return complex(real, imag)
     if tag == "bytes":
         try:
             return bytes.fromhex(str(data.get("v")))

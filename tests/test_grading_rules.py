@@ -1,0 +1,296 @@
+"""The grader's parent-side rules, each pinned so that breaking it fails a test:
+type-strict comparison, the unordered and set modes, the wire codec, and a
+result channel that refuses repeated, out-of-range or out-of-order records."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+
+from prep.content.models import Case, Compare
+from prep.grading.compare import compare
+from prep.grading.protocol import (
+    MALFORMED,
+    ReplyStatus,
+    WorkerReply,
+    parse_results,
+)
+from prep.grading.values import DecodeError, Opaque, SetValue, decode, encode
+from prep.grading.verdict import CaseStatus, build_verdicts
+
+
+def passes(
+    expected: Any, actual: Any, mode: Compare = Compare.EXACT, tol: float | None = None
+) -> bool:
+    return compare(expected, actual, mode, tol)[0]
+
+
+# -- exact is type-strict -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual"),
+    [
+        (1, True),
+        (True, 1),
+        (0, False),
+        (2, 2.0),
+        (2.0, 2),
+        ("1", 1),
+        ([1, 2], [1, 2.0]),
+        ([True], [1]),
+        ({"a": 1}, {"a": True}),
+        ({1: "x"}, {True: "x"}),
+        (None, 0),
+        ([1, 2], [2, 1]),
+    ],
+)
+def test_exact_refuses_values_equal_only_across_types(expected: Any, actual: Any) -> None:
+    assert not passes(expected, actual)
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual"),
+    [(1, 1), (True, True), (2.5, 2.5), ([1, [2, "a"]], [1, [2, "a"]]), ({"k": [1]}, {"k": [1]})],
+)
+def test_exact_accepts_equal_values_of_the_same_type(expected: Any, actual: Any) -> None:
+    assert passes(expected, actual)
+
+
+def test_exact_nan_equals_nan_and_opaque_equals_nothing() -> None:
+    assert passes(math.nan, math.nan)
+    assert not passes("whatever", Opaque("Sneaky", "'whatever'"))
+    assert not passes("x", Opaque("str", "x"), Compare.UNORDERED)
+
+
+# -- unordered, set, close ----------------------------------------------------------
+
+
+def test_unordered_ignores_order_but_keeps_multiplicity_and_types() -> None:
+    assert passes([1, 2, 2, 3], [3, 2, 1, 2], Compare.UNORDERED)
+    assert not passes([1, 2, 2, 3], [3, 2, 1, 3], Compare.UNORDERED)
+    assert not passes([1, 2, 2], [1, 2], Compare.UNORDERED)
+    assert not passes([1, 2], [True, 2], Compare.UNORDERED)
+    assert not passes([1, 2], SetValue((1, 2)), Compare.UNORDERED)  # a set is not a list
+    ok, why = compare([1], "1", Compare.UNORDERED, None)
+    assert not ok and "expected a list" in why
+
+
+def test_set_ignores_order_and_duplicates_but_keeps_types() -> None:
+    assert passes([1, 2, 3], SetValue((3, 1, 2)), Compare.SET)
+    assert passes([1, 2, 3], [3, 3, 2, 1], Compare.SET)
+    assert not passes([1, 2, 3], [1, 2], Compare.SET)
+    assert not passes([1, 2], [1.0, 2.0], Compare.SET)
+    assert not passes([[1, 2]], [[2, 1]], Compare.SET)  # inner lists keep their order
+    ok, why = compare([1], 1, Compare.SET, None)
+    assert not ok and "expected a collection" in why
+
+
+def test_close_uses_the_tolerance_and_keeps_shapes() -> None:
+    assert passes(1.0, 1.0 + 5e-7, Compare.CLOSE)
+    assert not passes(1.0, 1.0 + 2e-6, Compare.CLOSE)  # the default tolerance is 1e-6
+    assert passes([1.0, 2.0], [1.05, 1.95], Compare.CLOSE, 0.1)
+    assert not passes([1.0, 2.0], [1.05, 1.8], Compare.CLOSE, 0.1)
+    assert not passes([1.0, 2.0], [1.0], Compare.CLOSE, 0.1)
+    assert not passes([[1.0], [2.0]], [1.0, 2.0], Compare.CLOSE, 0.1)
+    assert not passes(1.0, True, Compare.CLOSE, 1.0)
+    assert passes(math.inf, math.inf, Compare.CLOSE) and not passes(math.inf, 1e308, Compare.CLOSE)
+
+
+# -- the wire codec ----------------------------------------------------------------
+
+
+def round_trip(value: Any) -> Any:
+    return decode(json.loads(json.dumps(encode(value), allow_nan=False)))
+
+
+def test_big_ints_complex_bytes_and_specials_survive_the_wire() -> None:
+    big = 2**200 + 7
+    assert round_trip(big) == big and type(round_trip(big)) is int
+    assert round_trip(-(2**63) - 1) == -(2**63) - 1
+    assert round_trip(3 + 4j) == 3 + 4j
+    assert round_trip(b"\x00\xffab") == b"\x00\xffab"
+    assert math.isnan(round_trip(math.nan))
+    assert round_trip(-math.inf) == -math.inf
+    assert round_trip((1, (2, 3))) == [1, [2, 3]]
+    assert round_trip({1, 2}) == SetValue((1, 2)) or set(round_trip({1, 2}).items) == {1, 2}
+    assert round_trip({"a": (1,)}) == {"a": [1]}
+
+
+def test_numpy_values_arrive_as_plain_python() -> None:
+    np = pytest.importorskip("numpy")
+    assert round_trip(np.arange(4).reshape(2, 2)) == [[0, 1], [2, 3]]
+    value = round_trip(np.float64(0.5))
+    assert value == 0.5 and type(value) is float
+    assert type(round_trip(np.int32(3))) is int
+
+
+def test_custom_objects_and_str_subclasses_arrive_opaque() -> None:
+    class Sneaky(str):
+        def __eq__(self, other: object) -> bool:
+            return True
+
+        __hash__ = str.__hash__
+
+    assert isinstance(round_trip(Sneaky("x")), Opaque)
+    assert isinstance(round_trip(object()), Opaque)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"$t": "float", "v": "1.5"},
+        {"$t": "bigint", "v": 12},
+        {"$t": "bigint", "v": "9" * 20_000},
+        {"$t": "bigint", "v": "12x"},
+        {"$t": "tuple", "v": "ab"},
+        {"$t": "dict", "v": [[1]]},
+        {"$t": "complex", "re": "1", "im": 2},
+        {"$t": "complex", "re": [1], "im": 2},
+        {"$t": "bytes", "v": "zz"},
+        {"$t": "nope"},
+        {"no": "tag"},
+        {"$t": 3},
+    ],
+)
+def test_malformed_wire_values_are_decode_errors(data: Any) -> None:
+    with pytest.raises(DecodeError):
+        decode(data)
+
+
+def test_wire_values_nested_too_deeply_are_refused() -> None:
+    data: Any = 1
+    for _ in range(200):
+        data = [data]
+    with pytest.raises(DecodeError):
+        decode(data)
+
+
+# -- the result channel ----------------------------------------------------------------
+
+CASES = (
+    Case(call="f(0)", expect=0),
+    Case(call="f(1)", expect=10),
+)
+
+
+def channel(*records: dict[str, Any]) -> str:
+    return "\n".join(json.dumps(record) for record in records)
+
+
+def verdicts(results: str, status: ReplyStatus = ReplyStatus.COMPLETED) -> list[CaseStatus]:
+    reply = WorkerReply(status, results=results)
+    cases, _problem = build_verdicts(CASES, "tests", reply)
+    return [case.status for case in cases]
+
+
+LOAD_OK = {"import": "ok"}
+
+
+def test_a_well_formed_channel_is_judged_case_by_case() -> None:
+    assert verdicts(channel(LOAD_OK, {"i": 0, "value": 0}, {"i": 1, "value": 10})) == [
+        CaseStatus.PASS,
+        CaseStatus.PASS,
+    ]
+    assert verdicts(channel(LOAD_OK, {"i": 0, "value": 0}, {"i": 1, "value": 11})) == [
+        CaseStatus.PASS,
+        CaseStatus.FAIL,
+    ]
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        # A repeated index, whichever of the two is the forgery.
+        [LOAD_OK, {"i": 0, "value": 0}, {"i": 0, "value": 0}, {"i": 1, "value": 10}],
+        [LOAD_OK, {"i": 0, "value": 99}, {"i": 0, "value": 0}, {"i": 1, "value": 10}],
+        [LOAD_OK, {"i": 0, "value": 0}, {"i": 1, "value": 99}, {"i": 1, "value": 10}],
+        # Out of range, not an int, a bool posing as an int.
+        [LOAD_OK, {"i": 0, "value": 0}, {"i": 1, "value": 10}, {"i": 2, "value": 0}],
+        [LOAD_OK, {"i": -1, "value": 0}, {"i": 0, "value": 0}, {"i": 1, "value": 10}],
+        [LOAD_OK, {"i": "0", "value": 0}, {"i": 1, "value": 10}],
+        [LOAD_OK, {"i": True, "value": 10}, {"i": 0, "value": 0}],
+        # A case before the load record, a second load record, a record of no known shape.
+        [{"i": 0, "value": 0}, LOAD_OK, {"i": 1, "value": 10}],
+        [LOAD_OK, LOAD_OK, {"i": 0, "value": 0}, {"i": 1, "value": 10}],
+        [LOAD_OK, {"i": 0}, {"i": 1, "value": 10}],
+        [LOAD_OK, {"i": 0, "error": {"type": "X", "mro": "X", "message": ""}}],
+    ],
+)
+def test_a_malformed_channel_fails_every_case(records: list[dict[str, Any]]) -> None:
+    assert parse_results(channel(*records), len(CASES)).problem == MALFORMED
+    assert verdicts(channel(*records)) == [CaseStatus.ERROR, CaseStatus.ERROR]
+
+
+def test_lines_that_are_not_json_objects_make_the_channel_malformed() -> None:
+    for junk in ("not json", "[1, 2]", '"text"', "{"):
+        results = channel(LOAD_OK, {"i": 0, "value": 0}) + "\n" + junk
+        assert parse_results(results, 2).problem == MALFORMED
+
+
+def test_a_missing_result_is_never_a_pass() -> None:
+    assert verdicts(channel(LOAD_OK, {"i": 0, "value": 0})) == [CaseStatus.PASS, CaseStatus.ERROR]
+    assert verdicts(channel(LOAD_OK, {"i": 0, "value": 0}), ReplyStatus.TIMEOUT) == [
+        CaseStatus.PASS,
+        CaseStatus.TIMEOUT,
+    ]
+    assert verdicts("") == [CaseStatus.ERROR, CaseStatus.ERROR]
+    assert verdicts("", ReplyStatus.TIMEOUT) == [CaseStatus.TIMEOUT, CaseStatus.TIMEOUT]
+
+
+def test_a_result_value_that_does_not_decode_is_an_error_not_a_crash() -> None:
+    bad = {"i": 1, "value": {"$t": "complex", "re": "x", "im": 1}}
+    assert verdicts(channel(LOAD_OK, {"i": 0, "value": 0}, bad)) == [
+        CaseStatus.PASS,
+        CaseStatus.ERROR,
+    ]
+
+
+def test_expected_errors_match_by_class_or_base_class() -> None:
+    cases = (Case(call="f()", expect_error="LookupError"),)
+    raised = {"type": "KeyError", "mro": ["KeyError", "LookupError", "Exception"], "message": "k"}
+    reply = WorkerReply(ReplyStatus.COMPLETED, results=channel(LOAD_OK, {"i": 0, "error": raised}))
+    assert build_verdicts(cases, "tests", reply)[0][0].status is CaseStatus.PASS
+    other = {"type": "ValueError", "mro": ["ValueError", "Exception"], "message": ""}
+    reply = WorkerReply(ReplyStatus.COMPLETED, results=channel(LOAD_OK, {"i": 0, "error": other}))
+    assert build_verdicts(cases, "tests", reply)[0][0].status is CaseStatus.FAIL
+    returned = WorkerReply(ReplyStatus.COMPLETED, results=channel(LOAD_OK, {"i": 0, "value": 1}))
+    assert build_verdicts(cases, "tests", returned)[0][0].status is CaseStatus.FAIL
+
+
+def test_a_worker_cannot_claim_it_died_or_invent_a_status() -> None:
+    from prep.grading.protocol import ProtocolError
+
+    for status in ("worker_died", "passed", None):
+        with pytest.raises(ProtocolError):
+            WorkerReply.from_wire({"status": status})
+
+
+def test_code_is_compiled_without_the_runner_s_own_future_imports() -> None:
+    """Annotations stay objects, as on real Python (dataclasses need them for ClassVar)."""
+    from prep.content.models import KataCard, PredictCard
+    from prep.grading.grader import Grader
+
+    code = "def f(x: int): pass\nprint(f.__annotations__['x'] is int)\n"
+    snippet = PredictCard(id="annotations", type="predict", code=code, expect_output="True\n")
+    kata = KataCard.model_validate(
+        {
+            "id": "annotations-kata",
+            "type": "kata",
+            "title": "t",
+            "prompt": "p",
+            "examples": [{"call": "check()", "expect": True}],
+            "tests": [{"call": "check()", "expect": True}],
+            "solution": "def check() -> bool:\n    return check.__annotations__['return'] is bool\n",
+            "wrong_solutions": [{"name": n, "code": "def check(): return False"} for n in "abc"],
+        }
+    )
+    grader = Grader(size=1)
+    try:
+        assert grader.run_snippet(snippet).stdout.strip() == "True"
+        assert grader.grade(kata, kata.solution, "tests").passed
+    finally:
+        grader.close()
