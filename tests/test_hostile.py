@@ -10,6 +10,7 @@ import hashlib
 import itertools
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -93,6 +94,32 @@ HOSTILE = {
                 pass
         def secret():
             return "guess"
+        """
+    ),
+    # Forgeries of the *right* answers, so that only the channel's rules can refuse them:
+    # a forged record before the real one (a first-wins reader would take it) ...
+    "forged-right-answers-first": textwrap.dedent(
+        f"""
+        import os
+        def _forge(index, value):
+            os.write(3, ('{{"i": %d, "value": %s}}\\n' % (index, value)).encode())
+        def secret():
+            _forge(0, '"{SECRET}"')
+            return "guess"
+        def add(a, b):
+            _forge(1, str(a + b))
+            return a + b + 1
+        """
+    ),
+    # ... and after it (a last-wins reader would take it), the other case honest.
+    "forged-right-answer-after": textwrap.dedent(
+        f"""
+        import os
+        def secret():
+            return "guess"
+        def add(a, b):
+            os.write(3, b'{{"i": 0, "value": "{SECRET}"}}\\n')
+            return a + b
         """
     ),
     "always-equal-object": BASE
@@ -379,6 +406,85 @@ def _grade_hostile(sandbox: tuple[Grader, KataCard, Path], source: str) -> None:
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_submission_is_refused(sandbox: tuple[Grader, KataCard, Path], name: str) -> None:
     _grade_hostile(sandbox, HOSTILE[name])
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Every process on the machine whose command line carries ``marker``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    if marker.encode() in handle.read():
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def _spawner(marker: str) -> str:
+    """A submission that leaves sleepers behind: detached sessions and a double fork."""
+    sleeper = f'[sys.executable, "-c", "import time; time.sleep(300)", "{marker}"]'
+    return BASE + textwrap.dedent(
+        f"""
+        import os, subprocess, sys
+        def secret():
+            for _ in range(3):
+                subprocess.Popen({sleeper}, start_new_session=True, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if os.fork() == 0:
+                os.setsid()
+                if os.fork() == 0:
+                    os.execv(sys.executable, {sleeper})
+                os._exit(0)
+            return "guess"
+        """
+    )
+
+
+def _wait_until_gone(marker: str, seconds: float = 10) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return _processes_with(marker)
+
+
+@pytest.mark.slow
+def test_no_descendant_outlives_its_run(sandbox: tuple[Grader, KataCard, Path]) -> None:
+    grader, kata, _ = sandbox
+    marker = f"prep-orphan-{os.getpid()}-{time.monotonic_ns()}"
+    report = grader.grade(kata, _spawner(marker), "tests")
+    assert not report.passed
+    assert _wait_until_gone(marker) == []
+
+
+@pytest.mark.slow
+def test_no_descendant_outlives_a_killed_worker(sandbox: tuple[Grader, KataCard, Path]) -> None:
+    grader, kata, _ = sandbox
+    assert grader.isolation is not None
+    if grader.isolation.mode is IsolationMode.PLAIN:
+        pytest.skip(
+            "plain isolation does not hold this: when the worker itself is killed, the "
+            "detached descendants of its submission outlive it (bwrap's PID namespace ends them)"
+        )
+    marker = f"prep-orphan-{os.getpid()}-{time.monotonic_ns()}"
+    source = _spawner(marker).replace('return "guess"', "import time; time.sleep(60)")
+    grader.warm_up()
+    (worker,) = [w.pid for w in grader._idle if w.pid is not None]  # the one this grade borrows
+    done = threading.Event()
+
+    def kill_the_worker_once_sleepers_exist() -> None:
+        deadline = time.monotonic() + 30
+        while len(_processes_with(marker)) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(worker, signal.SIGKILL)
+        done.set()
+
+    threading.Thread(target=kill_the_worker_once_sleepers_exist, daemon=True).start()
+    report = grader.grade(kata, source, "tests")
+    done.wait(30)
+    assert not report.passed
+    assert _wait_until_gone(marker) == []
 
 
 @pytest.mark.slow
