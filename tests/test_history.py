@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from prep.content import Library
+from prep.grading.attempts import Attempt
 from prep.scheduling.fitting import NotEnoughReviewsError, fit_parameters
+from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import MemoryModel, Rating, Stage, memory_model
-from prep.scheduling.replay import replay
+from prep.scheduling.replay import ReviewKind, replay
 from prep.settings import Settings
 from prep.store import Store
 from prep.study.actions import bury_until_next_day, reset_progress, set_suspended
@@ -126,8 +128,26 @@ def test_backup_round_trip_is_exact(library: Library, store: Store, tmp_path: Pa
         session.answer(prompt, rating)
         clock.advance(minutes=3)
     set_suspended(store, "beta/card-2", True)
+    bury_until_next_day(store, "beta/card-1", NOW, UTC, 4)
+    store.set_marks("alpha/card-3", CardMarks(suspended=True, leech=True))
+    reset_progress(store, "alpha/card-2", NOW + timedelta(minutes=20), "reset-1")
     store.save_draft("alpha/card-1", "def f(): ...", NOW)
-    store.save_fit((0.5,) * 21, {"reviews": 3})
+    store.save_draft("alpha/card-2", "x = 1", NOW + timedelta(seconds=7))
+    for index, passed in enumerate((False, True)):
+        store.record_attempt(
+            Attempt(
+                id=f"attempt-{index}",
+                card_key="alpha/card-1",
+                kind="submit",
+                submitted_at=NOW + timedelta(minutes=index),
+                code=f"def f(): return {index}",
+                passed=passed,
+                summary={"passed": index, "total": 1, "elapsed_ms": 1234 * (index + 1)},
+                duration_ms=40 + index,
+                installation_id=store.installation_id,
+            )
+        )
+    store.save_fit((0.5,) * 21, {"reviews": 3, "log_loss_fitted": 0.25})
     data = json.loads(json.dumps(export_backup(store, Settings(new_per_day=7).to_dict(), NOW)))
     other = Store.open(tmp_path / "other" / "prep.db")
     try:
@@ -135,9 +155,17 @@ def test_backup_round_trip_is_exact(library: Library, store: Store, tmp_path: Pa
         assert settings["new_per_day"] == 7
         assert other.card_states() == store.card_states()
         assert other.reviews() == store.reviews()
+        assert [r.kind for r in other.reviews()].count(ReviewKind.RESET) == 1
         assert other.marks() == store.marks()
-        assert other.draft("alpha/card-1") == "def f(): ..."
+        assert (
+            other.marks()["beta/card-1"].buried_until == store.marks()["beta/card-1"].buried_until
+        )
+        assert other.marks()["beta/card-1"].buried_until is not None
+        assert other.marks()["alpha/card-3"].leech
+        assert other.drafts() == store.drafts() and len(other.drafts()) == 2
+        assert other.attempts() == store.attempts() and len(other.attempts()) == 2
         assert other.fitted_parameters() == (0.5,) * 21
+        assert other.fit_record() == {"reviews": 3, "log_loss_fitted": 0.25}
         assert other.installation_id == store.installation_id
         with pytest.raises(Exception, match="empty home"):
             restore_backup(other, data)

@@ -15,7 +15,6 @@ from textual.widgets import Markdown, Static, TextArea
 from prep.cli.factory import make_context
 from prep.content import load_library
 from prep.grading.grader import Grader
-from prep.grading.sandbox import Isolation, IsolationMode
 from prep.paths import Locations
 from prep.scheduling.memory import Rating
 from prep.settings import Settings
@@ -83,7 +82,8 @@ WRONG = "def double(x):\n    return x + 2\n"
 
 @pytest.fixture(scope="module")
 def grader() -> Iterator[Grader]:
-    shared = Grader(size=1, isolation=Isolation(IsolationMode.PLAIN, "tests"))
+    # The isolation the app itself would choose here (bwrap where it works).
+    shared = Grader(size=1)
     shared.warm_up()
     yield shared
     shared.close()
@@ -342,3 +342,24 @@ async def test_a_grader_that_cannot_start_is_reported_and_the_screen_stays_usabl
         await wait_for(pilot, lambda: screen.attempt.finished)
         await pilot.press("enter")
         await wait_for(pilot, lambda: not isinstance(app.screen, KataScreen))
+
+
+async def test_kata_first_try_but_slow_is_good(exercise_context: PrepContext) -> None:
+    clock = exercise_context.clock
+    assert isinstance(clock, FakeClock)
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
+        screen = app.screen
+        assert isinstance(screen, KataScreen)
+        clock.advance(minutes=6)  # a medium kata: over half of its 10-minute budget
+        set_code(screen, GOOD)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.attempt.finished)
+        assert screen.attempt.proposal(clock()) is Rating.Good
+        assert "Good" in str(screen.query_one("#proposal", Static).render())
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, KataScreen))
+    (review,) = exercise_context.store.reviews("ex/double")
+    assert review.rating is Rating.Good
