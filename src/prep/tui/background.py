@@ -58,8 +58,13 @@ class BackgroundJobs:
 
     @property
     def in_flight(self) -> int:
-        """Jobs whose answer is still to come (a job whose screen has gone never answers)."""
-        gone = [w for w in self._pending if w.is_finished and not w.node.is_attached]
+        """Jobs whose answer is still to come. A cancelled job never answers (one
+        cancelled before it started is not even told), nor one whose screen has gone."""
+        gone = [
+            worker
+            for worker in self._pending
+            if worker.is_cancelled or (worker.is_finished and not worker.node.is_attached)
+        ]
         for worker in gone:
             del self._pending[worker]
         return len(self._pending)
