@@ -218,10 +218,6 @@ def test_malformed_files_report_line_and_message(
             "25: card 'add': compare: Input should be",
         ),
         (
-            ('      - name: constant\n        code: "def add(a, b): return 3"\n', ""),
-            "30: card 'add': wrong_solutions needs at least 3 items",
-        ),
-        (
             ("      - name: zero\n", "      - nmae: zero\n"),
             "15: card 'add': unknown field 'nmae' (did you mean 'name'?)",
         ),
@@ -237,7 +233,6 @@ def test_malformed_files_report_line_and_message(
         "bad-error-name",
         "call-syntax",
         "bad-compare",
-        "too-few-wrong",
         "case-typo",
         "limits-typo",
     ],

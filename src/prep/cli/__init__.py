@@ -37,7 +37,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             paths = [Path(p) for p in args.paths]
             return run_check(
-                locations, paths, args.json, sys.stdout, run_code=not args.no_run, jobs=args.jobs
+                locations,
+                paths,
+                args.json,
+                sys.stdout,
+                run_code=not args.no_run,
+                jobs=args.jobs,
+                strict=args.strict,
             )
         if args.command == "grade":
             return run_grade(

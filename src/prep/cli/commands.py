@@ -24,14 +24,24 @@ def run_check(
     out: TextIO,
     run_code: bool = True,
     jobs: int = 0,
+    strict: bool = False,
 ) -> int:
     import os
 
     from prep.content import load_library
+    from prep.content.rules import shipped_deck_problems, warnings
 
     targets = paths or list(locations.decks)
     library = load_library(targets)
     errors = list(library.errors)
+    advice = [warning for card in library.cards.values() for warning in warnings(card)]
+    if strict:
+        # The shipped deck's rules: what is only advice for a user's own deck is an error.
+        errors += advice
+        errors += [
+            problem for card in library.cards.values() for problem in shipped_deck_problems(card)
+        ]
+        advice = []
     if run_code:
         from prep.grading.verify import plan_checks, run_checks
 
@@ -46,20 +56,27 @@ def run_check(
                 if not as_json and sys.stderr.isatty():
                     print(" " * 60, end="\r", file=sys.stderr)
     errors.sort(key=lambda e: (str(e.path), e.line, e.message))
+    advice.sort(key=lambda e: (str(e.path), e.line, e.message))
     if as_json:
         report = {
             "decks": len(library.decks),
             "cards": len(library.cards),
             "by_type": library.count_by_type(),
             "errors": [error.to_dict() for error in errors],
+            "warnings": [warning.to_dict() for warning in advice],
+            "strict": strict,
         }
         print(json.dumps(report, indent=2), file=out)
     else:
         for error in errors:
             print(error, file=out)
+        for warning in advice:
+            print(warning, file=sys.stderr)
         counts = library.count_by_type()
         summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
         verdict = "ok" if not errors else f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+        if advice:
+            verdict += f", {len(advice)} warning{'s' if len(advice) != 1 else ''}"
         print(
             f"{library.files_read} files, {len(library.decks)} decks, {len(library.cards)} cards ({summary}): {verdict}",
             file=sys.stderr,

@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--jobs", type=int, default=0, metavar="N", help="parallel runs (default: one per CPU)"
     )
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="apply the shipped deck's rules: examples and 3+ wrong solutions on every kata, "
+        "hints on medium and hard Q&A cards, a source or reference on every card",
+    )
 
     grade = commands.add_parser(
         "grade",

@@ -114,6 +114,14 @@ class Case(_Strict):
     compare: Compare = Compare.EXACT
     tolerance: float | None = Field(default=None, ge=0)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _tolerance_means_close(cls, data: Any) -> Any:
+        """A tolerance given without ``compare`` can only mean a close comparison."""
+        if isinstance(data, dict) and data.get("tolerance") is not None and "compare" not in data:
+            return {**data, "compare": Compare.CLOSE.value}
+        return data
+
     @model_validator(mode="after")
     def _one_input_one_expectation(self) -> Case:
         given = self.model_fields_set
@@ -157,10 +165,12 @@ class KataCard(CardBase):
     prompt: Text
     preamble: str | None = None
     starter: str = ""
-    examples: tuple[Case, ...] = Field(min_length=1, max_length=3)
+    # A user's own kata may leave out examples and wrong solutions (`prep check`
+    # warns); the shipped deck's rules (`prep check --strict`) ask for both.
+    examples: tuple[Case, ...] = Field(default=(), max_length=3)
     tests: tuple[Case, ...] = Field(min_length=1)
     solution: Text
-    wrong_solutions: tuple[WrongSolution, ...] = Field(min_length=3)
+    wrong_solutions: tuple[WrongSolution, ...] = ()
     limits: Limits = Limits()
     hints: tuple[Text, ...] = ()
     explanation: str | None = None

@@ -47,8 +47,9 @@ def prompt_markdown(kata: KataCard) -> str:
     parts = [f"# {kata.title}", kata.prompt.rstrip()]
     if kata.preamble:
         parts.append(f"### Given\n```python\n{kata.preamble.rstrip()}\n```")
-    parts.append("### Examples")
-    parts += [_case_markdown(case) for case in kata.examples]
+    if kata.examples:
+        parts.append("### Examples")
+        parts += [_case_markdown(case) for case in kata.examples]
     parts.append(
         f"*{len(kata.tests)} hidden tests · time limit {kata.limits.timeout_s:g} s · memory {kata.limits.memory_mb} MB*"
     )
@@ -101,7 +102,9 @@ class KataScreen(ExerciseScreen):
                     self.kata.starter, language="python", id="editor", read_only=True
                 )
                 yield Static(
-                    "ctrl+r runs the examples · ctrl+s submits to the hidden tests",
+                    "ctrl+r runs the examples · ctrl+s submits to the hidden tests"
+                    if self.kata.examples
+                    else "ctrl+s submits to the hidden tests",
                     id="grade-status",
                     markup=False,
                 )
@@ -150,6 +153,8 @@ class KataScreen(ExerciseScreen):
                 return False
             if action == "hint" and self._hints_shown >= len(self.kata.hints):
                 return None
+            if action == "run_examples" and not self.kata.examples:
+                return False
             return not self.running or None
         return super().check_action(action, parameters)
 
