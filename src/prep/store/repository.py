@@ -31,7 +31,7 @@ from prep.store.converters import (
     review_values,
     state_from_row,
 )
-from prep.store.database import open_database
+from prep.store.database import open_database, writing
 from prep.store.tables import AttemptRow, CardMarkRow, CardStateRow, DraftRow, MetaRow, ReviewRow
 
 INSTALLATION_KEY = "installation_id"
@@ -49,6 +49,7 @@ class Store:
         self.engine = engine
         self.path = path
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._writes = sessionmaker(writing(engine), expire_on_commit=False)
         self.installation_id = self._ensure_installation_id()
 
     @classmethod
@@ -59,12 +60,16 @@ class Store:
         self.engine.dispose()
 
     def _ensure_installation_id(self) -> str:
-        with self._sessions.begin() as session:
-            row = session.get(MetaRow, INSTALLATION_KEY)
-            if row is None:
-                row = MetaRow(key=INSTALLATION_KEY, value=str(uuid.uuid4()))
-                session.add(row)
-            return row.value
+        from sqlalchemy.dialects.sqlite import insert
+
+        with self._writes.begin() as session:
+            # OR IGNORE: a second process starting on the same new home keeps the first's id.
+            session.execute(
+                insert(MetaRow)
+                .values(key=INSTALLATION_KEY, value=str(uuid.uuid4()))
+                .on_conflict_do_nothing()
+            )
+            return str(session.scalar(select(MetaRow.value).where(MetaRow.key == INSTALLATION_KEY)))
 
     # -- card states -------------------------------------------------------
 
@@ -83,13 +88,13 @@ class Store:
 
     def record_review(self, review: Review, after: CardState) -> None:
         """Append a review and store the state it produced, atomically."""
-        with self._sessions.begin() as session:
+        with self._writes.begin() as session:
             session.add(ReviewRow(**review_values(review)))
             _write_state(session, after)
 
     def undo_review(self, review_id: str, before: CardState | None) -> None:
         """Delete a review and put back the state the card had before it."""
-        with self._sessions.begin() as session:
+        with self._writes.begin() as session:
             review = session.get(ReviewRow, review_id)
             if review is None:
                 return
@@ -113,7 +118,7 @@ class Store:
     def reset_card(self, reset: Review) -> None:
         """Log a reset and forget the card's memory state: it is new again."""
         assert reset.kind is ReviewKind.RESET
-        with self._sessions.begin() as session:
+        with self._writes.begin() as session:
             session.add(ReviewRow(**review_values(reset)))
             session.execute(delete(CardStateRow).where(CardStateRow.card_key == reset.card_key))
 
@@ -125,7 +130,7 @@ class Store:
         if not rows:
             return 0
         before = self.count_reviews(kinds=None)
-        with self._sessions.begin() as session:
+        with self._writes.begin() as session:
             for start in range(0, len(rows), 500):
                 session.execute(
                     insert(ReviewRow).on_conflict_do_nothing(), rows[start : start + 500]
@@ -133,12 +138,12 @@ class Store:
         return self.count_reviews(kinds=None) - before
 
     def write_states(self, states: Iterable[CardState]) -> None:
-        with self._sessions.begin() as session:
+        with self._writes.begin() as session:
             for state in states:
                 _write_state(session, state)
 
     def replace_states(self, states: Iterable[CardState]) -> None:
-        with self._sessions.begin() as session:
+        with self._writes.begin() as session:
             session.execute(delete(CardStateRow))
             for state in states:
                 _write_state(session, state)
@@ -180,7 +185,7 @@ class Store:
     # -- attempts and drafts -------------------------------------------------
 
     def record_attempt(self, attempt: Attempt) -> None:
-        with self._sessions.begin() as session:
+        with self._writes.begin() as session:
             session.add(attempt_row(attempt))
 
     def attempts(self, card_key: str | None = None) -> list[Attempt]:
@@ -193,7 +198,7 @@ class Store:
             return [attempt_from_row(row) for row in session.scalars(query)]
 
     def save_draft(self, card_key: str, code: str, at: datetime) -> None:
-        with self._sessions.begin() as session:
+        with self._writes.begin() as session:
             row = session.get(DraftRow, card_key) or DraftRow(card_key=card_key)
             row.code = code
             row.updated_ms = to_ms(at)
@@ -232,7 +237,7 @@ class Store:
             }
 
     def set_marks(self, card_key: str, marks: CardMarks) -> None:
-        with self._sessions.begin() as session:
+        with self._writes.begin() as session:
             row = session.get(CardMarkRow, card_key) or CardMarkRow(card_key=card_key)
             session.add(fill_marks_row(row, marks))
 
@@ -244,7 +249,7 @@ class Store:
             return row.value if row is not None else None
 
     def set_meta(self, key: str, value: str | None) -> None:
-        with self._sessions.begin() as session:
+        with self._writes.begin() as session:
             row = session.get(MetaRow, key)
             if value is None:
                 if row is not None:
