@@ -25,7 +25,7 @@ import pytest
 from prep.content import KataCard, load_library
 from prep.grading.grader import Grader
 from prep.grading.proctree import descendants
-from prep.grading.sandbox import Isolation, IsolationMode, detect_isolation
+from prep.grading.sandbox import SANDBOX_ENV, Isolation, IsolationMode, detect_isolation
 from prep.grading.verdict import CaseStatus
 
 SECRET = "c0ffee-5ecret-4b1d-9e2f"
@@ -331,13 +331,30 @@ BWRAP_ONLY = {
 }
 
 
-def _modes() -> list[str]:
-    modes = ["plain"]
+def _isolation(mode: str, hidden: list[Path]) -> Isolation:
+    """The isolation PREP_SANDBOX=mode gives (RuntimeError where this machine has none)."""
+    if mode == "plain":
+        return Isolation(IsolationMode.PLAIN, "test")
+    saved = os.environ.get(SANDBOX_ENV)
+    os.environ[SANDBOX_ENV] = mode
     try:
-        if detect_isolation().mode is IsolationMode.BWRAP:
-            modes.append("bwrap")
-    except RuntimeError:
-        pass
+        return detect_isolation(hidden)
+    finally:
+        if saved is None:
+            del os.environ[SANDBOX_ENV]
+        else:
+            os.environ[SANDBOX_ENV] = saved
+
+
+def _modes() -> list[str]:
+    """Every mode this machine offers, each forced as a user would force it."""
+    modes = ["plain"]
+    for mode in ("bwrap-system", "bwrap-bundled"):
+        try:
+            _isolation(mode, [])
+        except RuntimeError:
+            continue
+        modes.append(mode)
     return modes
 
 
@@ -356,10 +373,7 @@ def sandbox(
     store.close()
     kata = load_library([decks]).cards["hostile/secret"].card
     assert isinstance(kata, KataCard)
-    if request.param == "plain":
-        isolation = Isolation(IsolationMode.PLAIN, "test")
-    else:
-        isolation = detect_isolation([home, decks])
+    isolation = _isolation(request.param, [home, decks])
     grader = Grader(hidden=[home, decks], size=1, isolation=isolation)
     grader.warm_up()
     yield grader, kata, home

@@ -219,7 +219,7 @@ def run_doctor(locations: Locations, out: TextIO) -> int:
 
     from prep import __version__
     from prep.content import load_library
-    from prep.grading.sandbox import SANDBOX_ENV, detect_isolation
+    from prep.grading.sandbox import SANDBOX_CHOICES, SANDBOX_ENV, detect_isolation, protections
 
     print(f"prep {__version__} on Python {platform.python_version()} ({sys.executable})", file=out)
     print(f"home      {locations.home}", file=out)
@@ -237,13 +237,11 @@ def run_doctor(locations: Locations, out: TextIO) -> int:
     except RuntimeError as exc:
         print(f"sandbox   unavailable: {exc}", file=out)
         return 1
-    print(f"sandbox   {isolation.mode.value}: {isolation.reason}", file=out)
-    if isolation.mode.value == "plain":
-        print(
-            "          install bubblewrap (bwrap) for read-only files, no network and a private process list",
-            file=out,
-        )
-    print(f"          set {SANDBOX_ENV}=plain or {SANDBOX_ENV}=bwrap to choose", file=out)
+    mode = isolation.mode.value + (f" ({isolation.mechanism})" if isolation.mechanism else "")
+    print(f"sandbox   {mode}: {isolation.reason}", file=out)
+    for line in protections(isolation):
+        print(f"          {line}", file=out)
+    print(f"          set {SANDBOX_ENV} to one of {', '.join(SANDBOX_CHOICES)} to choose", file=out)
     grader = make_grader(locations)
     started = time.monotonic()
     try:

