@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import threading
+from typing import Any
+
+import pytest
 from textual.widgets import Button, DataTable, Markdown, Static
 
 from prep.scheduling.memory import Rating
@@ -182,3 +186,32 @@ async def test_a_failing_deck_loader_shows_an_error_on_today(context: PrepContex
         assert any("Loading the decks failed" in notice for notice in notices)
         await press(pilot, "b")  # the app is still usable
         assert not isinstance(app.screen, TodayScreen)
+
+
+async def test_no_screen_touches_the_database_on_the_ui_thread(
+    context: PrepContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Drive every screen; every call into the store must come from a worker thread."""
+    from prep.store import Store
+
+    on_ui_thread: list[str] = []
+    for name in dir(Store):
+        method = getattr(Store, name)
+        if name.startswith("_") or not callable(method) or name in ("open", "close"):
+            continue
+
+        def spy(*args: object, _name: str = name, _method: Any = method, **kwargs: object) -> Any:
+            if threading.current_thread() is threading.main_thread():
+                on_ui_thread.append(_name)
+            return _method(*args, **kwargs)
+
+        monkeypatch.setattr(Store, name, spy)
+    app = PrepApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "s", "space", "3", "space", "1", "u", "escape")
+        await press(pilot, "b", "x", "z", "escape")
+        await press(pilot, "p", "escape")
+        await press(pilot, "comma", "ctrl+s", "escape")
+    assert on_ui_thread == [], sorted(set(on_ui_thread))
+    assert context.store.count_reviews() == 1  # two ratings, one of them undone

@@ -222,13 +222,18 @@ class StudyScreen(PrepScreen[None]):
         self._set_hidden("#explanation", False)
 
     def action_rate(self, value: int, revealed: bool = False) -> None:
-        if self.prompt is None or not (self.revealed or revealed):
+        prompt = self.prompt
+        if prompt is None or self.busy or not (self.revealed or revealed):
             return
         rating = Rating(value)
-        self.session.answer(self.prompt, rating)
+
+        def answer_then_next() -> NextCard:
+            self.session.answer(prompt, rating)  # committed before the next card is read
+            return self._next_card()
+
         self.reviewed_here += 1
         self.notify(RATING_NAMES[rating], timeout=1.5)
-        self.advance()
+        self._then_show(answer_then_next, "saving the rating")
 
     def on_rating_bar_rated(self, message: RatingBar.Rated) -> None:
         self.action_rate(int(message.rating))
