@@ -294,3 +294,20 @@ def test_code_is_compiled_without_the_runner_s_own_future_imports() -> None:
         assert grader.grade(kata, kata.solution, "tests").passed
     finally:
         grader.close()
+
+
+def test_the_codec_bounds_depth_and_size_exactly() -> None:
+    from prep.grading.values import MAX_DEPTH, MAX_ITEMS, EncodingError
+
+    def nested(levels: int) -> Any:
+        value: Any = 0
+        for _ in range(levels):
+            value = [value]
+        return value
+
+    assert round_trip(nested(MAX_DEPTH)) == nested(MAX_DEPTH)
+    with pytest.raises(EncodingError, match="nested too deeply"):
+        encode(nested(MAX_DEPTH + 1))
+    assert len(encode(list(range(MAX_ITEMS - 1)))) == MAX_ITEMS - 1  # the list itself is one item
+    with pytest.raises(EncodingError, match="too large"):
+        encode(list(range(MAX_ITEMS)))
