@@ -112,10 +112,18 @@ def set_code(screen: KataScreen, code: str) -> None:
     screen.query_one("#editor", TextArea).load_text(code)
 
 
-async def open_predict_card(app: PrepApp, pilot: Pilot[None]) -> PredictScreen:
-    """The deck's kata comes first: give it up to reach the predict card."""
+async def open_kata(app: PrepApp, pilot: Pilot[None]) -> KataScreen:
+    """Start studying: the deck's kata comes first."""
     await pilot.press("s")
     await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
+    screen = app.screen
+    assert isinstance(screen, KataScreen)
+    return screen
+
+
+async def open_predict_card(app: PrepApp, pilot: Pilot[None]) -> PredictScreen:
+    """The deck's kata comes first: give it up to reach the predict card."""
+    await open_kata(app, pilot)
     await pilot.press("ctrl+g", "enter")
     await wait_for(pilot, lambda: isinstance(app.screen, PredictScreen))
     screen = app.screen
@@ -126,10 +134,7 @@ async def open_predict_card(app: PrepApp, pilot: Pilot[None]) -> PredictScreen:
 async def test_kata_fail_then_pass_proposes_hard_and_records(exercise_context: PrepContext) -> None:
     app = PrepApp(exercise_context)
     async with app.run_test(size=(140, 45)) as pilot:
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
-        screen = app.screen
-        assert isinstance(screen, KataScreen)
+        screen = await open_kata(app, pilot)
         assert "def double(x)" in screen.query_one("#editor", TextArea).text
 
         set_code(screen, WRONG)
@@ -171,10 +176,7 @@ async def test_kata_first_try_fast_is_easy_and_override_with_a_key(
 ) -> None:
     app = PrepApp(exercise_context)
     async with app.run_test(size=(140, 45)) as pilot:
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
-        screen = app.screen
-        assert isinstance(screen, KataScreen)
+        screen = await open_kata(app, pilot)
         set_code(screen, GOOD)
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: screen.attempt.finished)
@@ -188,10 +190,7 @@ async def test_kata_first_try_fast_is_easy_and_override_with_a_key(
 async def test_kata_hint_and_give_up(exercise_context: PrepContext) -> None:
     app = PrepApp(exercise_context)
     async with app.run_test(size=(140, 45)) as pilot:
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
-        screen = app.screen
-        assert isinstance(screen, KataScreen)
+        screen = await open_kata(app, pilot)
         await pilot.press("ctrl+t")
         assert "Multiply" in screen.query_one("#kata-hints", Markdown).source
         assert screen.attempt.hints_used == 1
@@ -210,10 +209,7 @@ async def test_escape_leaves_a_kata_unrated_and_keeps_the_draft(
 ) -> None:
     app = PrepApp(exercise_context)
     async with app.run_test(size=(140, 45)) as pilot:
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
-        screen = app.screen
-        assert isinstance(screen, KataScreen)
+        screen = await open_kata(app, pilot)
         set_code(screen, "def double(x):\n    return 'draft'\n")
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, (KataScreen, StudyScreen)))
@@ -224,10 +220,7 @@ async def test_escape_leaves_a_kata_unrated_and_keeps_the_draft(
 async def test_escape_cancels_a_running_grade(exercise_context: PrepContext) -> None:
     app = PrepApp(exercise_context)
     async with app.run_test(size=(140, 45)) as pilot:
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
-        screen = app.screen
-        assert isinstance(screen, KataScreen)
+        screen = await open_kata(app, pilot)
         set_code(screen, "import time\ndef double(x):\n    time.sleep(60)\n")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: screen.running)
@@ -298,10 +291,7 @@ async def test_a_grading_worker_that_dies_is_reported_and_the_screen_stays_usabl
 ) -> None:
     app = PrepApp(exercise_context)
     async with app.run_test(size=(140, 45)) as pilot:
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
-        screen = app.screen
-        assert isinstance(screen, KataScreen)
+        screen = await open_kata(app, pilot)
         set_code(screen, "import time\ndef double(x):\n    time.sleep(60)\n")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: screen.running and bool(grading_workers()))
@@ -329,10 +319,7 @@ async def test_a_grader_that_cannot_start_is_reported_and_the_screen_stays_usabl
     notices: list[str] = []
     app.notify = lambda message, **_: notices.append(str(message))  # type: ignore[method-assign]
     async with app.run_test(size=(140, 45)) as pilot:
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
-        screen = app.screen
-        assert isinstance(screen, KataScreen)
+        screen = await open_kata(app, pilot)
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not screen.running and bool(notices))
         assert any("bubblewrap (bwrap) is not installed" in notice for notice in notices)
@@ -349,10 +336,7 @@ async def test_kata_first_try_but_slow_is_good(exercise_context: PrepContext) ->
     assert isinstance(clock, FakeClock)
     app = PrepApp(exercise_context)
     async with app.run_test(size=(140, 45)) as pilot:
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
-        screen = app.screen
-        assert isinstance(screen, KataScreen)
+        screen = await open_kata(app, pilot)
         clock.advance(minutes=6)  # a medium kata: over half of its 10-minute budget
         set_code(screen, GOOD)
         await pilot.press("ctrl+s")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 
 class ProtocolError(ValueError):
@@ -241,17 +241,25 @@ class ErrorInfo:
 
 
 @dataclass(frozen=True)
-class LoadRecord:
-    """Whether the preamble and the submission loaded."""
+class _EndRecord:
+    """How a stage of the run ended; the wire key says which stage."""
 
     outcome: Outcome
     error: ErrorInfo | None = None
+    KEY: ClassVar[str] = ""
 
     def to_wire(self) -> dict[str, Any]:
-        record: dict[str, Any] = {"import": self.outcome}
+        record: dict[str, Any] = {self.KEY: self.outcome}
         if self.error is not None:
             record["error"] = self.error.to_wire()
         return record
+
+
+@dataclass(frozen=True)
+class LoadRecord(_EndRecord):
+    """Whether the preamble and the submission loaded."""
+
+    KEY: ClassVar[str] = "import"
 
 
 @dataclass(frozen=True)
@@ -276,17 +284,10 @@ class CaseRecord:
 
 
 @dataclass(frozen=True)
-class ScriptRecord:
+class ScriptRecord(_EndRecord):
     """How a predict snippet ended."""
 
-    outcome: Outcome
-    error: ErrorInfo | None = None
-
-    def to_wire(self) -> dict[str, Any]:
-        record: dict[str, Any] = {"script": self.outcome}
-        if self.error is not None:
-            record["error"] = self.error.to_wire()
-        return record
+    KEY: ClassVar[str] = "script"
 
 
 @dataclass(frozen=True)
