@@ -152,3 +152,26 @@ def test_a_broken_database_is_a_one_line_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("prep: cannot open the database")
     assert "Traceback" not in result.stderr
+
+
+def test_endless_input_is_capped_with_one_line(tmp_path: Path) -> None:
+    graded = run_prep("grade", "heaps-top-k/top-k", "/dev/zero", "--no-record")
+    assert graded.returncode == 2
+    assert graded.stderr.strip() == "prep: /dev/zero is larger than 1 MiB: not a solution"
+    restored = run_prep("--home", str(tmp_path / "home"), "import", "/dev/zero")
+    assert restored.returncode == 1
+    assert restored.stderr.strip() == "prep: /dev/zero is larger than 512 MiB: not a prep backup"
+
+
+def test_a_deeply_nested_backup_is_one_line(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = run_prep("--home", str(tmp_path / "home"), "import", str(deep))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"prep: {deep} is not a prep backup: nested too deeply"
+
+
+def test_the_app_without_a_terminal_refuses_at_once(tmp_path: Path) -> None:
+    result = run_prep("--home", str(tmp_path / "home"))
+    assert result.returncode == 2
+    assert "needs a terminal" in result.stderr and len(result.stderr.strip().splitlines()) == 1

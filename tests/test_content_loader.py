@@ -306,3 +306,26 @@ def test_python_spec_decides_applicability(write_deck: WriteDeck) -> None:
     card = load_library([write_deck("v.yaml", text)]).cards["good/two"].card
     assert card.applies_to((3, 11))
     assert not card.applies_to((3, 12))
+
+
+def test_alias_bombs_and_self_references_are_refused_at_once(write_deck: WriteDeck) -> None:
+    levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for name, previous in zip("bcdefgh", "abcdefg", strict=True):
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    bomb = write_deck("bomb.yaml", "deck: lol\ntitle: L\n" + "\n".join(levels) + "\ncards: [*h]\n")
+    (message,) = errors_of(bomb)
+    assert message.startswith("8: YAML aliases expand this document past 200,000 values")
+    loop = write_deck("loop.yaml", "deck: loop\ntitle: L\ncards: &c\n  - *c\n")
+    assert errors_of(loop) == ["3: a YAML alias refers to the value that contains it: refused"]
+    deep = write_deck("deep.yaml", "deck: d\ntitle: D\ncards: " + "[" * 100 + "]" * 100 + "\n")
+    assert errors_of(deep)[0].endswith("values nested more than 64 levels deep: refused")
+
+
+def test_a_few_aliases_are_fine(write_deck: WriteDeck) -> None:
+    path = write_deck(
+        "shared.yaml",
+        "deck: shared\ntitle: S\ntags: &t [ml]\ncards:\n"
+        "  - {id: one, type: qa, question: Q?, answer: A., tags: *t}\n"
+        "  - {id: two, type: qa, question: Q2?, answer: A2., tags: *t}\n",
+    )
+    assert errors_of(path) == []

@@ -61,6 +61,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_restore(locations, Path(args.file), sys.stdout)
         if args.command == "stats":
             return run_stats(locations, args.json, sys.stdout)
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            # Textual without a terminal would spin forever drawing to nowhere.
+            print(
+                "prep: the app needs a terminal; run a command instead (prep --help lists them)",
+                file=sys.stderr,
+            )
+            return 2
         return run_app(locations)
     except KeyboardInterrupt:
         return 130
@@ -71,4 +78,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except UserFacingError as exc:
         print(f"prep: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not isinstance(exc, SQLAlchemyError):
+            raise
+        from prep.store.database import one_line
+
+        # A damaged or full database mid-command: one line, never SQLAlchemy's page.
+        print(f"prep: the database failed: {one_line(exc)}", file=sys.stderr)
         return 1

@@ -131,13 +131,32 @@ def run_app(locations: Locations) -> int:
     return 0
 
 
-def _read_source(file: str) -> str:
-    if file == "-":
-        return sys.stdin.read()
+# What a command reads from one file, at most: enough for any real submission or
+# backup, and a bound on `prep grade KATA /dev/zero`.
+MAX_SOURCE_BYTES = 1024 * 1024
+MAX_BACKUP_BYTES = 512 * 1024 * 1024
+
+
+def read_bounded(file: str, limit: int, what: str) -> str:
+    """The text of ``file`` (``-`` for stdin), refused past ``limit`` bytes."""
     try:
-        return Path(file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from exc
+        if file == "-":
+            raw = sys.stdin.buffer.read(limit + 1)
+        else:
+            with open(file, "rb") as handle:
+                raw = handle.read(limit + 1)
+    except OSError as exc:
+        raise UsageError(f"cannot read {file}: {exc.strerror or exc}") from exc
+    if len(raw) > limit:
+        raise UsageError(f"{file} is larger than {limit // (1024 * 1024)} MiB: not {what}")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{file} is not UTF-8 text (byte {exc.start})") from exc
+
+
+def _read_source(file: str) -> str:
+    return read_bounded(file, MAX_SOURCE_BYTES, "a solution")
 
 
 def run_grade(
@@ -358,9 +377,12 @@ def run_restore(locations: Locations, file: Path, out: TextIO) -> int:
     from prep.transfer.backup import BackupError, restore_backup
 
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UserFacingError(f"cannot read {file}: {exc}") from exc
+        data = json.loads(read_bounded(str(file), MAX_BACKUP_BYTES, "a prep backup"))
+    except UsageError as exc:
+        raise UserFacingError(str(exc)) from exc
+    except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested absurdly deep
+        detail = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise UserFacingError(f"{file} is not a prep backup: {detail}") from exc
     if not isinstance(data, dict):
         raise UserFacingError(f"{file} is not a prep backup")
     store = open_store(locations)

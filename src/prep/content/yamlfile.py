@@ -21,6 +21,10 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
+# Aliases let a small file describe a huge document ("billion laughs") or a
+# document that contains itself: both are refused before anything expands them.
+MAX_EXPANDED_NODES = 200_000
+MAX_DEPTH = 64
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,9 @@ def read_yaml(path: Path) -> YamlDocument | ContentError:
             return ContentError(
                 path, 1, "file holds no YAML document: expected a deck (deck, title, cards)"
             )
+        shape_problem = _expansion_problem(root)
+        if shape_problem is not None:
+            return ContentError(path, shape_problem[0], shape_problem[1])
         duplicate = _find_duplicate_key(root)
         if duplicate is not None:
             return ContentError(path, duplicate[0], duplicate[1])
@@ -95,6 +102,45 @@ def _yaml_error(path: Path, exc: yaml.MarkedYAMLError, text: str) -> ContentErro
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _expansion_problem(root: Node) -> tuple[int, str] | None:
+    """(line, message) when the document, with its aliases expanded, would be
+    cyclic, nested too deeply or too large; sizes are counted once per shared node."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    # An explicit stack (no recursion): (node, depth, children done?).
+    stack: list[tuple[Node, int, bool]] = [(root, 0, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[key] > MAX_EXPANDED_NODES:
+                return line_of(node), (
+                    f"YAML aliases expand this document past {MAX_EXPANDED_NODES:,} values: "
+                    "refused (write the values out, or use fewer aliases)"
+                )
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            return line_of(node), "a YAML alias refers to the value that contains it: refused"
+        if depth > MAX_DEPTH:
+            return line_of(node), f"values nested more than {MAX_DEPTH} levels deep: refused"
+        on_path.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in _children(node))
+    return None
 
 
 def _find_duplicate_key(node: Node) -> tuple[int, str] | None:
