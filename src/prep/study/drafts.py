@@ -28,11 +28,6 @@ class DraftKeeper:
         with self._pending_lock:
             self._pending = text
 
-    @property
-    def unsaved(self) -> bool:
-        with self._pending_lock:
-            return self._pending is not None
-
     def flush(self) -> None:
         """Write the newest text, if any arrived since the last write (call off the UI thread)."""
         with self._write_lock:
