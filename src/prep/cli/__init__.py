@@ -13,6 +13,7 @@ from pathlib import Path
 
 from prep.cli.commands import (
     run_app,
+    run_backups,
     run_check,
     run_doctor,
     run_export,
@@ -20,6 +21,7 @@ from prep.cli.commands import (
     run_import_reviews,
     run_optimize,
     run_restore,
+    run_restore_backup,
     run_stats,
 )
 from prep.cli.errors import UserFacingError
@@ -61,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_restore(locations, Path(args.file), sys.stdout)
         if args.command == "stats":
             return run_stats(locations, args.json, sys.stdout)
+        if args.command == "backups":
+            return run_backups(locations, args.json, sys.stdout)
+        if args.command == "restore":
+            return run_restore_backup(locations, args.name, sys.stdout)
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             # Textual without a terminal would spin forever drawing to nowhere.
             print(

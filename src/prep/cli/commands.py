@@ -128,6 +128,95 @@ def run_stats(locations: Locations, as_json: bool, out: TextIO) -> int:
 
 def run_app(locations: Locations) -> int:
     make_app(locations).run()
+    # On quit, with the screen gone: a backup of the session just ended.
+    from prep.clock import utc_now
+    from prep.transfer.backups import write_backup
+
+    store = open_store(locations)
+    try:
+        if not store.is_empty():
+            write_backup(store, load_user_settings(locations).to_dict(), locations.home, utc_now())
+    except OSError as exc:
+        print(f"prep: could not write a backup: {exc.strerror or exc}", file=sys.stderr)
+    finally:
+        store.close()
+    return 0
+
+
+def run_backups(locations: Locations, as_json: bool, out: TextIO) -> int:
+    from prep.clock import local_timezone
+    from prep.transfer.backups import backup_folder, list_backups
+
+    backups = list_backups(locations.home)
+    if as_json:
+        listing = [
+            {"name": b.name, "made_at": b.made_at.isoformat(), "bytes": b.size} for b in backups
+        ]
+        print(
+            json.dumps({"folder": str(backup_folder(locations.home)), "backups": listing}), file=out
+        )
+        return 0
+    if not backups:
+        print(f"no backups yet in {backup_folder(locations.home)}", file=out)
+        return 0
+    tz = local_timezone()
+    for backup in backups:
+        when = backup.made_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        print(f"{backup.name}  {when}  {backup.size / 1024:,.0f} KiB", file=out)
+    return 0
+
+
+def run_restore_backup(locations: Locations, name: str | None, out: TextIO) -> int:
+    """Bring back an automatic backup; the current database is moved aside, never deleted."""
+    import os
+
+    from prep.clock import utc_now
+    from prep.settings import save_settings, settings_from_mapping
+    from prep.store import Store
+    from prep.transfer.backup import restore_backup
+    from prep.transfer.backups import list_backups, read_backup
+
+    backups = list_backups(locations.home)
+    if not backups:
+        raise UserFacingError(f"no backups in {locations.home / 'backups'}")
+    chosen = backups[0] if name is None else next((b for b in backups if b.name == name), None)
+    if chosen is None:
+        from prep.suggest import did_you_mean
+
+        names = [b.name for b in backups]
+        raise UsageError(f"no backup named '{name}'{did_you_mean(str(name), names)}")
+    try:
+        data = read_backup(chosen.path, MAX_BACKUP_BYTES)
+    except (OSError, ValueError, EOFError) as exc:
+        raise UserFacingError(f"cannot read {chosen.path}: {exc}") from exc
+    database = locations.database
+    aside = database.with_name(f"{database.name}.before-restore-{utc_now():%Y%m%d-%H%M%S}")
+    moved = []
+    for suffix in ("", "-wal", "-shm"):
+        current = database.with_name(database.name + suffix)
+        if current.exists():
+            target = aside.with_name(aside.name + suffix)
+            os.replace(current, target)
+            moved.append((target, current))
+    try:
+        store = Store.open(database)
+        try:
+            settings_data = restore_backup(store, data)
+            reviews = store.count_reviews()
+        finally:
+            store.close()
+    except Exception as exc:  # put the old database back, whatever went wrong
+        for suffix in ("", "-wal", "-shm"):
+            database.with_name(database.name + suffix).unlink(missing_ok=True)
+        for target, current in moved:
+            os.replace(target, current)
+        raise UserFacingError(f"{chosen.name} could not be restored: {exc}") from exc
+    settings, problems = settings_from_mapping(settings_data)
+    for problem in problems:
+        print(f"prep: backup settings: {problem}", file=sys.stderr)
+    save_settings(locations.settings_file, settings)
+    kept = f"; the previous database is kept as {aside}" if moved else ""
+    print(f"restored {reviews} reviews from {chosen.name}{kept}", file=out)
     return 0
 
 

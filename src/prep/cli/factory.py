@@ -40,8 +40,12 @@ def open_store(locations: Locations) -> Store:
     try:
         ensure_home(locations.home)
         return Store.open(locations.database)
-    except (DatabaseError, OSError) as exc:
-        raise UserFacingError(str(exc)) from exc
+    except DatabaseError as exc:
+        raise UserFacingError(
+            f"{exc} ('prep backups' lists your backups; 'prep restore' brings the newest back)"
+        ) from exc
+    except OSError as exc:
+        raise UserFacingError(f"cannot open {locations.home}: {exc.strerror or exc}") from exc
 
 
 def load_user_settings(locations: Locations) -> Settings:

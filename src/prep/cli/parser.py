@@ -110,6 +110,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("file", metavar="FILE.json")
 
+    backups = commands.add_parser(
+        "backups",
+        help="list the automatic backups",
+        description="List the automatic backups in HOME/backups, newest first. prep writes one at "
+        "most every 30 minutes of use and on quit, and keeps the newest 8 plus one a day for a week, "
+        "one a week for 4 weeks and one a month for a year.",
+    )
+    backups.add_argument("--json", action="store_true", help="print JSON")
+
+    restore_backup = commands.add_parser(
+        "restore",
+        help="bring back an automatic backup",
+        description="Restore an automatic backup (default: the newest). The current database is "
+        "moved aside as prep.db.before-restore-TIME first, never deleted.",
+    )
+    restore_backup.add_argument(
+        "name", nargs="?", metavar="NAME", help="a name from 'prep backups'"
+    )
+
     commands.add_parser(
         "doctor",
         help="show how prep is set up (sandbox mode, paths)",

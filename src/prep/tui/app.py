@@ -16,6 +16,8 @@ from prep.tui.screens.today import TodayScreen
 
 __all__ = ["PrepApp", "PrepContext"]
 
+BACKUP_CHECK_S = 300.0
+
 
 class PrepApp(App[None]):
     TITLE = "prep"
@@ -31,6 +33,8 @@ class PrepApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(TodayScreen(self.context))
+        # A backup at most every 30 minutes of use (and one on quit, by the CLI).
+        self.set_interval(BACKUP_CHECK_S, self._backup_if_due)
         loader = self.context.library_loader
         if loader is not None:
             # The screen is up at once; the decks fill it in when they are read.
@@ -42,6 +46,21 @@ class PrepApp(App[None]):
                 group="library",
                 failed=self._library_failed,
             )
+
+    def _backup_if_due(self) -> None:
+        context = self.context
+        if context.locations is None:
+            return
+        home = context.locations.home
+
+        def backup() -> None:
+            from prep.transfer.backups import backup_due, write_backup
+
+            now = context.clock()
+            if backup_due(home, now) and not context.store.is_empty():
+                write_backup(context.store, context.settings.to_dict(), home, now)
+
+        self.jobs.start(self, backup, lambda _: None, what="writing a backup", group="backup")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.jobs.state_changed(event.worker, event.state)
