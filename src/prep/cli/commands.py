@@ -162,7 +162,7 @@ def run_backups(locations: Locations, as_json: bool, out: TextIO) -> int:
     tz = local_timezone()
     for backup in backups:
         when = backup.made_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        print(f"{backup.name}  {when}  {backup.size / 1024:,.0f} KiB", file=out)
+        print(f"{backup.name}  {when}  {backup.size / 1024:,.1f} KiB", file=out)
     return 0
 
 
