@@ -2,14 +2,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from prep.cli import main
 from tests.conftest import qa_deck_yaml
+from tests.helpers import run_prep
 
 MALFORMED = {
     "tab.yaml": ("deck: x\ntitle: y\ncards:\n\t- id: a\n", 4),
@@ -28,18 +27,6 @@ MALFORMED = {
     ),
     "not-mapping.yaml": ("- one\n- two\n", 1),
 }
-
-
-def run_prep(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("PREP_")}
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "prep", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize("name", sorted(MALFORMED))
@@ -100,11 +87,9 @@ def test_stats_json_on_an_empty_home(tmp_path: Path) -> None:
     result = run_prep(
         "stats",
         "--json",
-        env={
-            "PREP_HOME": str(tmp_path / "home"),
-            "PREP_CONTENT": str(deck),
-            "PREP_NO_BUILTIN": "1",
-        },
+        PREP_HOME=str(tmp_path / "home"),
+        PREP_CONTENT=str(deck),
+        PREP_NO_BUILTIN="1",
     )
     assert result.returncode == 0, result.stderr
     stats = json.loads(result.stdout)
@@ -148,7 +133,7 @@ def test_a_broken_database_is_a_one_line_error(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
     (home / "prep.db").write_bytes(b"garbage" * 1000)
-    result = run_prep("stats", env={"PREP_HOME": str(home), "PREP_NO_BUILTIN": "1"})
+    result = run_prep("stats", PREP_HOME=str(home), PREP_NO_BUILTIN="1")
     assert result.returncode == 1
     assert result.stderr.startswith("prep: cannot open the database")
     assert "Traceback" not in result.stderr
