@@ -171,7 +171,6 @@ def run_restore_backup(locations: Locations, name: str | None, out: TextIO) -> i
     import os
 
     from prep.clock import utc_now
-    from prep.settings import save_settings, settings_from_mapping
     from prep.store import Store
     from prep.transfer.backup import restore_backup
     from prep.transfer.backups import list_backups, read_backup
@@ -211,10 +210,7 @@ def run_restore_backup(locations: Locations, name: str | None, out: TextIO) -> i
         for target, current in moved:
             os.replace(target, current)
         raise UserFacingError(f"{chosen.name} could not be restored: {exc}") from exc
-    settings, problems = settings_from_mapping(settings_data)
-    for problem in problems:
-        print(f"prep: backup settings: {problem}", file=sys.stderr)
-    save_settings(locations.settings_file, settings)
+    _keep_backup_settings(locations, settings_data)
     kept = f"; the previous database is kept as {aside}" if moved else ""
     print(f"restored {reviews} reviews from {chosen.name}{kept}", file=out)
     return 0
@@ -461,8 +457,17 @@ def run_export(locations: Locations, file: Path, anki: bool, out: TextIO) -> int
     return 0
 
 
-def run_restore(locations: Locations, file: Path, out: TextIO) -> int:
+def _keep_backup_settings(locations: Locations, settings_data: dict[str, Any]) -> None:
+    """The settings a backup carried become the settings file; bad entries are said, not kept."""
     from prep.settings import save_settings, settings_from_mapping
+
+    settings, problems = settings_from_mapping(settings_data)
+    for problem in problems:
+        print(f"prep: backup settings: {problem}", file=sys.stderr)
+    save_settings(locations.settings_file, settings)
+
+
+def run_restore(locations: Locations, file: Path, out: TextIO) -> int:
     from prep.transfer.backup import BackupError, restore_backup
 
     try:
@@ -482,9 +487,6 @@ def run_restore(locations: Locations, file: Path, out: TextIO) -> int:
         raise UserFacingError(str(exc)) from exc
     finally:
         store.close()
-    settings, problems = settings_from_mapping(settings_data)
-    for problem in problems:
-        print(f"prep: backup settings: {problem}", file=sys.stderr)
-    save_settings(locations.settings_file, settings)
+    _keep_backup_settings(locations, settings_data)
     print(f"restored {reviews} reviews into {locations.home}", file=out)
     return 0
