@@ -120,6 +120,51 @@ def test_big_ints_complex_bytes_and_specials_survive_the_wire() -> None:
     assert round_trip({"a": (1,)}) == {"a": [1]}
 
 
+def test_ints_beyond_64_bits_travel_as_hexadecimal_of_any_size() -> None:
+    from prep.grading.values import MAX_BIGINT_HEX_DIGITS, EncodingError
+
+    assert encode(2**63 - 1) == 2**63 - 1
+    assert encode(-(2**63)) == -(2**63)
+    assert encode(2**63) == {"$t": "bigint", "hex": "8" + "0" * 15}
+    assert encode(-(2**63) - 1) == {"$t": "bigint", "hex": "-8" + "0" * 14 + "1"}
+    # Far past the 4,300 decimal digits Python refuses to convert.
+    huge = 10**5000 + 1
+    assert round_trip(huge) == huge
+    assert round_trip(-huge) == -huge
+    assert round_trip(16 ** (MAX_BIGINT_HEX_DIGITS - 1)) == 16 ** (MAX_BIGINT_HEX_DIGITS - 1)
+    with pytest.raises(EncodingError, match="too large"):
+        encode(16**MAX_BIGINT_HEX_DIGITS)
+
+
+@pytest.mark.parametrize(
+    ("value", "wire"),
+    [
+        (None, None),
+        (True, True),
+        ("s", "s"),
+        (1.5, 1.5),
+        (math.inf, {"$t": "float", "v": "inf"}),
+        (-math.inf, {"$t": "float", "v": "-inf"}),
+        (math.nan, {"$t": "float", "v": "nan"}),
+        ([1, "a"], [1, "a"]),
+        ((1, 2), {"$t": "tuple", "v": [1, 2]}),
+        ({"k": (1,)}, {"$t": "dict", "v": [["k", {"$t": "tuple", "v": [1]}]]}),
+        ({3}, {"$t": "set", "v": [3]}),
+        (frozenset({4}), {"$t": "set", "v": [4]}),
+        (3 + 4j, {"$t": "complex", "re": 3.0, "im": 4.0}),
+        (complex(math.inf, -1), {"$t": "complex", "re": {"$t": "float", "v": "inf"}, "im": -1.0}),
+        (b"\x00\xff", {"$t": "bytes", "v": "00ff"}),
+    ],
+)
+def test_each_type_has_one_wire_form(value: Any, wire: Any) -> None:
+    assert encode(value) == wire
+
+
+def test_the_wire_never_carries_a_bare_non_finite_float() -> None:
+    for value in (math.inf, -math.inf, math.nan, [math.nan], {"x": complex(math.nan, 0)}):
+        json.dumps(encode(value), allow_nan=False)
+
+
 def test_numpy_values_arrive_as_plain_python() -> None:
     np = pytest.importorskip("numpy")
     assert round_trip(np.arange(4).reshape(2, 2)) == [[0, 1], [2, 3]]
@@ -143,9 +188,12 @@ def test_custom_objects_and_str_subclasses_arrive_opaque() -> None:
     "data",
     [
         {"$t": "float", "v": "1.5"},
-        {"$t": "bigint", "v": 12},
-        {"$t": "bigint", "v": "9" * 20_000},
-        {"$t": "bigint", "v": "12x"},
+        {"$t": "bigint", "hex": 12},
+        {"$t": "bigint", "v": "12"},
+        {"$t": "bigint", "hex": "9" * 100_001},
+        {"$t": "bigint", "hex": "12x"},
+        {"$t": "bigint", "hex": "0x12"},
+        {"$t": "bigint", "hex": "12\n"},
         {"$t": "tuple", "v": "ab"},
         {"$t": "dict", "v": [[1]]},
         {"$t": "complex", "re": "1", "im": 2},

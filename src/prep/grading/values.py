@@ -20,6 +20,7 @@ TAG = "$t"
 MAX_DEPTH = 64
 MAX_ITEMS = 1_000_000
 REPR_LIMIT = 200
+MAX_BIGINT_HEX_DIGITS = 100_000  # 400,000 bits
 
 
 class EncodingError(Exception):
@@ -58,7 +59,14 @@ def encode(value: Any, depth: int = 0, budget: list[int] | None = None) -> Any:
     if value is None or kind is bool or kind is str:
         return value
     if kind is int:
-        return value if -(2**63) <= value < 2**63 else {TAG: "bigint", "v": str(value)}
+        # Outside 64 bits, hexadecimal: decimal conversion of a huge int is refused
+        # past 4,300 digits (CVE-2020-10735), and readers of the JSON may stop at 64.
+        if -(2**63) <= value < 2**63:
+            return value
+        digits = format(value, "x")
+        if len(digits) > MAX_BIGINT_HEX_DIGITS:
+            raise EncodingError("result is too large to report")
+        return {TAG: "bigint", "hex": digits}
     if kind is float:
         return _float(value)
     if kind is list:
@@ -149,7 +157,7 @@ class DecodeError(Exception):
     pass
 
 
-_INTEGER = re.compile(r"-?[0-9]+")
+_HEX_INTEGER = re.compile(r"-?[0-9a-f]+")
 
 
 def decode(data: Any, depth: int = 0) -> Any:
@@ -172,10 +180,14 @@ def decode(data: Any, depth: int = 0) -> Any:
             raise DecodeError("malformed float")
         return special[data["v"]]
     if tag == "bigint":
-        text = data.get("v")
-        if not isinstance(text, str) or len(text) > 10_000 or not _INTEGER.fullmatch(text):
+        text = data.get("hex")
+        if (
+            not isinstance(text, str)
+            or len(text) > MAX_BIGINT_HEX_DIGITS
+            or not _HEX_INTEGER.fullmatch(text)
+        ):
             raise DecodeError("malformed integer")
-        return int(text)
+        return int(text, 16)
     if tag in ("tuple", "set"):
         items = data.get("v")
         if not isinstance(items, list):
