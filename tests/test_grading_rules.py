@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from prep.content.models import Case, Compare
-from prep.grading.compare import compare
+from prep.grading.compare import compare, exact_equal, show
 from prep.grading.protocol import (
     MALFORMED,
     ReplyStatus,
@@ -98,6 +98,95 @@ def test_close_uses_the_tolerance_and_keeps_shapes() -> None:
     assert not passes([[1.0], [2.0]], [1.0, 2.0], Compare.CLOSE, 0.1)
     assert not passes(1.0, True, Compare.CLOSE, 1.0)
     assert passes(math.inf, math.inf, Compare.CLOSE) and not passes(math.inf, 1e308, Compare.CLOSE)
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual"),
+    [
+        ([1], [True]),
+        ([True], [1]),
+        ([0], [False]),
+        ([1], [1.0]),
+        (["1"], [1]),
+        ([None], ["none"]),
+        ([None], [[]]),
+        ([[1, 2]], [[2, 1]]),
+        ([{"a": 1}], [{"a": True}]),
+        ([{"a": 1}], [{"b": 1}]),
+        ([1.5], [1.25]),
+        ([math.nan], [math.inf]),
+        ([[]], [{}]),
+        ([2**70], [2**70 + 1]),
+    ],
+)
+def test_unordered_and_set_tell_every_type_and_value_apart(expected: Any, actual: Any) -> None:
+    assert not passes(expected, actual, Compare.UNORDERED)
+    assert not passes(expected, actual, Compare.SET)
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual"),
+    [
+        ([1, True, 1.0, "1", None], [None, "1", 1.0, True, 1]),
+        ([math.nan, 2.5], [2.5, math.nan]),
+        ([{"b": [1], "a": 2}], [{"a": 2, "b": [1]}]),
+        ([[1, [2, "x"]], []], [[], [1, [2, "x"]]]),
+        ([2**70, -3], [-3, 2**70]),
+    ],
+)
+def test_unordered_and_set_accept_the_same_items_in_any_order(expected: Any, actual: Any) -> None:
+    assert passes(expected, actual, Compare.UNORDERED)
+    assert passes(expected, actual, Compare.SET)
+    assert passes(expected, SetValue(tuple(actual)), Compare.SET)
+
+
+def test_sets_inside_results_compare_by_their_items() -> None:
+    assert passes([SetValue((1, 2))], [SetValue((2, 1))], Compare.UNORDERED)
+    assert not passes([SetValue((1, 2))], [SetValue((1, True))], Compare.UNORDERED)
+    assert exact_equal(SetValue((1, 2)), SetValue((2, 1)))
+    assert not exact_equal(SetValue((1, 2)), SetValue((1, 2.0)))
+    assert not passes([Opaque("T", "1")], [Opaque("T", "2")], Compare.UNORDERED)
+
+
+def test_close_compares_dicts_key_by_key_and_ints_as_numbers() -> None:
+    assert passes({"a": 1.0, "b": [2.0]}, {"b": [2.05], "a": 0.95}, Compare.CLOSE, 0.1)
+    assert not passes({"a": 1.0}, {"a": 1.2}, Compare.CLOSE, 0.1)
+    assert not passes({"a": 1.0}, {"a": 1.0, "b": 1.0}, Compare.CLOSE, 0.1)
+    assert not passes({"a": 1.0}, [1.0], Compare.CLOSE, 0.1)
+    assert passes(3, 3.0000001, Compare.CLOSE)
+    assert passes(1.0, 1.0 + 1e-6, Compare.CLOSE, 1e-6)  # the tolerance itself is inside
+    assert not passes(True, 1, Compare.CLOSE, 1.0)
+    assert not passes(1, "1", Compare.CLOSE, 1.0)
+    assert passes(math.nan, math.nan, Compare.CLOSE) and not passes(math.nan, 1.0, Compare.CLOSE)
+    assert not passes(1.0, math.nan, Compare.CLOSE, 1e9)
+    assert not passes(-math.inf, math.inf, Compare.CLOSE, 1e9)
+    assert not passes(1.0, Opaque("float", "1.0"), Compare.CLOSE, 1.0)
+    assert passes("label", "label", Compare.CLOSE) and not passes("a", "b", Compare.CLOSE)
+
+
+def test_a_failed_comparison_shows_both_values_cut_to_a_line() -> None:
+    assert compare([1, 2], [2, 1], Compare.EXACT, None) == (False, "expected [1, 2], got [2, 1]")
+    assert compare([1], 1, Compare.SET, None) == (False, "expected a collection, got 1")
+    assert compare([1], "1", Compare.UNORDERED, None) == (
+        False,
+        "expected a list (any order), got '1'",
+    )
+    assert compare(1, 1, Compare.EXACT, None) == (True, "")
+    long = list(range(100))
+    _, why = compare(long, [], Compare.EXACT, None)
+    assert why == f"expected {repr(long)[:159]}…, got []"
+    assert show("x" * 158) == repr("x" * 158)  # 160 characters: shown whole
+    assert show("x" * 159) == repr("x" * 159)[:159] + "…"
+
+
+def test_exact_dicts_match_keys_type_strictly_and_values_exactly() -> None:
+    assert passes({1: "a", "1": "b"}, {"1": "b", 1: "a"})
+    assert not passes({1: "a"}, {1: "a", 2: "b"})
+    assert not passes({1: "a", 2: "b"}, {1: "a"})
+    assert not passes({1: "a"}, {1: "b"})
+    assert not passes({1: "a"}, {2: "a"})
+    assert not passes([1, 2], [1, 2, 3]) and not passes([1, 2, 3], [1, 2])
+    assert not passes(1.0, 1.0000001)
 
 
 # -- the wire codec ----------------------------------------------------------------
