@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,8 +13,10 @@ import pytest
 
 from prep.content import load_library
 from prep.content.library import Library
-from prep.content.models import KataCard
-from prep.grading.grader import Grader
+from prep.content.models import KataCard, Limits
+from prep.grading.grader import Grader, kata_job
+from prep.grading.protocol import CaseInput, KataJob
+from prep.grading.verdict import GradeReport
 from prep.grading.verify import plan_checks, run_checks
 
 DECK = """\
@@ -205,5 +210,94 @@ def test_a_snippet_that_cannot_run_is_not_compared(tmp_path: Path, grader: Grade
     hangs = [c for c in library.cards.values() if c.card.id == "hangs"]
     checks = plan_checks(hangs)
     errors = run_checks(checks, grader, jobs=1)
-    assert len(errors) == 1
-    assert errors[0].message.startswith("predict 'hangs': snippet did not run: ")
+    assert [error.message for error in errors] == [
+        "predict 'hangs': snippet did not run: time limit exceeded"
+    ]
+
+
+# -- the grader itself -------------------------------------------------------------
+
+
+def _kata(library: Library, card_id: str) -> KataCard:
+    card = library.cards[f"honest/{card_id}"].card
+    assert isinstance(card, KataCard)
+    return card
+
+
+def test_a_job_carries_the_inputs_and_limits_but_never_the_expected_values(
+    library: Library,
+) -> None:
+    kata = _kata(library, "double").model_copy(
+        update={"preamble": "import math\n", "limits": Limits(timeout_s=2.5, memory_mb=128)}
+    )
+    job = kata_job(kata, "def double(x): ...", kata.tests)
+    assert job == KataJob(
+        source="def double(x): ...",
+        cases=(
+            CaseInput(call="double(2)"),
+            CaseInput(call="double(0)"),
+            CaseInput(call="double(3)"),
+        ),
+        preamble="import math\n",
+        timeout_s=2.5,
+        memory_mb=128,
+    )
+    assert "expect" not in json.dumps(job.to_wire())
+
+
+def test_a_report_says_which_set_ran_and_what_was_printed(library: Library, grader: Grader) -> None:
+    kata = _kata(library, "double")
+    source = "import sys\ndef double(x):\n    print('out', x)\n    print('err', file=sys.stderr)\n    return 2 * x\n"
+    tests = grader.grade(kata, source, "tests")
+    assert (tests.which, tests.passed, tests.passed_count, tests.problem) == ("tests", True, 3, "")
+    assert [case.name for case in tests.cases] == ["two", "zero", "three"]
+    assert tests.stdout == "out 2\nout 0\nout 3\n"
+    assert tests.stderr == "err\nerr\nerr\n"
+    assert tests.duration_ms > 0
+    examples = grader.grade(kata, source, "examples")
+    assert (examples.which, [c.name for c in examples.cases]) == ("examples", ["example 1"])
+    assert examples.stdout == "out 1\n"
+    wrong = grader.grade(kata, "def double(x):\n    return x * x\n")
+    assert (wrong.which, wrong.passed, wrong.passed_count) == ("tests", False, 2)
+
+
+def test_the_pool_keeps_at_most_its_size_of_warm_workers(library: Library) -> None:
+    kata = _kata(library, "double")
+    pool = Grader(size=1)
+    try:
+        pool.warm_up()
+        assert len(pool._idle) == 1
+        first = pool._idle[0]
+        assert pool.grade(kata, kata.solution).passed
+        assert pool._idle == [first]  # the warm worker was reused, not replaced
+        with ThreadPoolExecutor(2) as threads:
+            reports = list(threads.map(lambda _: pool.grade(kata, kata.solution), range(2)))
+        assert all(report.passed for report in reports)
+        assert len(pool._idle) == 1
+    finally:
+        pool.close()
+    assert pool._idle == []
+
+
+def test_a_worker_started_by_a_thread_that_ended_stays_warm(library: Library) -> None:
+    """Each check in the app runs in a thread of its own; the warm worker outlives it."""
+    kata = _kata(library, "double")
+    pool = Grader(size=1)
+    try:
+        starter = threading.Thread(target=pool.warm_up)
+        starter.start()
+        starter.join()
+        pid = pool._idle[0].pid
+        reports: list[GradeReport] = []
+
+        def grade() -> None:
+            reports.append(pool.grade(kata, kata.solution))
+
+        for _ in range(3):
+            grading = threading.Thread(target=grade)
+            grading.start()
+            grading.join()
+            assert reports[-1].passed, reports[-1].problem
+            assert pool._idle[0].pid == pid
+    finally:
+        pool.close()

@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -203,6 +204,25 @@ def _probe(bwrap: str, hidden: Sequence[Path], mechanism: str) -> Isolation:
     )
 
 
+# bwrap's --die-with-parent (PR_SET_PDEATHSIG) fires when the *thread* that
+# started it ends, not the process: a worker started from a short-lived thread
+# (every check the app runs) would die as soon as that thread returned. Every
+# worker is therefore started from this one thread, which lives as long as prep.
+_spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prep-worker-spawner")
+
+
+def _spawn(command: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=_worker_environment(),
+        start_new_session=True,
+        close_fds=True,
+    )
+
+
 class WorkerProcess:
     """One warm worker; used by one job at a time."""
 
@@ -225,15 +245,7 @@ class WorkerProcess:
     def start(self) -> None:
         if self._process is not None and self._process.poll() is None:
             return
-        self._process = subprocess.Popen(
-            self._command(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=_worker_environment(),
-            start_new_session=True,
-            close_fds=True,
-        )
+        self._process = _spawner.submit(_spawn, self._command()).result()
         self._buffer = b""
         ready = self._read_line(time.monotonic() + READY_TIMEOUT_S, None)
         if not ready.get("ready"):
