@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.widgets import Button, DataTable, Markdown, Static
 
+from prep.content import load_library
 from prep.scheduling.memory import Rating
 from prep.tui.app import PrepApp
 from prep.tui.context import PrepContext
@@ -105,6 +107,41 @@ async def test_hint_and_explanation_keys(context: PrepContext) -> None:
         await press(pilot, "h")
         assert not screen.query_one("#hint").has_class("hidden")
         assert "Think about 1" in str(screen.query_one("#hint", Static).render())
+
+
+async def test_the_explanation_shows_on_e_only_after_the_answer(
+    context: PrepContext, tmp_path: Path
+) -> None:
+    decks = tmp_path / "explained"
+    decks.mkdir()
+    (decks / "why.yaml").write_text(
+        "deck: why\ntitle: Why\ncards:\n"
+        "  - id: one\n    type: qa\n    question: Q?\n    answer: A.\n"
+        "    explanation: Because of the chain rule.\n"
+        "  - id: two\n    type: qa\n    question: Q2?\n    answer: A2.\n",
+        encoding="utf-8",
+    )
+    context.library = load_library([decks])
+    app = PrepApp(context)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, "s")
+        screen = app.screen
+        explanation = screen.query_one("#explanation", Markdown)
+        await press(pilot, "e")  # before the answer: nothing
+        assert explanation.has_class("hidden")
+        await press(pilot, "space", "e")
+        assert not explanation.has_class("hidden")
+        assert "Because of the chain rule." in explanation.source
+        await press(pilot, "3", "space", "e")  # the next card has none to show
+        assert explanation.has_class("hidden")
+
+
+async def test_ctrl_q_quits_from_any_screen(context: PrepContext) -> None:
+    app = PrepApp(context)
+    async with app.run_test() as pilot:
+        await press(pilot, "s", "space", "ctrl+q")
+    assert app.return_code == 0
+    assert context.store.count_reviews() == 0
 
 
 async def test_today_lists_files_that_failed(context: PrepContext) -> None:

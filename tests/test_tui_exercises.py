@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from collections.abc import Iterator
@@ -347,3 +348,68 @@ async def test_kata_first_try_but_slow_is_good(exercise_context: PrepContext) ->
         await wait_for(pilot, lambda: not isinstance(app.screen, KataScreen))
     (review,) = exercise_context.store.reviews("ex/double")
     assert review.rating is Rating.Good
+
+
+async def test_ctrl_e_without_an_editor_says_how_to_set_one(
+    exercise_context: PrepContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_kata(app, pilot)
+        before = screen.query_one("#editor", TextArea).text
+        await pilot.press("ctrl+e")
+        await wait_for(pilot, lambda: bool(app._notifications))
+        (note,) = app._notifications
+        assert note.message == "Set $EDITOR (or $VISUAL) to edit in your own editor."
+        assert screen.query_one("#editor", TextArea).text == before
+
+
+async def test_ctrl_e_hands_the_code_to_the_editor_and_keeps_what_it_saved(
+    exercise_context: PrepContext, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """$VISUAL wins over $EDITOR; the edited file comes back into the editor and the draft."""
+    editor = tmp_path / "fake-editor"
+    seen = tmp_path / "seen.py"
+    editor.write_text(
+        "#!/bin/sh\n"
+        f'cp "$1" {seen}\n'
+        f'printf "%s" "$1" > {seen}.path\n'
+        "printf 'def double(x):\\n    return x + x\\n' > \"$1\"\n",
+        encoding="utf-8",
+    )
+    editor.chmod(0o755)
+    monkeypatch.setenv("VISUAL", str(editor))
+    monkeypatch.setenv("EDITOR", "/nonexistent/editor")
+    # Pilot's headless terminal cannot be handed over; the app would suspend a real one.
+    monkeypatch.setattr(PrepApp, "suspend", lambda self: contextlib.nullcontext())
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_kata(app, pilot)
+        set_code(screen, "def double(x):\n    pass\n")
+        await pilot.press("ctrl+e")
+        await wait_for(pilot, lambda: "x + x" in screen.query_one("#editor", TextArea).text)
+        assert seen.read_text(encoding="utf-8") == "def double(x):\n    pass\n"
+        assert exercise_context.store.draft("ex/double") == "def double(x):\n    return x + x\n"
+        handed = Path((tmp_path / "seen.py.path").read_text(encoding="utf-8"))
+        assert handed.suffix == ".py"
+        assert not handed.exists()  # the temporary file is removed afterwards
+
+
+async def test_ctrl_e_with_an_editor_that_cannot_run_says_so(
+    exercise_context: PrepContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", "/nonexistent/editor --wait")
+    monkeypatch.setattr(PrepApp, "suspend", lambda self: contextlib.nullcontext())
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_kata(app, pilot)
+        set_code(screen, GOOD)
+        await pilot.press("ctrl+e")
+        await wait_for(pilot, lambda: bool(app._notifications))
+        (note,) = app._notifications
+        assert note.message.startswith("Could not run '/nonexistent/editor --wait': ")
+        assert note.severity == "error"
+        assert screen.query_one("#editor", TextArea).text == GOOD
