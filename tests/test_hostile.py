@@ -10,6 +10,7 @@ import hashlib
 import itertools
 import json
 import os
+import pwd
 import signal
 import socket
 import subprocess
@@ -25,7 +26,13 @@ import pytest
 from prep.content import KataCard, load_library
 from prep.grading.grader import Grader
 from prep.grading.proctree import descendants
-from prep.grading.sandbox import SANDBOX_ENV, Isolation, IsolationMode, detect_isolation
+from prep.grading.sandbox import (
+    SANDBOX_ENV,
+    GradeCancelledError,
+    Isolation,
+    IsolationMode,
+    detect_isolation,
+)
 from prep.grading.verdict import CaseStatus
 
 SECRET = "c0ffee-5ecret-4b1d-9e2f"
@@ -288,7 +295,7 @@ HOSTILE = {
 
 # Only a real sandbox can stop these: with plain isolation the files and the
 # network are the user's own.
-BWRAP_ONLY = {
+REAL_SANDBOX_ONLY = {
     "read-yaml-from-parent-cmdline": BASE
     + textwrap.dedent(
         """
@@ -349,7 +356,7 @@ def _isolation(mode: str, hidden: list[Path]) -> Isolation:
 def _modes() -> list[str]:
     """Every mode this machine offers, each forced as a user would force it."""
     modes = ["plain"]
-    for mode in ("bwrap-system", "bwrap-bundled"):
+    for mode in ("bwrap-system", "bwrap-bundled", "landlock"):
         try:
             _isolation(mode, [])
         except RuntimeError:
@@ -476,10 +483,11 @@ def test_no_descendant_outlives_its_run(sandbox: tuple[Grader, KataCard, Path]) 
 def test_no_descendant_outlives_a_killed_worker(sandbox: tuple[Grader, KataCard, Path]) -> None:
     grader, kata, _ = sandbox
     assert grader.isolation is not None
-    if grader.isolation.mode is IsolationMode.PLAIN:
+    if grader.isolation.mode is not IsolationMode.BWRAP:
         pytest.skip(
-            "plain isolation does not hold this: when the worker itself is killed, the "
-            "detached descendants of its submission outlive it (bwrap's PID namespace ends them)"
+            f"{grader.isolation.mode} isolation does not hold this: when something outside prep "
+            "kills the worker, the detached descendants of its submission outlive it (only "
+            "bwrap's PID namespace ends them; in landlock mode no submission can kill the worker)"
         )
     marker = f"prep-orphan-{os.getpid()}-{time.monotonic_ns()}"
     source = _spawner(marker).replace('return "guess"', "import time; time.sleep(60)")
@@ -498,6 +506,27 @@ def test_no_descendant_outlives_a_killed_worker(sandbox: tuple[Grader, KataCard,
     report = grader.grade(kata, source, "tests")
     done.wait(30)
     assert not report.passed
+    assert _wait_until_gone(marker) == []
+
+
+@pytest.mark.slow
+def test_no_descendant_outlives_a_cancelled_grade(sandbox: tuple[Grader, KataCard, Path]) -> None:
+    """escape on a running check stops the worker: its whole tree goes with it, in every mode."""
+    grader, kata, _ = sandbox
+    marker = f"prep-orphan-{os.getpid()}-{time.monotonic_ns()}"
+    source = _spawner(marker).replace('return "guess"', "import time; time.sleep(60)")
+    cancel = threading.Event()
+
+    def cancel_once_sleepers_exist() -> None:
+        deadline = time.monotonic() + 30
+        while len(_processes_with(marker)) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        cancel.set()
+
+    threading.Thread(target=cancel_once_sleepers_exist, daemon=True).start()
+    with pytest.raises(GradeCancelledError):
+        grader.grade(kata, source, "tests", cancel=cancel)
+    assert cancel.is_set()
     assert _wait_until_gone(marker) == []
 
 
@@ -521,13 +550,13 @@ def test_statuses_name_the_limit(sandbox: tuple[Grader, KataCard, Path]) -> None
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(BWRAP_ONLY))
-def test_refused_under_bwrap(sandbox: tuple[Grader, KataCard, Path], name: str) -> None:
+@pytest.mark.parametrize("name", sorted(REAL_SANDBOX_ONLY))
+def test_refused_by_a_real_sandbox(sandbox: tuple[Grader, KataCard, Path], name: str) -> None:
     grader, _, _ = sandbox
     assert grader.isolation is not None
-    if grader.isolation.mode is not IsolationMode.BWRAP:
+    if grader.isolation.mode is IsolationMode.PLAIN:
         pytest.skip("plain isolation cannot hide files or the network")
-    source = BWRAP_ONLY[name]
+    source = REAL_SANDBOX_ONLY[name]
     if name == "connect-to-loopback":
         server = socket.socket()
         server.bind(("127.0.0.1", 0))
@@ -552,6 +581,138 @@ def test_refused_under_bwrap(sandbox: tuple[Grader, KataCard, Path], name: str) 
             server.close()
         return
     _grade_hostile(sandbox, source)
+
+
+# -- what a normal user's own files and processes need held ------------------------------
+
+FIND_AND_OVERWRITE_DB = BASE + textwrap.dedent(
+    """
+    import os, pwd
+    def secret():
+        places = {pwd.getpwuid(os.getuid()).pw_dir, "/tmp", "/var/tmp", "/dev/shm"}
+        for entry in os.listdir("/proc"):
+            for name in ("cmdline", "environ"):
+                try:
+                    raw = open(f"/proc/{entry}/{name}", "rb").read()
+                except OSError:
+                    continue
+                for part in raw.replace(b"=", b"\\0").split(b"\\0"):
+                    for piece in part.decode(errors="ignore").split(os.pathsep):
+                        if piece.startswith("/") and not piece.startswith(("/proc", "/usr")):
+                            places.add(piece)
+        hits = 0
+        for place in sorted(places):
+            for root, folders, files in os.walk(place):
+                if root.count(os.sep) - place.count(os.sep) > 8:
+                    folders[:] = []
+                for name in files:
+                    if name.startswith("prep.db"):
+                        try:
+                            with open(os.path.join(root, name), "r+b") as handle:
+                                handle.write(b"\\0" * 4096)
+                            hits += 1
+                        except OSError:
+                            pass
+        return f"overwrote {hits}"
+    """
+)
+
+
+def _copy_secret_out(canary: Path, marker: str) -> str:
+    return BASE + textwrap.dedent(
+        f"""
+        import os, pwd
+        def secret():
+            try:
+                text = open({str(canary)!r}).read()
+            except OSError:
+                text = "unread"
+            home = pwd.getpwuid(os.getuid()).pw_dir
+            for folder in ("/tmp", "/dev/shm", "/var/tmp", home):
+                try:
+                    with open(os.path.join(folder, {marker!r}), "w") as copy:
+                        copy.write(text)
+                except OSError:
+                    pass
+            try:  # a line in ~/.bashrc would run at the user's next login
+                with open(os.path.join(home, {marker!r} + ".bashrc"), "a") as planted:
+                    planted.write("echo planted\\n")
+            except OSError:
+                pass
+            return text.strip()
+        """
+    )
+
+
+def _kill_everything_marked(marker: str) -> str:
+    return BASE + textwrap.dedent(
+        f"""
+        import os, signal
+        def secret():
+            killed = 0
+            for entry in os.listdir("/proc"):
+                try:
+                    if {marker!r}.encode() in open(f"/proc/{{entry}}/cmdline", "rb").read():
+                        os.kill(int(entry), signal.SIGKILL)
+                        killed += 1
+                except (OSError, ValueError):
+                    pass
+            return f"killed {{killed}}"
+        """
+    )
+
+
+def _skip_plain(grader: Grader) -> None:
+    assert grader.isolation is not None
+    if grader.isolation.mode is IsolationMode.PLAIN:
+        pytest.skip(
+            "plain isolation does not hold this: a submission runs with the user's own rights "
+            "(as root it becomes nobody, which holds some of it)"
+        )
+
+
+@pytest.mark.slow
+def test_the_database_cannot_be_found_and_overwritten(
+    sandbox: tuple[Grader, KataCard, Path],
+) -> None:
+    """Through /proc/*/cmdline and environ, the real home, /tmp: every prep.db in reach."""
+    _skip_plain(sandbox[0])
+    _grade_hostile(sandbox, FIND_AND_OVERWRITE_DB)
+
+
+@pytest.mark.slow
+def test_a_secret_cannot_be_read_or_copied_out_and_nothing_is_planted(
+    sandbox: tuple[Grader, KataCard, Path], tmp_path: Path
+) -> None:
+    _skip_plain(sandbox[0])
+    canary = tmp_path / "id_ed25519"
+    canary.write_text(SECRET + "\n", encoding="utf-8")
+    marker = f"prep-copy-{os.getpid()}-{time.monotonic_ns()}"
+    home = Path(pwd.getpwuid(os.getuid()).pw_dir)
+    left = [Path("/tmp", marker), Path("/dev/shm", marker), Path("/var/tmp", marker)]
+    left += [home / marker, home / (marker + ".bashrc")]
+    try:
+        _grade_hostile(sandbox, _copy_secret_out(canary, marker))
+        assert [path for path in left if path.exists()] == []
+    finally:
+        for path in left:
+            path.unlink(missing_ok=True)
+
+
+@pytest.mark.slow
+def test_processes_outside_the_sandbox_cannot_be_killed(
+    sandbox: tuple[Grader, KataCard, Path],
+) -> None:
+    """A process of the same user outside the sandbox stands in for prep itself."""
+    _skip_plain(sandbox[0])
+    marker = f"prep-decoy-{os.getpid()}-{time.monotonic_ns()}"
+    decoy = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", marker])
+    try:
+        _grade_hostile(sandbox, _kill_everything_marked(marker))
+        assert decoy.poll() is None, "the sandboxed code killed a process outside it"
+    finally:
+        decoy.kill()
+        decoy.wait()
 
 
 @pytest.mark.slow

@@ -17,6 +17,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from prep.grading.walls import Walls
+
 RESULT_FD = 3
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
@@ -206,7 +208,9 @@ def apply_limits(limits: ChildLimits) -> None:
     resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
 
 
-def confine(result_fd: int, out_fd: int, err_fd: int, workdir: str, limits: ChildLimits) -> None:
+def confine(
+    result_fd: int, out_fd: int, err_fd: int, workdir: str, limits: ChildLimits, walls: Walls
+) -> None:
     os.setsid()  # no controlling terminal: nothing reaches the app's screen
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     wire_descriptors(result_fd, out_fd, err_fd)
@@ -227,6 +231,7 @@ def confine(result_fd: int, out_fd: int, err_fd: int, workdir: str, limits: Chil
     )
     drop_privileges()
     apply_limits(limits)
+    walls.put_up(workdir)  # last: what came before still needed /proc and the user's rights
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)

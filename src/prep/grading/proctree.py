@@ -16,7 +16,7 @@ PR_SET_CHILD_SUBREAPER = 36
 MAX_ROUNDS = 200
 
 
-def _parent_links() -> dict[int, int]:
+def _parent_links(skip_zombies: bool = False) -> dict[int, int]:
     links: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -28,14 +28,14 @@ def _parent_links() -> dict[int, int]:
             continue
         # The command name may contain spaces and parentheses: parse after the last ')'.
         fields = data[data.rfind(b")") + 2 :].split()
-        if len(fields) > 1:
+        if len(fields) > 1 and not (skip_zombies and fields[0] == b"Z"):
             links[int(entry)] = int(fields[1])
     return links
 
 
-def descendants(root: int) -> list[int]:
+def descendants(root: int, skip_zombies: bool = False) -> list[int]:
     children: dict[int, list[int]] = {}
-    for pid, parent in _parent_links().items():
+    for pid, parent in _parent_links(skip_zombies).items():
         children.setdefault(parent, []).append(pid)
     found: list[int] = []
     stack = list(children.get(root, []))
@@ -70,3 +70,16 @@ def kill_descendants(root: int | None = None) -> int:
                 killed += 1
         reap()
     return killed
+
+
+def kill_tree_of(root: int, rounds: int = 10) -> None:
+    """Prep's side, before it kills a worker: SIGKILL the worker's descendants while
+    the worker, their subreaper, still holds them, so that none is orphaned to
+    init. The worker reaps them; this process reaps nothing that is not its own."""
+    for _ in range(rounds):
+        pids = descendants(root, skip_zombies=True)
+        if not pids:
+            return
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)

@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -34,12 +34,14 @@ SANDBOX_ENV = "PREP_SANDBOX"
 
 class IsolationMode(StrEnum):
     BWRAP = "bwrap"
+    LANDLOCK = "landlock"
     PLAIN = "plain"
 
 
 # What PREP_SANDBOX may ask for: "bwrap" takes the system's bwrap when it works,
-# else the bundled one; "bwrap-system" and "bwrap-bundled" insist on one of them.
-SANDBOX_CHOICES = ("auto", "bwrap", "bwrap-system", "bwrap-bundled", "plain")
+# else the bundled one; "bwrap-system" and "bwrap-bundled" insist on one of them;
+# "landlock" needs no user namespace.
+SANDBOX_CHOICES = ("auto", "bwrap", "bwrap-system", "bwrap-bundled", "landlock", "plain")
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,9 @@ class Isolation:
     mode: IsolationMode
     reason: str
     bwrap: str | None = None
-    mechanism: str = ""  # "system bwrap", "bundled bwrap", or "" in plain mode
+    mechanism: str = ""  # "system bwrap", "bundled bwrap", "Landlock ABI 7 + seccomp", ""
+    # Landlock and seccomp in every run: the mode itself, or a second wall inside bwrap.
+    walls: str = ""
 
 
 def sandbox_choice() -> str:
@@ -64,10 +68,26 @@ def protections(isolation: Isolation) -> list[str]:
     """What the sandbox holds, and what it does not, in the learner's words."""
     always = "every run: its own session, time, memory, process, file-size and output limits"
     if isolation.mode is IsolationMode.BWRAP:
-        return [
+        held = [
             always,
             "read-only system files; your history and decks hidden; an empty /tmp",
             "no network; its own process list (it cannot see or signal prep)",
+        ]
+        if isolation.walls:
+            held.append(
+                f"a second wall inside: {isolation.walls} (writes only to its scratch folder)"
+            )
+        return held
+    if isolation.mode is IsolationMode.LANDLOCK:
+        return [
+            always,
+            "reads only the system, Python and prep; writes only its scratch folder;",
+            "your home, history and decks neither readable nor writable",
+            "no network (TCP by Landlock, every other socket but local ones by seccomp)",
+            "cannot signal, trace or read prep's processes"
+            + (
+                "" if _landlock_scopes_signals(isolation) else " — NOT held: signals (Linux < 6.12)"
+            ),
         ]
     return [
         always,
@@ -154,6 +174,8 @@ def detect_isolation(hidden: Sequence[Path] = ()) -> Isolation:
     choice = sandbox_choice()
     if choice == "plain":
         return Isolation(IsolationMode.PLAIN, f"{SANDBOX_ENV}=plain asks for the plain sandbox")
+    if choice == "landlock":
+        return _landlock_isolation(f"{SANDBOX_ENV}=landlock asks for it", strict=True)
     candidates = []
     if choice in ("auto", "bwrap", "bwrap-system"):
         candidates.append(("system bwrap", shutil.which("bwrap")))
@@ -172,12 +194,71 @@ def detect_isolation(hidden: Sequence[Path] = ()) -> Isolation:
                 _probe_cache[key] = _probe(binary, hidden, mechanism)
             isolation = _probe_cache[key]
         if isolation.mode is IsolationMode.BWRAP:
-            return isolation
+            return replace(isolation, walls=probe_walls())
         reasons.append(isolation.reason)
     reason = "; ".join(reasons) or "no sandbox found"
     if choice != "auto":
         raise RuntimeError(f"{SANDBOX_ENV}={choice} but {reason}")
+    return _landlock_isolation(reason, strict=False)
+
+
+def _landlock_isolation(why: str, strict: bool) -> Isolation:
+    walls = probe_walls()
+    if walls:
+        return Isolation(IsolationMode.LANDLOCK, f"{why}: {walls} works", None, walls, walls)
+    reason = f"{why}; Landlock and seccomp are not available"
+    if strict:
+        raise RuntimeError(f"{SANDBOX_ENV}=landlock but Landlock and seccomp are not available")
     return Isolation(IsolationMode.PLAIN, reason)
+
+
+def _landlock_scopes_signals(isolation: Isolation) -> bool:
+    return _walls_abi(isolation.walls) >= 6
+
+
+def _walls_abi(walls: str) -> int:
+    parts = walls.split()
+    return int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 0
+
+
+def system_read_folders() -> list[str]:
+    """What a run may read in the landlock mode: the system and the code prep runs."""
+    from prep.grading.walls import SYSTEM_READ
+
+    return [*SYSTEM_READ, *(str(folder) for folder in code_folders())]
+
+
+_walls_lock = threading.Lock()
+_walls_probed: list[str] = []
+
+
+def probe_walls() -> str:
+    """'Landlock ABI N + seccomp' when both work in a child here, else ''."""
+    with _walls_lock:
+        if not _walls_probed:
+            _walls_probed.append(_run_walls_probe())
+        return _walls_probed[0]
+
+
+def _run_walls_probe() -> str:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="prep-probe-") as scratch:
+        try:
+            result = subprocess.run(
+                [sys.executable, "-P", "-m", "prep.grading.walls", scratch, *system_read_folders()],
+                capture_output=True,
+                text=True,
+                timeout=20,
+                env=_worker_environment(),
+                cwd="/",
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+    words = result.stdout.split()
+    if result.returncode != 0 or len(words) != 2 or words[0] != "ok" or not words[1].isdigit():
+        return ""
+    return f"Landlock ABI {words[1]} + seccomp"
 
 
 def _probe(bwrap: str, hidden: Sequence[Path], mechanism: str) -> Isolation:
@@ -237,9 +318,18 @@ class WorkerProcess:
         return self._process.pid if self._process is not None else None
 
     def _command(self) -> list[str]:
-        command = [sys.executable, "-m", "prep.grading.worker"]
+        # -P: the folder prep was started from is not on the worker's import path.
+        command = [sys.executable, "-P", "-m", "prep.grading.worker"]
         if self.isolation.mode is IsolationMode.BWRAP and self.isolation.bwrap:
+            if self.isolation.walls:
+                command += ["--walls", "inner"]
             return bwrap_arguments(self.isolation.bwrap, self.hidden) + command
+        if self.isolation.mode is IsolationMode.LANDLOCK:
+            command += ["--walls", "landlock"]
+            for folder in system_read_folders():
+                command += ["--read", folder]
+            for path in self.hidden:
+                command += ["--hide", str(Path(path).resolve())]
         return command
 
     def start(self) -> None:
@@ -256,6 +346,10 @@ class WorkerProcess:
         process, self._process = self._process, None
         if process is None:
             return
+        if process.poll() is None:
+            from prep.grading.proctree import kill_tree_of
+
+            kill_tree_of(process.pid)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, 9)
         with contextlib.suppress(OSError):

@@ -20,11 +20,13 @@ import os
 import select
 import shutil
 import signal
+import sys
 import tempfile
 import time
 from typing import Any, BinaryIO
 
 from prep.grading.protocol import Job, ProtocolError, ReplyStatus, ScriptJob, WorkerReply, parse_job
+from prep.grading.walls import NO_WALLS, Walls
 
 OUTPUT_KEEP = 64 * 1024
 OUTPUT_KILL = 1024 * 1024
@@ -65,7 +67,7 @@ def _read_stream(fd: int, buffer: bytearray, keep: int) -> int:
     return len(chunk)
 
 
-def run_job(job: Job) -> WorkerReply:
+def run_job(job: Job, walls: Walls = NO_WALLS) -> WorkerReply:
     from prep.grading.confine import NOBODY, ChildLimits, confine, should_drop_privileges
     from prep.grading.proctree import kill_descendants
     from prep.grading.runner import run_cases, run_script
@@ -84,7 +86,7 @@ def run_job(job: Job) -> WorkerReply:
         try:
             for fd in (result_r, out_r, err_r):
                 os.close(fd)
-            confine(result_w, out_w, err_w, workdir, limits)
+            confine(result_w, out_w, err_w, workdir, limits, walls)
             if isinstance(job, ScriptJob):
                 run_script(3, job.source)
             else:
@@ -188,7 +190,7 @@ def _exit_info(wait_status: int) -> tuple[str | None, int | None]:
     return None, os.WEXITSTATUS(wait_status)
 
 
-def serve(requests: BinaryIO, replies: BinaryIO) -> None:
+def serve(requests: BinaryIO, replies: BinaryIO, walls: Walls = NO_WALLS) -> None:
     def reply(record: dict[str, Any]) -> None:
         replies.write((json.dumps(record) + "\n").encode())
         replies.flush()
@@ -201,7 +203,7 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
             # prep wrote something this worker does not understand: it would
             # wait forever for a reply, so end and let prep start a fresh one.
             return
-        reply(run_job(job).to_wire())
+        reply(run_job(job, walls).to_wire())
 
 
 def main() -> None:
@@ -214,8 +216,9 @@ def main() -> None:
         os.dup2(devnull, fd)
     os.set_inheritable(requests.fileno(), False)
     os.set_inheritable(replies.fileno(), False)
+    walls = Walls.from_arguments(sys.argv[1:])
     _prepare_process()
-    serve(requests, replies)
+    serve(requests, replies, walls)
 
 
 if __name__ == "__main__":
