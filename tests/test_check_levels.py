@@ -9,6 +9,7 @@ from pathlib import Path
 
 from prep.content import KataCard, load_library
 from prep.content.models import Compare
+from prep.grading.walls import landlock_abi
 from tests.helpers import run_prep
 
 PERSONAL = """\
@@ -111,3 +112,25 @@ def test_strict_refuses_text_that_points_at_an_internal_source(tmp_path: Path) -
     checked = run_prep("--no-builtin", "check", "--strict", "--no-run", str(folder))
     assert checked.returncode == 1
     assert "internal source ('The seed')" in checked.stdout
+
+
+def test_without_a_real_sandbox_only_the_shipped_deck_s_code_runs_unless_trusted(
+    tmp_path: Path,
+) -> None:
+    folder = write(tmp_path)
+    home = str(tmp_path / "home")
+    refused = run_prep("check", str(folder), PREP_HOME=home, PREP_SANDBOX="plain")
+    assert refused.returncode == 1
+    assert refused.stdout.splitlines() == [
+        f"{folder / 'mine.yaml'}:1: code not run: grading has no real sandbox here (plain mode, "
+        "see prep doctor); pass --trust to run this deck's solutions and snippets with your "
+        "own rights"
+    ]
+    trusted = run_prep("check", "--trust", str(folder), PREP_HOME=home, PREP_SANDBOX="plain")
+    assert (trusted.returncode, trusted.stdout) == (0, ""), trusted.stderr
+    # The shipped deck's own code is run without --trust, and a real sandbox needs none.
+    shipped = Path(__file__).parents[1] / "questions" / "python" / "generators.yaml"
+    assert run_prep("check", str(shipped), PREP_HOME=home, PREP_SANDBOX="plain").returncode == 0
+    if landlock_abi() >= 1:
+        sandboxed = run_prep("check", str(folder), PREP_HOME=home, PREP_SANDBOX="landlock")
+        assert (sandboxed.returncode, sandboxed.stdout) == (0, ""), sandboxed.stderr

@@ -8,6 +8,8 @@ import pytest
 from textual.widgets import Button, DataTable, Markdown, Static
 
 from prep.content import load_library
+from prep.grading.grader import Grader
+from prep.grading.sandbox import Isolation, IsolationMode
 from prep.scheduling.memory import Rating
 from prep.tui.app import PrepApp
 from prep.tui.context import PrepContext
@@ -134,6 +136,29 @@ async def test_the_explanation_shows_on_e_only_after_the_answer(
         assert "Because of the chain rule." in explanation.source
         await press(pilot, "3", "space", "e")  # the next card has none to show
         assert explanation.has_class("hidden")
+
+
+@pytest.mark.parametrize(
+    ("mode", "warned"),
+    [(IsolationMode.PLAIN, True), (IsolationMode.LANDLOCK, False), (IsolationMode.BWRAP, False)],
+)
+async def test_today_warns_for_as_long_as_there_is_no_real_sandbox(
+    context: PrepContext, mode: IsolationMode, warned: bool
+) -> None:
+    isolation = Isolation(mode, "user namespaces are refused here")
+    context.grader_factory = lambda: Grader(isolation=isolation)
+    app = PrepApp(context)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one("#sandbox-warning", Static)
+        assert panel.has_class("hidden") is not warned
+        text = str(panel.render())
+        if warned:
+            assert text.startswith("⚠ No real sandbox here: code you run in katas")
+            assert "(user namespaces are refused here)" in text
+            await press(pilot, "p", "escape")  # it stays after coming back
+            await settle(pilot)
+            assert not app.screen.query_one("#sandbox-warning", Static).has_class("hidden")
 
 
 async def test_ctrl_q_quits_from_any_screen(context: PrepContext) -> None:

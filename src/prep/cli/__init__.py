@@ -46,6 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 run_code=not args.no_run,
                 jobs=args.jobs,
                 strict=args.strict,
+                trust=args.trust,
             )
         if args.command == "grade":
             return run_grade(

@@ -10,11 +10,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from prep.cli.errors import UsageError, UserFacingError
 from prep.cli.factory import load_user_settings, make_app, make_grader, open_store
 from prep.paths import Locations
+
+if TYPE_CHECKING:
+    from prep.content.errors import ContentError
+    from prep.grading.grader import Grader
+    from prep.grading.verify import Check
 
 
 def run_check(
@@ -25,6 +30,7 @@ def run_check(
     run_code: bool = True,
     jobs: int = 0,
     strict: bool = False,
+    trust: bool = False,
 ) -> int:
     import os
 
@@ -50,6 +56,9 @@ def run_check(
             workers = jobs if jobs > 0 else (os.cpu_count() or 1)
             grader = make_grader(locations, size=workers)
             try:
+                if not trust:
+                    checks, refused = _refuse_untrusted(checks, grader)
+                    errors += refused
                 errors += run_checks(checks, grader, workers, None if as_json else _progress_line)
             finally:
                 grader.close()
@@ -82,6 +91,33 @@ def run_check(
             file=sys.stderr,
         )
     return 1 if errors else 0
+
+
+def _refuse_untrusted(
+    checks: list[Check], grader: Grader
+) -> tuple[list[Check], list[ContentError]]:
+    """Without a real sandbox, only the shipped deck's code runs unless --trust says so:
+    a stranger's deck could read and change the user's files."""
+    from prep.content.errors import ContentError
+    from prep.grading.sandbox import IsolationMode
+    from prep.paths import builtin_deck_dir
+
+    assert grader.isolation is not None
+    if grader.isolation.mode is not IsolationMode.PLAIN:
+        return checks, []
+    shipped = builtin_deck_dir().resolve()
+    kept = [check for check in checks if check.card.path.resolve().is_relative_to(shipped)]
+    files = sorted({check.card.path for check in checks if check not in kept})
+    refused = [
+        ContentError(
+            path,
+            1,
+            "code not run: grading has no real sandbox here (plain mode, see prep doctor); "
+            "pass --trust to run this deck's solutions and snippets with your own rights",
+        )
+        for path in files
+    ]
+    return kept, refused
 
 
 def _progress_line(done: int, total: int) -> None:

@@ -57,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs", type=int, default=0, metavar="N", help="parallel runs (default: one per CPU)"
     )
     check.add_argument(
+        "--trust",
+        action="store_true",
+        help="run the code of decks other than the shipped one even without a real sandbox "
+        "(plain mode: that code runs with your own rights)",
+    )
+    check.add_argument(
         "--strict",
         action="store_true",
         help="apply the shipped deck's rules: examples and 3+ wrong solutions on every kata, "

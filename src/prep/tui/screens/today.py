@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
+from prep.grading.sandbox import Isolation, IsolationMode
 from prep.scheduling.fitting import FitReport, reviews_worth_a_refit
 from prep.stats.summary import TodaySummary, today_summary
 from prep.tui.context import PrepContext
@@ -36,6 +37,17 @@ def read_today(context: PrepContext) -> TodayNumbers:
     return TodayNumbers(summary, offer)
 
 
+def sandbox_warning(isolation: Isolation | None) -> str:
+    """Shown on Today for as long as grading has no real sandbox ('' when it has one)."""
+    if isolation is None or isolation.mode is not IsolationMode.PLAIN:
+        return ""
+    return (
+        "⚠ No real sandbox here: code you run in katas and predict cards can read and change "
+        f"your files ({isolation.reason}). Install bubblewrap, or allow user namespaces or "
+        "Landlock; 'prep doctor' says more."
+    )
+
+
 class TodayScreen(PrepScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "study", "Study"),
@@ -60,6 +72,7 @@ class TodayScreen(PrepScreen[None]):
                 yield StatTile("new available", id="tile-new")
                 yield StatTile("reviewed today", id="tile-today")
                 yield StatTile("day streak", id="tile-streak")
+            yield Static(id="sandbox-warning", markup=False, classes="hidden")
             yield Static(id="today-message", markup=False)
             yield Static(id="refit-offer", markup=False, classes="hidden")
             yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
@@ -71,6 +84,15 @@ class TodayScreen(PrepScreen[None]):
         table = self.query_one("#decks", DataTable)
         table.add_columns("Deck", "Cards", "Seen", "Due", "New")
         self.refresh_summary()
+        if self.context.grader_factory is not None:
+            # Starting the grader finds the sandbox (and warms it for the first kata).
+            context = self.context
+            self.in_background(
+                lambda: sandbox_warning(context.grader().isolation),
+                self._show_sandbox_warning,
+                what="checking the sandbox",
+                group="sandbox",
+            )
 
     def on_screen_resume(self) -> None:
         self.refresh_summary()
@@ -136,6 +158,11 @@ class TodayScreen(PrepScreen[None]):
                 lines.append(f"  … and {len(errors) - MAX_ERRORS_SHOWN} more (run 'prep check')")
             panel.update("\n".join(lines))
         self._show_refit_offer(numbers.reviews_since_fit)
+
+    def _show_sandbox_warning(self, warning: str) -> None:
+        panel = self.query_one("#sandbox-warning", Static)
+        panel.update(warning)
+        panel.set_class(not warning, "hidden")
 
     def _show_refit_offer(self, new: int) -> None:
         self.reviews_since_fit = new
