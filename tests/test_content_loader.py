@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from prep.content import load_library
 from prep.content.loader import load_deck_file
 from prep.content.models import KataCard, QACard
+from tests.conftest import qa_deck_yaml
 
 WriteDeck = Callable[[str, str], Path]
 
@@ -329,3 +331,85 @@ def test_a_few_aliases_are_fine(write_deck: WriteDeck) -> None:
         "  - {id: two, type: qa, question: Q2?, answer: A2., tags: *t}\n",
     )
     assert errors_of(path) == []
+
+
+def test_a_merge_key_card_keeps_its_own_id(tmp_path: Path) -> None:
+    (tmp_path / "merge.yaml").write_text(
+        "deck: merge\ntitle: Merge\ncards:\n"
+        "  - &base\n    id: one\n    type: qa\n    question: Q?\n    answer: A.\n"
+        "  - <<: *base\n    id: two\n"
+        "  - <<: *base\n    id: two\n",
+        encoding="utf-8",
+    )
+    library = load_library([tmp_path])
+    assert [(e.line, e.message) for e in library.errors] == [
+        (12, "duplicate card id 'two' (first at line 10)")
+    ]
+    (tmp_path / "merge.yaml").write_text(
+        "deck: merge\ntitle: Merge\ncards:\n"
+        "  - &base\n    id: one\n    type: qa\n    question: Q?\n    answer: A.\n"
+        "  - <<: *base\n    id: two\n",
+        encoding="utf-8",
+    )
+    library = load_library([tmp_path])
+    assert not library.errors
+    assert sorted(library.cards) == ["merge/one", "merge/two"]
+    merged = library.cards["merge/two"].card
+    assert isinstance(merged, QACard)
+    assert (merged.question, merged.answer) == ("Q?", "A.")
+
+
+def test_links_that_loop_or_lead_nowhere_are_reported_not_skipped(tmp_path: Path) -> None:
+    decks = tmp_path / "decks"
+    (decks / "inner").mkdir(parents=True)
+    (decks / "inner" / "a.yaml").write_text(qa_deck_yaml("a", 1), encoding="utf-8")
+    (decks / "inner" / "again").symlink_to(decks / "inner")
+    (decks / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (decks / ".hidden").mkdir()
+    (decks / ".hidden" / "b.yaml").write_text("not: a deck", encoding="utf-8")
+    library = load_library([decks])
+    assert [(e.path, e.line, e.message) for e in library.errors] == [
+        (decks / "gone.yaml", 1, "broken symbolic link"),
+        (
+            decks / "inner" / "again",
+            1,
+            "folder skipped: a symbolic link leads back to a folder already read",
+        ),
+    ]
+    assert list(library.cards) == ["a/card-1"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
+def test_a_folder_that_cannot_be_read_is_reported(tmp_path: Path) -> None:
+    decks = tmp_path / "decks"
+    (decks / "locked").mkdir(parents=True)
+    (decks / "locked" / "a.yaml").write_text(qa_deck_yaml("a", 1), encoding="utf-8")
+    (decks / "locked").chmod(0)
+    try:
+        library = load_library([decks])
+    finally:
+        (decks / "locked").chmod(0o755)
+    assert [(e.path, e.message) for e in library.errors] == [
+        (decks / "locked", "folder not read: Permission denied")
+    ]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "-" * 100_000 + "1",
+        "not " * 100_000 + "1",
+        "(" * 1000 + "1" + ")" * 1000,
+        "f" + "()" * 100_000,
+    ],
+)
+def test_a_call_nested_past_what_python_compiles_is_one_error(tmp_path: Path, call: str) -> None:
+    (tmp_path / "deep.yaml").write_text(
+        "deck: deep\ntitle: Deep\ncards:\n  - id: k\n    type: kata\n    title: t\n"
+        f"    prompt: p\n    tests:\n      - call: '{call}'\n        expect: 1\n"
+        "    solution: |\n      x = 1\n",
+        encoding="utf-8",
+    )
+    (error,) = load_library([tmp_path]).errors
+    assert error.line == 9
+    assert error.message.startswith("card 'k': call is not valid Python: ")

@@ -100,15 +100,28 @@ def test_bad_csv_rows_are_reported_with_their_line(tmp_path: Path, store: Store)
         "1,3,2024-03-29T20:32:32+00:00,100\n"
         "2,7,2024-03-29T20:32:32+00:00,100\n"
         "3,3,yesterday,100\n"
-        "4,2,2024-03-29T20:32:32,100\n",
+        "4,2,2024-03-29T20:32:32,100\n"
+        "5,3\n"
+        "6,3,2024-03-29T20:32:32+00:00,1e400\n"
+        "7,3,2024-03-29T20:32:32+00:00,-5\n"
+        "8,3,9999-12-31T23:59:59+00:00,100\n"
+        "9,3.0,2024-03-29T20:32:32+00:00,100\n"
+        ",3,2024-03-29T20:32:32+00:00,100\n"
+        "11,1,2024-03-29T20:32:32Z,\n",
         encoding="utf-8",
     )
-    report = import_review_csv(path, store, MemoryModel())
-    assert report.imported == 1
-    assert [(e.line, e.message.split(" ")[0]) for e in report.errors] == [
-        (3, "7"),
-        (4, "Invalid"),
-        (5, "review_time"),
+    report = import_review_csv(path, store, MemoryModel(), now=NOW)
+    assert (report.rows, report.imported) == (11, 2)
+    assert [(e.line, e.message) for e in report.errors] == [
+        (3, "review_rating '7' is not 1, 2, 3 or 4"),
+        (4, "review_time 'yesterday' is not an ISO date and time"),
+        (5, "review_time needs a time zone (e.g. +00:00)"),
+        (6, "review_time is missing"),
+        (7, "review_duration 1e400 is not a number of milliseconds up to a day"),
+        (8, "review_duration -5 is not a number of milliseconds up to a day"),
+        (9, "review_time 9999-12-31T23:59:59+00:00 is in the future"),
+        (10, "review_rating '3.0' is not 1, 2, 3 or 4"),
+        (11, "card_id is empty"),
     ]
 
 

@@ -86,6 +86,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserFacingError as exc:
         print(f"prep: {exc}", file=sys.stderr)
         return 1
+    except MemoryError:
+        print("prep: out of memory", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        # A full disk, a folder that cannot be written: the system's words and the file.
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"prep: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
     except Exception as exc:
         from sqlalchemy.exc import SQLAlchemyError
 

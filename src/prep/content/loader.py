@@ -6,6 +6,7 @@ errors, and the library keeps both.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,19 +53,49 @@ def find_deck_files(paths: Iterable[Path]) -> tuple[list[Path], list[ContentErro
     errors: list[ContentError] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix in YAML_SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            files.extend(found)
+            found: list[Path] = []
+            _walk(path, found, errors)
+            files.extend(sorted(found))
         elif path.is_file():
             files.append(path)
         else:
             errors.append(ContentError(path, 1, "no such file or folder"))
     return files, errors
+
+
+def _walk(root: Path, files: list[Path], errors: list[ContentError]) -> None:
+    """Every YAML file under ``root``, following symbolic links once: a folder reached a
+    second time (a link that loops) and a folder that cannot be read are reported."""
+    visited: set[tuple[int, int]] = set()
+
+    def visit(folder: Path) -> None:
+        try:
+            info = folder.stat()
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as exc:
+            errors.append(ContentError(folder, 1, f"folder not read: {exc.strerror or exc}"))
+            return
+        if (info.st_dev, info.st_ino) in visited:
+            errors.append(
+                ContentError(
+                    folder, 1, "folder skipped: a symbolic link leads back to a folder already read"
+                )
+            )
+            return
+        visited.add((info.st_dev, info.st_ino))
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            if entry.is_dir():
+                visit(path)
+            elif path.suffix in YAML_SUFFIXES:
+                if entry.is_file():
+                    files.append(path)
+                elif entry.is_symlink():
+                    errors.append(ContentError(path, 1, "broken symbolic link"))
+
+    visit(root)
 
 
 def load_deck_file(path: Path) -> FileResult:
@@ -138,20 +169,23 @@ def _duplicate_ids(path: Path, card_nodes: Sequence[Node]) -> list[ContentError]
 
 
 def _child(node: Node | None, key: str) -> Node | None:
+    # The last pair with the key: after a merge (`<<: *card`) the merged pairs come
+    # first and the mapping's own keys, which win, after them.
+    found: Node | None = None
     if isinstance(node, MappingNode):
         for key_node, value_node in node.value:
             if isinstance(key_node, ScalarNode) and key_node.value == key:
-                found: Node = value_node
-                return found
-    return None
+                found = value_node
+    return found
 
 
 def _key_node(node: Node, key: str) -> Node | None:
+    found: Node | None = None
     if isinstance(node, MappingNode):
         for key_node, _ in node.value:
             if isinstance(key_node, ScalarNode) and key_node.value == key:
-                return key_node
-    return None
+                found = key_node
+    return found
 
 
 def _describe(path: Path, root: Node, data: Any, err: ErrorDetails) -> ContentError:

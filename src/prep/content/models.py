@@ -57,6 +57,9 @@ def _check_compiles(source: str, mode: Literal["eval", "exec"], what: str) -> st
         if exc.lineno is not None:
             detail = f"{detail} (line {exc.lineno} of the {what})"
         raise ValueError(f"{what} is not valid Python: {detail}") from None
+    except (MemoryError, RecursionError):
+        # CPython's parser gives up on a few thousand nested operators this way.
+        raise ValueError(f"{what} is not valid Python: nested too deeply to compile") from None
     return source
 
 

@@ -8,10 +8,11 @@ from the row, so importing the same file twice adds nothing.
 from __future__ import annotations
 
 import csv
+import math
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,14 +46,42 @@ class ImportReport:
         }
 
 
-def _parse_time(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+MAX_CSV_BYTES = 256 * 1024 * 1024
+# A review from the future is a clock or export error: refused, not scheduled from.
+FUTURE_SLACK = timedelta(days=1)
+
+
+def _parse_time(text: str | None, now: datetime) -> datetime:
+    if text is None:
+        raise ValueError("review_time is missing")
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"review_time {text.strip()[:40]!r} is not an ISO date and time") from None
     if moment.tzinfo is None:
         raise ValueError("review_time needs a time zone (e.g. +00:00)")
-    return moment.astimezone(UTC)
+    moment = moment.astimezone(UTC)
+    if moment > now + FUTURE_SLACK:
+        raise ValueError(f"review_time {text.strip()} is in the future")
+    return moment
 
 
-def _csv_reviews(path: Path, report: ImportReport) -> Iterator[Review]:
+def _parse_duration(text: str | None) -> int | None:
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    value = float(raw)
+    if not math.isfinite(value) or not 0 <= value <= MAX_DURATION_MS:
+        raise ValueError(f"review_duration {raw[:40]} is not a number of milliseconds up to a day")
+    return int(value)
+
+
+MAX_DURATION_MS = 86_400_000
+
+
+def _csv_reviews(path: Path, report: ImportReport, now: datetime) -> Iterator[Review]:
+    if path.is_file() and path.stat().st_size > MAX_CSV_BYTES:
+        raise ValueError(f"the file is larger than {MAX_CSV_BYTES // 2**20} MiB")
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         missing = [column for column in CSV_COLUMNS[:3] if column not in (reader.fieldnames or [])]
@@ -71,13 +100,14 @@ def _csv_reviews(path: Path, report: ImportReport) -> Iterator[Review]:
                 card_id = (row.get("card_id") or "").strip()
                 if not card_id:
                     raise ValueError("card_id is empty")
-                rating = Rating(int(row["review_rating"]))
-                reviewed_at = _parse_time(row["review_time"])
-                raw_duration = (row.get("review_duration") or "").strip()
-                duration = int(float(raw_duration)) if raw_duration else None
-            except (KeyError, ValueError, TypeError) as exc:
-                message = str(exc) if not isinstance(exc, KeyError) else f"missing {exc}"
-                report.errors.append(ContentError(path, line_number, message))
+                raw_rating = (row.get("review_rating") or "").strip()
+                if raw_rating not in ("1", "2", "3", "4"):
+                    raise ValueError(f"review_rating {raw_rating[:40]!r} is not 1, 2, 3 or 4")
+                rating = Rating(int(raw_rating))
+                reviewed_at = _parse_time(row.get("review_time"), now)
+                duration = _parse_duration(row.get("review_duration"))
+            except (ValueError, OverflowError) as exc:
+                report.errors.append(ContentError(path, line_number, str(exc)))
                 continue
             reviewed_at = from_ms(to_ms(reviewed_at))
             card_key = f"{IMPORTED_DECK}/{card_id}"
@@ -92,11 +122,13 @@ def _csv_reviews(path: Path, report: ImportReport) -> Iterator[Review]:
             )
 
 
-def import_review_csv(path: Path, store: Store, model: MemoryModel) -> ImportReport:
+def import_review_csv(
+    path: Path, store: Store, model: MemoryModel, now: datetime | None = None
+) -> ImportReport:
     report = ImportReport()
     try:
-        incoming = list(_csv_reviews(path, report))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        incoming = list(_csv_reviews(path, report, now or datetime.now(UTC)))
+    except (OSError, UnicodeDecodeError, csv.Error, ValueError) as exc:
         report.errors.append(ContentError(path, 1, f"cannot read: {exc}"))
         return report
     keys = {review.card_key for review in incoming}
