@@ -9,6 +9,7 @@ import sys
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -272,3 +273,76 @@ def test_a_reset_is_not_a_review_today(library: Library, store: Store) -> None:
     summary = today_summary(library, store, Settings(), NOW + timedelta(minutes=2), UTC)
     assert summary.reviewed_today == 1
     assert summary.streak_days == 1
+
+
+def _a_backup_with_history(library: Library, store: Store) -> dict[str, object]:
+    clock = FakeClock(NOW)
+    session = StudySession(library, store, Settings(), UTC, clock, counting_ids())
+    for rating in (Rating.Good, Rating.Again):
+        prompt = session.next_prompt()
+        assert prompt is not None
+        session.answer(prompt, rating)
+        clock.advance(minutes=3)
+    store.save_draft("alpha/card-1", "def f(): pass", NOW)
+    data: dict[str, object] = json.loads(json.dumps(export_backup(store, {}, NOW)))
+    return data
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (
+            lambda d: d["drafts"].append(
+                {"card_key": "x", "code": 5, "updated_at": NOW.isoformat()}
+            ),
+            "the backup is damaged: drafts[1].code must be a string",
+        ),
+        (
+            lambda d: d["marks"].append({"card_key": "x", "suspended": "yes", "leech": False}),
+            "the backup is damaged: marks[0].suspended must be true or false",
+        ),
+        (
+            lambda d: d.__setitem__("fitted_parameters", [0.5] * 5),
+            f"the backup is damaged: fitted_parameters must be {21} finite numbers",
+        ),
+        (
+            lambda d: d["reviews"].append(dict(d["reviews"][0])),
+            f"the backup is damaged: reviews holds {'00000000-0000-4000-8000-000000000001'!r} twice",
+        ),
+        (
+            lambda d: d["reviews"][1].__setitem__("reviewed_at", "2026-03-10T12:00:00"),
+            "the backup is damaged: reviews[1].reviewed_at must be a date and time with a time zone",
+        ),
+        (
+            lambda d: d["card_states"][0].__setitem__("lapses", -1),
+            "the backup is damaged: card_states[0].lapses must be a count (0 or more)",
+        ),
+        (
+            lambda d: d["reviews"][0].__setitem__("rating", 7),
+            "the backup is damaged: reviews[0].rating must be 1 to 4 for a review, and null only for a reset",
+        ),
+        (
+            lambda d: d.__setitem__("attempts", {"not": "a list"}),
+            "the backup is damaged: attempts is not a list",
+        ),
+    ],
+)
+def test_a_damaged_backup_writes_nothing_and_a_fixed_one_then_restores(
+    library: Library, store: Store, tmp_path: Path, damage: Any, message: str
+) -> None:
+    from prep.transfer.backup import BackupError
+
+    good = _a_backup_with_history(library, store)
+    damaged = json.loads(json.dumps(good))
+    damage(damaged)
+    other = Store.open(tmp_path / "other" / "prep.db")
+    try:
+        with pytest.raises(BackupError) as refused:
+            restore_backup(other, damaged)
+        assert str(refused.value) == message
+        assert other.is_empty()  # nothing half-restored: the same home takes the good one
+        restore_backup(other, good)
+        assert other.reviews() == store.reviews()
+        assert other.drafts() == store.drafts()
+    finally:
+        other.close()

@@ -4,6 +4,7 @@ survives reopening, and a database error is one readable line."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from prep.clock import truncate_to_ms
 from prep.grading.attempts import Attempt
-from prep.scheduling.memory import CardState, Rating, Stage
+from prep.scheduling.memory import DEFAULT_PARAMETERS, CardState, Rating, Stage
 from prep.scheduling.replay import Review, ReviewKind
 from prep.store import Store
 from prep.store.database import one_line
@@ -209,11 +210,16 @@ def test_meta_values_are_set_overwritten_and_removed(store: Store, reopen: Store
     assert reopen.meta("never-set") is None
 
 
-def test_a_fit_record_that_is_not_an_object_is_ignored(store: Store) -> None:
+def test_a_fit_that_is_not_a_full_finite_set_or_an_object_is_ignored(store: Store) -> None:
     assert store.fit_record() is None
-    store.save_fit((0.1, 0.2), {"reviews": 500})
+    fitted = tuple(float(n) / 10 for n in range(len(DEFAULT_PARAMETERS)))
+    store.save_fit(fitted, {"reviews": 500})
     assert store.fit_record() == {"reviews": 500}
-    assert store.fitted_parameters() == (0.1, 0.2)
+    assert store.fitted_parameters() == fitted
+    store.set_meta("fsrs_parameters", "[0.1, 0.2]")  # too few for the scheduler: not used
+    assert store.fitted_parameters() is None
+    store.set_meta("fsrs_parameters", json.dumps([*fitted[:-1], "NaN"]).replace('"NaN"', "NaN"))
+    assert store.fitted_parameters() is None
     store.set_meta("fsrs_fit", "[1, 2]")
     assert store.fit_record() is None
     store.set_meta("fsrs_fit", "{not json")

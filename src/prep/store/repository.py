@@ -7,8 +7,10 @@ transaction before the next card is shown.
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from prep.clock import from_ms, to_ms
 from prep.grading.attempts import Attempt
 from prep.scheduling.marks import CardMarks
-from prep.scheduling.memory import CardState, Stage
+from prep.scheduling.memory import DEFAULT_PARAMETERS, CardState, Stage
 from prep.scheduling.replay import Review, ReviewKind
 from prep.store.converters import (
     attempt_from_row,
@@ -37,6 +39,21 @@ from prep.store.tables import AttemptRow, CardMarkRow, CardStateRow, DraftRow, M
 INSTALLATION_KEY = "installation_id"
 FITTED_PARAMETERS_KEY = "fsrs_parameters"
 FIT_RECORD_KEY = "fsrs_fit"
+
+
+@dataclass(frozen=True)
+class Restorable:
+    """Everything a backup brings back, checked before a single row is written."""
+
+    reviews: list[Review]
+    states: list[CardState]
+    marks: dict[str, CardMarks]
+    drafts: list[tuple[str, str, datetime]]
+    attempts: list[Attempt]
+    fitted_parameters: tuple[float, ...] | None
+    fit: dict[str, Any]
+    installation_id: str | None
+    settings: dict[str, Any]
 
 
 def _write_state(session: Session, state: CardState) -> None:
@@ -136,6 +153,35 @@ class Store:
                     insert(ReviewRow).on_conflict_do_nothing(), rows[start : start + 500]
                 )
         return self.count_reviews(kinds=None) - before
+
+    def restore(self, contents: Restorable) -> None:
+        """Write a whole backup in one transaction: all of it, or (on any error) none."""
+        from sqlalchemy.dialects.sqlite import insert
+
+        with self._writes.begin() as session:
+            rows = [review_values(review) for review in contents.reviews]
+            for start in range(0, len(rows), 500):
+                session.execute(insert(ReviewRow), rows[start : start + 500])
+            for state in contents.states:
+                _write_state(session, state)
+            for key, marks in contents.marks.items():
+                session.add(fill_marks_row(CardMarkRow(card_key=key), marks))
+            for key, code, at in contents.drafts:
+                session.add(DraftRow(card_key=key, code=code, updated_ms=to_ms(at)))
+            for attempt in contents.attempts:
+                session.add(attempt_row(attempt))
+            meta = {}
+            if contents.fitted_parameters is not None:
+                meta[FITTED_PARAMETERS_KEY] = json.dumps(list(contents.fitted_parameters))
+                meta[FIT_RECORD_KEY] = json.dumps(contents.fit)
+            if contents.installation_id:
+                meta[INSTALLATION_KEY] = contents.installation_id
+            for key, value in meta.items():
+                row = session.get(MetaRow, key) or MetaRow(key=key)
+                row.value = value
+                session.add(row)
+        if contents.installation_id:
+            self.installation_id = contents.installation_id
 
     def write_states(self, states: Iterable[CardState]) -> None:
         with self._writes.begin() as session:
@@ -306,8 +352,14 @@ class Store:
             return None
 
     def fitted_parameters(self) -> tuple[float, ...] | None:
+        """The fitted FSRS parameters; None when missing or not a full, finite set
+        (the scheduler then uses its defaults rather than failing)."""
         values = self._meta_json(FITTED_PARAMETERS_KEY)
-        if not isinstance(values, list) or not all(isinstance(v, int | float) for v in values):
+        if (
+            not isinstance(values, list)
+            or len(values) != len(DEFAULT_PARAMETERS)
+            or not all(type(v) in (int, float) and math.isfinite(v) for v in values)
+        ):
             return None
         return tuple(float(v) for v in values)
 

@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from prep.grading.attempts import Attempt
 from prep.scheduling.marks import CardMarks
-from prep.scheduling.memory import CardState, Rating, Stage
+from prep.scheduling.memory import DEFAULT_PARAMETERS, CardState, Rating, Stage
 from prep.scheduling.replay import Review, ReviewKind
-from prep.store.repository import Store
+from prep.store.repository import Restorable, Store
 
 BACKUP_FORMAT = "prep-backup"
 BACKUP_VERSION = 1
@@ -95,87 +96,213 @@ class BackupError(Exception):
     pass
 
 
-def _time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+class _Entry:
+    """One entry of a backup list, read with its place named in every error."""
+
+    def __init__(self, section: str, index: int, item: Any) -> None:
+        self.where = f"{section}[{index}]"
+        if not isinstance(item, dict):
+            raise BackupError(f"the backup is damaged: {self.where} is not an object")
+        self.item = item
+
+    def _fail(self, key: str, what: str) -> BackupError:
+        return BackupError(f"the backup is damaged: {self.where}.{key} must be {what}")
+
+    def text(self, key: str) -> str:
+        value = self.item.get(key)
+        if not isinstance(value, str):
+            raise self._fail(key, "a string")
+        return value
+
+    def time(self, key: str, optional: bool = False) -> datetime | None:
+        value = self.item.get(key)
+        if value is None and optional:
+            return None
+        try:
+            moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise self._fail(key, "a date and time with a time zone")
+        return moment
+
+    def required_time(self, key: str) -> datetime:
+        moment = self.time(key)
+        assert moment is not None
+        return moment
+
+    def integer(self, key: str, default: int | None = None, optional: bool = False) -> int | None:
+        value = self.item.get(key, default)
+        if value is None and optional:
+            return None
+        if type(value) is not int or not -(2**63) <= value < 2**63:
+            raise self._fail(key, "an integer")
+        return value
+
+    def count(self, key: str) -> int:
+        value = self.integer(key, default=0)
+        assert value is not None
+        if value < 0:
+            raise self._fail(key, "a count (0 or more)")
+        return value
+
+    def number(self, key: str) -> float | None:
+        value = self.item.get(key)
+        if value is None:
+            return None
+        if type(value) not in (int, float) or not math.isfinite(value):
+            raise self._fail(key, "a finite number")
+        return float(value)
+
+    def flag(self, key: str) -> bool:
+        value = self.item.get(key, False)
+        if type(value) is not bool:
+            raise self._fail(key, "true or false")
+        return value
+
+    def choice(self, key: str, kind: type[Any], default: Any = None) -> Any:
+        value = self.item.get(key, default)
+        try:
+            return kind(value)
+        except (ValueError, TypeError):
+            raise self._fail(key, f"one of {', '.join(repr(m.value) for m in kind)}") from None
 
 
-def restore_backup(store: Store, data: dict[str, Any]) -> dict[str, Any]:
-    """Restore a backup into an empty store; returns the settings it carried."""
+def _entries(data: dict[str, Any], section: str) -> list[_Entry]:
+    items = data.get(section, [])
+    if not isinstance(items, list):
+        raise BackupError(f"the backup is damaged: {section} is not a list")
+    return [_Entry(section, index, item) for index, item in enumerate(items)]
+
+
+def _fitted_parameters(data: dict[str, Any]) -> tuple[float, ...] | None:
+    values = data.get("fitted_parameters")
+    if values is None:
+        return None
+    expected = len(DEFAULT_PARAMETERS)
+    if (
+        not isinstance(values, list)
+        or len(values) != expected
+        or not all(type(v) in (int, float) and math.isfinite(v) for v in values)
+    ):
+        raise BackupError(
+            f"the backup is damaged: fitted_parameters must be {expected} finite numbers"
+        )
+    return tuple(float(v) for v in values)
+
+
+def read_backup_contents(data: dict[str, Any]) -> Restorable:
+    """Everything a backup holds, checked entry by entry before anything is written."""
     if data.get("format") != BACKUP_FORMAT:
         raise BackupError("not a prep backup (no 'format: prep-backup')")
     if data.get("version") != BACKUP_VERSION:
         raise BackupError(
             f"backup version {data.get('version')} is not supported (this prep reads {BACKUP_VERSION})"
         )
+    reviews = []
+    for entry in _entries(data, "reviews"):
+        rating = entry.integer("rating", optional=True)
+        kind = entry.choice("kind", ReviewKind, "review")
+        if (rating is None) != (kind is ReviewKind.RESET) or (
+            rating is not None and rating not in (1, 2, 3, 4)
+        ):
+            raise entry._fail("rating", "1 to 4 for a review, and null only for a reset")
+        stage_before = entry.item.get("stage_before")
+        reviews.append(
+            Review(
+                id=entry.text("id"),
+                card_key=entry.text("card_key"),
+                rating=Rating(rating) if rating is not None else None,
+                reviewed_at=entry.required_time("reviewed_at"),
+                duration_ms=entry.integer("duration_ms", optional=True),
+                installation_id=entry.text("installation_id"),
+                kind=kind,
+                stage_before=entry.choice("stage_before", Stage)
+                if stage_before is not None
+                else None,
+            )
+        )
+    states = [
+        CardState(
+            key=entry.text("card_key"),
+            stage=entry.choice("stage", Stage),
+            step=entry.integer("step", optional=True),
+            stability=entry.number("stability"),
+            difficulty=entry.number("difficulty"),
+            due=entry.required_time("due"),
+            last_review=entry.time("last_review", optional=True),
+            reps=entry.count("reps"),
+            lapses=entry.count("lapses"),
+        )
+        for entry in _entries(data, "card_states")
+    ]
+    marks = {
+        entry.text("card_key"): CardMarks(
+            entry.flag("suspended"), entry.time("buried_until", optional=True), entry.flag("leech")
+        )
+        for entry in _entries(data, "marks")
+    }
+    drafts = [
+        (entry.text("card_key"), entry.text("code"), entry.required_time("updated_at"))
+        for entry in _entries(data, "drafts")
+    ]
+    attempts = []
+    for entry in _entries(data, "attempts"):
+        summary = entry.item.get("summary") or {}
+        if not isinstance(summary, dict):
+            raise entry._fail("summary", "an object")
+        attempts.append(
+            Attempt(
+                id=entry.text("id"),
+                card_key=entry.text("card_key"),
+                kind=entry.text("kind"),
+                submitted_at=entry.required_time("submitted_at"),
+                code=entry.text("code"),
+                passed=entry.flag("passed"),
+                summary=summary,
+                duration_ms=entry.count("duration_ms"),
+                installation_id=entry.text("installation_id"),
+            )
+        )
+    for section, keys in (
+        ("reviews", [review.id for review in reviews]),
+        ("card_states", [state.key for state in states]),
+        ("marks", [entry.text("card_key") for entry in _entries(data, "marks")]),
+        ("drafts", [key for key, _, _ in drafts]),
+        ("attempts", [attempt.id for attempt in attempts]),
+    ):
+        if len(set(keys)) != len(keys):
+            repeated = next(key for key in keys if keys.count(key) > 1)
+            raise BackupError(f"the backup is damaged: {section} holds {repeated!r} twice")
+    fit = data.get("fit") or {}
+    if not isinstance(fit, dict):
+        raise BackupError("the backup is damaged: fit is not an object")
+    installation = data.get("installation_id")
+    if installation is not None and not isinstance(installation, str):
+        raise BackupError("the backup is damaged: installation_id is not a string")
+    settings = data.get("settings") or {}
+    return Restorable(
+        reviews=reviews,
+        states=states,
+        marks=marks,
+        drafts=drafts,
+        attempts=attempts,
+        fitted_parameters=_fitted_parameters(data),
+        fit=fit,
+        installation_id=installation or None,
+        settings=settings if isinstance(settings, dict) else {},
+    )
+
+
+def restore_backup(store: Store, data: dict[str, Any]) -> dict[str, Any]:
+    """Restore a backup into an empty store, all or nothing; returns the settings it carried."""
+    contents = read_backup_contents(data)
     if not store.is_empty():
         raise BackupError(
             "the home already holds a history; restore into an empty home (--home NEW_FOLDER)"
         )
-    try:
-        reviews = [
-            Review(
-                id=item["id"],
-                card_key=item["card_key"],
-                rating=Rating(item["rating"]) if item.get("rating") else None,
-                reviewed_at=datetime.fromisoformat(item["reviewed_at"]),
-                duration_ms=item.get("duration_ms"),
-                installation_id=item["installation_id"],
-                kind=ReviewKind(item.get("kind", "review")),
-                stage_before=Stage(item["stage_before"])
-                if item.get("stage_before") is not None
-                else None,
-            )
-            for item in data.get("reviews", [])
-        ]
-        states = [
-            CardState(
-                key=item["card_key"],
-                stage=Stage(item["stage"]),
-                step=item.get("step"),
-                stability=item.get("stability"),
-                difficulty=item.get("difficulty"),
-                due=datetime.fromisoformat(item["due"]),
-                last_review=_time(item.get("last_review")),
-                reps=int(item.get("reps", 0)),
-                lapses=int(item.get("lapses", 0)),
-            )
-            for item in data.get("card_states", [])
-        ]
-        attempts = [
-            Attempt(
-                id=item["id"],
-                card_key=item["card_key"],
-                kind=item["kind"],
-                submitted_at=datetime.fromisoformat(item["submitted_at"]),
-                code=item["code"],
-                passed=bool(item["passed"]),
-                summary=item.get("summary") or {},
-                duration_ms=int(item.get("duration_ms", 0)),
-                installation_id=item["installation_id"],
-            )
-            for item in data.get("attempts", [])
-        ]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise BackupError(f"the backup is damaged: {exc!r}") from exc
-    store.add_reviews(reviews)
-    store.write_states(states)
-    for item in data.get("marks", []):
-        store.set_marks(
-            item["card_key"],
-            CardMarks(
-                bool(item["suspended"]), _time(item.get("buried_until")), bool(item["leech"])
-            ),
-        )
-    for item in data.get("drafts", []):
-        store.save_draft(item["card_key"], item["code"], datetime.fromisoformat(item["updated_at"]))
-    for attempt in attempts:
-        store.record_attempt(attempt)
-    if data.get("fitted_parameters"):
-        store.save_fit(tuple(float(p) for p in data["fitted_parameters"]), data.get("fit") or {})
-    if data.get("installation_id"):
-        store.set_installation_id(str(data["installation_id"]))
-    settings = data.get("settings") or {}
-    return settings if isinstance(settings, dict) else {}
+    store.restore(contents)
+    return contents.settings
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
