@@ -131,3 +131,19 @@ def test_an_empty_history_has_empty_statistics(library: Library, store: Store) -
     assert progress.forecast == (0,) * 30
     assert progress.states["new"] == 5
     assert progress.katas.submissions == 0
+
+
+def test_every_card_is_counted_once_in_the_states_even_suspended_before_study(
+    library: Library, store: Store
+) -> None:
+    from prep.study.actions import set_suspended
+
+    set_suspended(store, "alpha/card-1", True)  # never studied
+    store.add_reviews([review(1, "beta/card-1", 3, NOW - timedelta(hours=1), Stage.NEW)])
+    store.write_states(
+        [CardState("beta/card-1", Stage.LEARNING, 1, 2.0, 5.0, NOW, NOW - timedelta(hours=1))]
+    )
+    set_suspended(store, "beta/card-1", True)  # studied, then suspended
+    states = compute_progress(library, store, Settings(), NOW, UTC).states
+    assert states == {"new": 3, "learning": 0, "review": 0, "relearning": 0, "suspended": 2}
+    assert sum(states.values()) == len(library.cards)

@@ -160,6 +160,8 @@ def compute_progress(
         stage_counts[stage.name.lower()] += 1
         due_ms.append(row[4])
     stage_counts["new"] = len(content_keys - seen_content - suspended)
+    # A card suspended before it was ever studied has no state, and is still suspended.
+    stage_counts["suspended"] += len((suspended & content_keys) - seen_content)
 
     next_days = day_index(
         np.array(due_ms, dtype=np.int64), today, today + timedelta(days=FORECAST_DAYS), tz, rollover
