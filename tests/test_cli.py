@@ -139,6 +139,28 @@ def test_a_broken_database_is_a_one_line_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_a_database_with_damaged_pages_is_a_one_line_error_naming_restore(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    sample = Path(__file__).parent / "data" / "review-log-sample.csv"
+    assert run_prep("import-reviews", str(sample), PREP_HOME=str(home)).returncode == 0
+    database = home / "prep.db"
+    size = database.stat().st_size
+    with database.open("r+b") as handle:
+        for offset in range(3 * 4096, size, 7 * 4096):  # the header page stays whole
+            handle.seek(offset)
+            handle.write(bytes(range(256)) * 2)
+    for command in (["stats"], ["stats", "--json"], ["export", str(tmp_path / "out.json")]):
+        result = run_prep(*command, PREP_HOME=str(home), PREP_NO_BUILTIN="1")
+        assert result.returncode == 1, command
+        assert result.stderr.splitlines() == [
+            "prep: the database failed: database disk image is malformed ('prep backups' lists "
+            "your backups; 'prep restore' brings the newest back)"
+        ], command
+    assert not (tmp_path / "out.json").exists()
+
+
 def test_endless_input_is_capped_with_one_line(tmp_path: Path) -> None:
     graded = run_prep("grade", "heaps-top-k/top-k", "/dev/zero", "--no-record")
     assert graded.returncode == 2

@@ -277,3 +277,38 @@ async def test_no_screen_touches_the_database_on_the_ui_thread(
         await press(pilot, "comma", "ctrl+s", "escape")
     assert on_ui_thread == [], sorted(set(on_ui_thread))
     assert context.store.count_reviews() == 1  # two ratings, one of them undone
+
+
+async def test_a_rating_that_cannot_be_written_keeps_the_card_and_a_retry_saves_it(
+    context: PrepContext,
+) -> None:
+    """As on a full disk: SQLite refuses the write. Here every connection is made read-only
+    (a real SQLite refusal, with no mock), then writable again."""
+    from sqlalchemy import event
+
+    engine = context.store.engine
+    refusing = True
+
+    @event.listens_for(engine, "connect")
+    def _read_only(connection: Any, _record: Any) -> None:
+        connection.execute(f"PRAGMA query_only = {'ON' if refusing else 'OFF'}")
+
+    engine.dispose()
+    app = PrepApp(context)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, "s", "space")
+        screen = app.screen
+        assert isinstance(screen, StudyScreen) and screen.prompt is not None
+        shown = screen.prompt.card.key
+        await press(pilot, "3")
+        await settle(pilot)
+        failures = [n.message for n in app._notifications if n.severity == "error"]
+        assert failures == ["Saving the rating failed: attempt to write a readonly database"]
+        assert screen.prompt is not None and screen.prompt.card.key == shown
+        assert context.store.count_reviews() == 0
+        refusing = False
+        engine.dispose()
+        await press(pilot, "3")  # the same card, rated again once writing works
+        await settle(pilot)
+        assert [r.card_key for r in context.store.reviews()] == [shown]
+        assert screen.prompt is not None and screen.prompt.card.key != shown

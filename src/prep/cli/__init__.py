@@ -102,5 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from prep.store.database import one_line
 
         # A damaged or full database mid-command: one line, never SQLAlchemy's page.
-        print(f"prep: the database failed: {one_line(exc)}", file=sys.stderr)
+        reason = one_line(exc)
+        if "malformed" in reason or "not a database" in reason:
+            reason += " ('prep backups' lists your backups; 'prep restore' brings the newest back)"
+        print(f"prep: the database failed: {reason}", file=sys.stderr)
         return 1

@@ -67,8 +67,11 @@ class PrepApp(App[None]):
 
     def show_failure(self, what: str, error: BaseException) -> None:
         """A worker failed: the learner sees why, and the screen stays usable."""
+        from prep.store.database import one_line
+
         self.log.error(f"{what} failed", repr(error))
-        reason = str(error) or type(error).__name__
+        # One line: the driver's words for a database error (a full disk), not SQLAlchemy's page.
+        reason = one_line(error)
         self.notify(f"{what[:1].upper()}{what[1:]} failed: {reason}", severity="error", timeout=10)
 
     def _library_loaded(self, library: Library) -> None:
