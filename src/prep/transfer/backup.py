@@ -147,12 +147,12 @@ class _Entry:
             raise self._fail(key, "a count (0 or more)")
         return value
 
-    def number(self, key: str) -> float | None:
+    def number(self, key: str, low: float, high: float) -> float | None:
         value = self.item.get(key)
         if value is None:
             return None
-        if type(value) not in (int, float) or not math.isfinite(value):
-            raise self._fail(key, "a finite number")
+        if type(value) not in (int, float) or not low <= value <= high:
+            raise self._fail(key, f"a number from {low:g} to {high:g}")
         return float(value)
 
     def flag(self, key: str) -> bool:
@@ -228,8 +228,9 @@ def read_backup_contents(data: dict[str, Any]) -> Restorable:
             key=entry.text("card_key"),
             stage=entry.choice("stage", Stage),
             step=entry.integer("step", optional=True),
-            stability=entry.number("stability"),
-            difficulty=entry.number("difficulty"),
+            # FSRS keeps stability positive and difficulty between 1 and 10.
+            stability=entry.number("stability", 1e-6, 1e9),
+            difficulty=entry.number("difficulty", 1.0, 10.0),
             due=entry.required_time("due"),
             last_review=entry.time("last_review", optional=True),
             reps=entry.count("reps"),
