@@ -154,7 +154,8 @@ def test_close_compares_dicts_key_by_key_and_ints_as_numbers() -> None:
     assert not passes({"a": 1.0}, {"a": 1.0, "b": 1.0}, Compare.CLOSE, 0.1)
     assert not passes({"a": 1.0}, [1.0], Compare.CLOSE, 0.1)
     assert passes(3, 3.0000001, Compare.CLOSE)
-    assert passes(1.0, 1.0 + 1e-6, Compare.CLOSE, 1e-6)  # the tolerance itself is inside
+    assert passes(0.5, 0.75, Compare.CLOSE, 0.25)  # exactly the tolerance away: inside
+    assert not passes(0.5, 0.75, Compare.CLOSE, 0.2499999)
     assert not passes(True, 1, Compare.CLOSE, 1.0)
     assert not passes(1, "1", Compare.CLOSE, 1.0)
     assert passes(math.nan, math.nan, Compare.CLOSE) and not passes(math.nan, 1.0, Compare.CLOSE)
@@ -252,6 +253,56 @@ def test_each_type_has_one_wire_form(value: Any, wire: Any) -> None:
 def test_the_wire_never_carries_a_bare_non_finite_float() -> None:
     for value in (math.inf, -math.inf, math.nan, [math.nan], {"x": complex(math.nan, 0)}):
         json.dumps(encode(value), allow_nan=False)
+
+
+def test_sets_and_unprintable_objects_are_shown_in_a_line() -> None:
+    assert repr(SetValue((1, "a"))) == "{1, 'a'}"
+    assert repr(SetValue(())) == "set()"
+    assert compare([1], SetValue((2,)), Compare.EXACT, None) == (False, "expected [1], got {2}")
+
+    class Loud:
+        def __repr__(self) -> str:
+            raise RuntimeError("no")
+
+    class Long:
+        def __repr__(self) -> str:
+            return "y" * 1000
+
+    assert encode(Loud())["repr"] == "<Loud object>"
+    assert encode(Long())["repr"] == "y" * 200
+    assert repr(Opaque("T", "text")) == "<T: text>"
+
+
+def test_numpy_values_have_their_own_wire_forms() -> None:
+    np = pytest.importorskip("numpy")
+    from prep.grading.values import MAX_ITEMS, EncodingError
+
+    assert encode(np.arange(4, dtype=np.int32).reshape(2, 2)) == {
+        "$t": "ndarray", "dtype": "int32", "shape": [2, 2], "v": [[0, 1], [2, 3]],
+    }  # fmt: skip
+    assert encode(np.array([True, False])) == {
+        "$t": "ndarray", "dtype": "bool", "shape": [2], "v": [True, False],
+    }  # fmt: skip
+    assert encode(np.array([1 + 2j])) == {
+        "$t": "ndarray", "dtype": "complex128", "shape": [1],
+        "v": [{"$t": "complex", "re": 1.0, "im": 2.0}],
+    }  # fmt: skip
+    assert encode(np.float32(1.5)) == {"$t": "npscalar", "dtype": "float32", "v": 1.5}
+    assert encode(np.int64(7)) == {"$t": "npscalar", "dtype": "int64", "v": 7}
+    assert encode(np.bool_(True)) == {"$t": "npscalar", "dtype": "bool", "v": True}
+    texts = encode(np.array(["a", "b"]))
+    assert texts == {
+        "$t": "object",
+        "type": "numpy.ndarray[<U1]",
+        "repr": "array(['a', 'b'], dtype='<U1')",
+    }
+    assert round_trip(np.array(["a"])) == Opaque("numpy.ndarray[<U1]", "array(['a'], dtype='<U1')")
+    # An array counts every element against the same budget as lists do.
+    assert encode(np.zeros(MAX_ITEMS - 1, dtype=np.int8))["shape"] == [MAX_ITEMS - 1]
+    with pytest.raises(EncodingError, match="too large"):
+        encode(np.zeros(MAX_ITEMS, dtype=np.int8))
+    with pytest.raises(EncodingError, match="too large"):
+        encode([np.zeros(MAX_ITEMS // 2, dtype=np.int8), np.zeros(MAX_ITEMS // 2, dtype=np.int8)])
 
 
 def test_numpy_values_arrive_as_plain_python() -> None:

@@ -198,6 +198,11 @@ def test_a_prediction_is_kept_with_what_the_program_printed() -> None:
         "predict", "guess", False, 7,
     )  # fmt: skip
     assert attempt.summary == {"actual": "x" * 4000}
+    assert (attempt.card_key, attempt.submitted_at, attempt.installation_id) == (
+        "d/p", AT, "install",
+    )  # fmt: skip
+    other = predict_attempt("d/p", "guess", "", True, AT, "install", 0.0)
+    assert len(attempt.id) == 36 and other.id != attempt.id and other.passed
 
 
 @pytest.mark.parametrize(
