@@ -13,6 +13,7 @@ from prep.grading.sandbox import (
     detect_isolation,
     protections,
 )
+from prep.grading.walls import landlock_abi
 from tests.helpers import run_prep
 
 
@@ -57,3 +58,41 @@ def test_without_a_system_bwrap_auto_falls_back_to_the_bundled_one(
         assert "bundled bwrap cannot create a sandbox" in isolation.reason
     else:
         assert isolation.mechanism == "bundled bwrap"
+
+
+def test_without_any_bwrap_auto_uses_landlock_and_says_what_it_holds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As where user namespaces are refused: bwrap cannot run, Landlock needs none."""
+    import prep.grading.sandbox as sandbox
+
+    if landlock_abi() < 1:
+        pytest.skip("this kernel has no Landlock")
+    monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: None)
+    monkeypatch.setattr(sandbox, "bundled_bwrap", lambda: None)
+    monkeypatch.delenv("PREP_SANDBOX", raising=False)
+    isolation = detect_isolation()
+    walls = f"Landlock ABI {landlock_abi()} + seccomp"
+    assert (isolation.mode, isolation.mechanism, isolation.walls) == (
+        IsolationMode.LANDLOCK, walls, walls,
+    )  # fmt: skip
+    assert isolation.reason.startswith("no system bwrap (install bubblewrap); no bundled bwrap: ")
+    held = protections(isolation)
+    assert "your home, history and decks neither readable nor writable" in held
+    assert not any("NOT held" in line for line in held) or landlock_abi() < 6
+
+
+def test_landlock_when_asked_and_as_a_second_wall_inside_bwrap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if landlock_abi() < 1:
+        pytest.skip("this kernel has no Landlock")
+    monkeypatch.setenv("PREP_SANDBOX", "landlock")
+    assert detect_isolation().mode is IsolationMode.LANDLOCK
+    monkeypatch.setenv("PREP_SANDBOX", "bwrap")
+    try:
+        inside = detect_isolation()
+    except RuntimeError as exc:
+        pytest.skip(f"user namespaces are refused here: {exc}")
+    assert inside.walls == f"Landlock ABI {landlock_abi()} + seccomp"
+    assert any(line.startswith("a second wall inside: Landlock") for line in protections(inside))
