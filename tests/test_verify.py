@@ -196,6 +196,7 @@ def test_a_wrong_solution_that_passes_is_a_problem(library: Library, grader: Gra
     ]
 
 
+@pytest.mark.slow  # it waits out the 5-second time limit
 def test_a_snippet_that_cannot_run_is_not_compared(tmp_path: Path, grader: Grader) -> None:
     deck = DECK.split("  - id: broken")[0] + (
         "  - id: hangs\n"
