@@ -26,6 +26,27 @@ MALFORMED = {
         4,
     ),
     "not-mapping.yaml": ("- one\n- two\n", 1),
+    # A merged card that repeats another's own id: the repeat is on its own line.
+    "merge-repeat.yaml": (
+        "deck: x\ntitle: y\ncards:\n  - &base\n    id: a\n    type: qa\n    question: q\n"
+        "    answer: a\n  - <<: *base\n    id: b\n  - <<: *base\n    id: b\n",
+        12,
+    ),
+    "deep-call.yaml": (
+        "deck: x\ntitle: y\ncards:\n  - id: k\n    type: kata\n    title: t\n    prompt: p\n"
+        "    tests:\n      - call: '" + "-" * 100_000 + "1'\n        expect: 1\n"
+        "    solution: |\n      x = 1\n",
+        9,
+    ),
+    "alias-bomb.yaml": (
+        "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        + "".join(
+            f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n"
+            for i in range(8)
+        )
+        + "deck: x\n",
+        6,  # where the expansion passes the cap
+    ),
 }
 
 
@@ -37,7 +58,48 @@ def test_check_reports_file_and_line_without_traceback(tmp_path: Path, name: str
     result = run_prep("check", str(path))
     assert result.returncode == 1
     assert result.stdout.startswith(f"{path}:{line}: ")
+    assert len(result.stdout.splitlines()) == 1
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_deck_folder_reports_its_links_that_loop_or_lead_nowhere(tmp_path: Path) -> None:
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "a.yaml").write_text(qa_deck_yaml("a", 1), encoding="utf-8")
+    (decks / "loop").symlink_to(decks)
+    (decks / "gone.yaml").symlink_to(tmp_path / "nowhere")
+    result = run_prep("check", "--no-run", str(decks))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{decks / 'gone.yaml'}:1: broken symbolic link",
+        f"{decks / 'loop'}:1: folder skipped: a symbolic link leads back to a folder already read",
+    ]
+
+
+def test_bad_review_csv_rows_and_backups_are_one_line_each(tmp_path: Path) -> None:
+    home = str(tmp_path / "home")
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "card_id,review_rating,review_time,review_duration\n"
+        "a,3,1e400,1\nb,3,9999-12-31T23:59:59+00:00,1\nc,3\nd,3,2024-01-01T00:00:00Z,1e400\n",
+        encoding="utf-8",
+    )
+    imported = run_prep("import-reviews", str(log), PREP_HOME=home)
+    assert imported.returncode == 1
+    assert [line.split(": ", 1)[0] for line in imported.stderr.splitlines()[:4]] == [
+        f"{log}:{n}" for n in (2, 3, 4, 5)
+    ]
+    assert "Traceback" not in imported.stdout + imported.stderr
+    backup = tmp_path / "backup.json"
+    backup.write_text(
+        json.dumps({"format": "prep-backup", "version": 1, "fitted_parameters": [1, 2]}),
+        encoding="utf-8",
+    )
+    restored = run_prep("import", str(backup), PREP_HOME=str(tmp_path / "fresh"))
+    assert (restored.returncode, restored.stderr) == (
+        1,
+        "prep: the backup is damaged: fitted_parameters must be 21 finite numbers\n",
+    )
 
 
 def test_check_binary_garbage(tmp_path: Path) -> None:
