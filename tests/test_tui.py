@@ -161,6 +161,20 @@ async def test_today_warns_for_as_long_as_there_is_no_real_sandbox(
             assert not app.screen.query_one("#sandbox-warning", Static).has_class("hidden")
 
 
+async def test_ctrl_p_opens_the_command_palette_and_escape_closes_it(
+    context: PrepContext,
+) -> None:
+    from textual.command import CommandPalette
+
+    app = PrepApp(context)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await press(pilot, "escape")
+        assert isinstance(app.screen, TodayScreen)
+
+
 async def test_ctrl_q_quits_from_any_screen(context: PrepContext) -> None:
     app = PrepApp(context)
     async with app.run_test() as pilot:

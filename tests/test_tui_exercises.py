@@ -74,6 +74,7 @@ cards:
       print([f() for f in fs])
     expect_output: |
       [2, 2, 2]
+    hint: A closure looks its variable up when it is called.
     explanation: Late binding.
 """
 
@@ -267,6 +268,27 @@ async def test_predict_trailing_whitespace_is_ignored(exercise_context: PrepCont
         await wait_for(pilot, lambda: screen.correct is not None)
         assert screen.correct is True
         assert screen.attempt.proposal(exercise_context.clock()) is Rating.Easy
+
+
+async def test_predict_hint_shows_once_and_a_right_answer_after_it_is_hard(
+    exercise_context: PrepContext,
+) -> None:
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_predict_card(app, pilot)
+        hint = screen.query_one("#predict-hint", Static)
+        assert hint.has_class("hidden")
+        await pilot.press("ctrl+t")
+        assert not hint.has_class("hidden")
+        assert str(hint.render()) == "Hint: A closure looks its variable up when it is called."
+        assert screen.attempt.hints_used == 1
+        await pilot.press("ctrl+t")  # once only
+        assert screen.attempt.hints_used == 1
+        screen.query_one("#prediction", TextArea).load_text("[2, 2, 2]\n")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.correct is not None)
+        assert screen.correct is True
+        assert screen.attempt.proposal(exercise_context.clock()) is Rating.Hard
 
 
 def grading_workers() -> list[int]:
