@@ -70,7 +70,10 @@ def _parse_duration(text: str | None) -> int | None:
     raw = (text or "").strip()
     if not raw:
         return None
-    value = float(raw)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
     if not math.isfinite(value) or not 0 <= value <= MAX_DURATION_MS:
         raise ValueError(f"review_duration {raw[:40]} is not a number of milliseconds up to a day")
     return int(value)
@@ -101,6 +104,8 @@ def _csv_reviews(path: Path, report: ImportReport, now: datetime) -> Iterator[Re
                 if not card_id:
                     raise ValueError("card_id is empty")
                 raw_rating = (row.get("review_rating") or "").strip()
+                if not raw_rating:
+                    raise ValueError("review_rating is missing")
                 if raw_rating not in ("1", "2", "3", "4"):
                     raise ValueError(f"review_rating {raw_rating[:40]!r} is not 1, 2, 3 or 4")
                 rating = Rating(int(raw_rating))
@@ -137,7 +142,8 @@ def import_review_csv(
     # states and each review's stage_before are what they would have been.
     existing = [review for review in store.reviews() if review.card_key in keys]
     known_ids = {review.id for review in existing}
-    fresh = [review for review in incoming if review.id not in known_ids]
+    # A row repeated in the file is one review: the log keeps it once, and so does the replay.
+    fresh = list({review.id: review for review in incoming if review.id not in known_ids}.values())
     fresh_ids = {review.id for review in fresh}
     states, annotated = replay_with_stages([*existing, *fresh], model)
     report.imported = store.add_reviews(review for review in annotated if review.id in fresh_ids)
