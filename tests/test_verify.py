@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -302,3 +304,23 @@ def test_a_worker_started_by_a_thread_that_ended_stays_warm(library: Library) ->
             assert pool._idle[0].pid == pid
     finally:
         pool.close()
+
+
+def test_a_grader_made_in_a_forked_child_still_starts_workers(library: Library) -> None:
+    """The spawning thread does not survive fork; a child (a test runner's, say) makes its own."""
+    warm = Grader(size=1)
+    warm.warm_up()  # the parent's spawning thread exists now
+    warm.close()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        code = 1
+        try:
+            signal.alarm(60)
+            pool = Grader(size=1)
+            kata = _kata(library, "double")
+            code = 0 if pool.grade(kata, kata.solution).passed else 2
+            pool.close()
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -289,7 +289,20 @@ def _probe(bwrap: str, hidden: Sequence[Path], mechanism: str) -> Isolation:
 # started it ends, not the process: a worker started from a short-lived thread
 # (every check the app runs) would die as soon as that thread returned. Every
 # worker is therefore started from this one thread, which lives as long as prep.
-_spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prep-worker-spawner")
+def _new_spawner() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="prep-worker-spawner")
+
+
+_spawner = _new_spawner()
+
+
+def _spawner_after_fork() -> None:
+    # A forked child has no threads: the parent's spawner would take work and never run it.
+    global _spawner
+    _spawner = _new_spawner()
+
+
+os.register_at_fork(after_in_child=_spawner_after_fork)
 
 
 def _spawn(command: list[str]) -> subprocess.Popen[bytes]:
