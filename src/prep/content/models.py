@@ -179,11 +179,16 @@ class KataCard(CardBase):
     explanation: str | None = None
     complexity: str | None = None
 
-    @field_validator("solution", "preamble")
+    @field_validator("solution")
     @classmethod
-    def _source_compiles(cls, value: str | None) -> str | None:
+    def _solution_compiles(cls, value: str) -> str:
+        return _check_compiles(value, "exec", "solution")
+
+    @field_validator("preamble")
+    @classmethod
+    def _preamble_compiles(cls, value: str | None) -> str | None:
         if value is not None:
-            _check_compiles(value, "exec", "solution")
+            _check_compiles(value, "exec", "preamble")
         return value
 
 
