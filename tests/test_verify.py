@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -15,9 +16,10 @@ import pytest
 
 from prep.content import load_library
 from prep.content.library import Library
-from prep.content.models import KataCard, Limits
+from prep.content.models import KataCard, Limits, PredictCard
 from prep.grading.grader import Grader, kata_job
 from prep.grading.protocol import CaseInput, KataJob
+from prep.grading.sandbox import GradeCancelledError
 from prep.grading.verdict import GradeReport
 from prep.grading.verify import plan_checks, run_checks
 
@@ -324,3 +326,72 @@ def test_a_grader_made_in_a_forked_child_still_starts_workers(library: Library) 
             os._exit(code)
     _, status = os.waitpid(child, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_a_snippet_run_reports_its_output_problem_and_time(
+    library: Library, grader: Grader
+) -> None:
+    card = library.cards["honest/raises"].card
+    assert isinstance(card, PredictCard)
+    started = time.monotonic()
+    ran = grader.run_snippet(card)
+    elapsed_ms = (time.monotonic() - started) * 1000
+    assert (ran.stdout, ran.problem) == ("before\n", "raised ValueError: boom")
+    assert ran.stderr.endswith("ValueError: boom\n")
+    assert 1 <= ran.duration_ms <= elapsed_ms
+    cancelled = threading.Event()
+    cancelled.set()
+    with pytest.raises(GradeCancelledError):
+        grader.run_snippet(card, cancelled)
+
+
+def test_failures_are_worded_from_the_cases_or_else_the_run() -> None:
+    from prep.grading.verdict import CaseStatus, CaseVerdict
+    from prep.grading.verify import _failures
+
+    def report(problem: str, *cases: CaseVerdict) -> GradeReport:
+        return GradeReport("tests", cases, "", "", 1.0, problem)
+
+    failed = CaseVerdict("ten", CaseStatus.FAIL, "wrong answer", "expected 12, got 11")
+    error = CaseVerdict("one", CaseStatus.ERROR, "raised KeyError", "")
+    passed = CaseVerdict("zero", CaseStatus.PASS, "")
+    assert _failures(report("the code failed to load: X")) == ["the code failed to load: X"]
+    assert _failures(report("", failed, error, passed)) == [
+        "ten: expected 12, got 11",
+        "one: raised KeyError",
+    ]
+    assert _failures(report("killed", failed)) == ["ten: expected 12, got 11"]
+    assert _failures(report("", passed)) == []
+    assert _failures(report("")) == []
+    assert _failures(report("output limit", passed)) == []
+
+
+def test_a_kata_without_examples_is_checked_on_its_tests_alone(
+    tmp_path: Path, grader: Grader
+) -> None:
+    (tmp_path / "bare.yaml").write_text(
+        "deck: bare\ntitle: Bare\ncards:\n  - id: inc\n    type: kata\n    title: Inc\n"
+        "    prompt: p\n    tests:\n      - name: ten\n        call: inc(10)\n        expect: 12\n"
+        "    solution: |\n      def inc(x):\n          return x + 1\n",
+        encoding="utf-8",
+    )
+    errors = run_checks(plan_checks(load_library([tmp_path]).cards.values()), grader, jobs=1)
+    assert [error.message for error in errors] == [
+        "kata 'inc': solution fails test ten: expected 12, got 11"
+    ]
+
+
+def test_the_first_differing_line_is_found_in_lines_that_hold_spaces() -> None:
+    from prep.grading.verify import _first_difference
+
+    assert _first_difference("a b\nc d\n", "a b\nc e\n") == "line 2: expected 'c d', got 'c e'"
+    assert _first_difference("x\n", "x\ny\n") == "expected 1 lines, got 2"
+
+
+def test_an_error_record_without_a_type_is_an_exception_and_keeps_its_message() -> None:
+    from prep.grading.protocol import ErrorInfo
+
+    info = ErrorInfo.from_wire({"mro": ["Exception"], "message": "MAX"})
+    assert (info.type, info.describe()) == ("Exception", "Exception: MAX")
+    assert ErrorInfo("KeyError", ("KeyError",), "").describe() == "KeyError"
+    assert ErrorInfo("ValueError", (), "a: X").describe() == "ValueError: a: X"
