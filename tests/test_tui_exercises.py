@@ -435,3 +435,36 @@ async def test_ctrl_e_with_an_editor_that_cannot_run_says_so(
         assert note.message.startswith("Could not run '/nonexistent/editor --wait': ")
         assert note.severity == "error"
         assert screen.query_one("#editor", TextArea).text == GOOD
+
+
+async def test_code_pasted_in_the_same_moment_as_submit_is_what_is_graded(
+    exercise_context: PrepContext,
+) -> None:
+    """The paste is still in the editor's queue when the app's ctrl+s binding runs."""
+    from textual import events
+
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_kata(app, pilot)
+        editor = screen.query_one("#editor", TextArea)
+        editor.load_text("")
+        editor.post_message(events.Paste(GOOD))
+        screen.action_submit()  # before the editor has handled the paste
+        await wait_for(pilot, lambda: screen.attempt.finished, timeout=60)
+    (attempt,) = exercise_context.store.attempts("ex/double")
+    assert (attempt.code, attempt.passed) == (GOOD, True)
+
+
+async def test_a_prediction_pasted_in_the_same_moment_as_check_is_what_is_compared(
+    exercise_context: PrepContext,
+) -> None:
+    from textual import events
+
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_predict_card(app, pilot)
+        answer = screen.query_one("#prediction", TextArea)
+        answer.post_message(events.Paste("[2, 2, 2]\n"))
+        screen.action_check()
+        await wait_for(pilot, lambda: screen.correct is not None)
+        assert screen.correct is True

@@ -7,6 +7,7 @@ import shlex
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -159,10 +160,15 @@ class KataScreen(ExerciseScreen):
         return super().check_action(action, parameters)
 
     def action_run_examples(self) -> None:
-        self._start("examples")
+        self._after_pending_edits(lambda: self._start("examples"))
 
     def action_submit(self) -> None:
-        self._start("tests")
+        self._after_pending_edits(lambda: self._start("tests"))
+
+    def _after_pending_edits(self, then: Callable[[], None]) -> None:
+        # Keys and pastes typed just before ctrl+s may still wait in the editor's queue
+        # (the binding is the app's, and runs first): read the code after them.
+        self.query_one("#editor", TextArea).call_later(then)
 
     def _start(self, which: Which) -> None:
         if self.running or self.attempt.finished:

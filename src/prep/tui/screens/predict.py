@@ -84,6 +84,10 @@ class PredictScreen(ExerciseScreen):
         self.query_one("#predict-result", Static).update(text)
 
     def action_check(self) -> None:
+        # What was typed or pasted just before ctrl+s may still wait in the answer's queue.
+        self.query_one("#prediction", TextArea).call_later(self._check_prediction)
+
+    def _check_prediction(self) -> None:
         if self.running or self.attempt.finished:
             return
         guess = self.query_one("#prediction", TextArea).text
