@@ -395,3 +395,17 @@ def test_an_error_record_without_a_type_is_an_exception_and_keeps_its_message() 
     assert (info.type, info.describe()) == ("Exception", "Exception: MAX")
     assert ErrorInfo("KeyError", ("KeyError",), "").describe() == "KeyError"
     assert ErrorInfo("ValueError", (), "a: X").describe() == "ValueError: a: X"
+
+
+def test_a_snippet_may_use_temporary_files_in_its_scratch_folder(grader: Grader) -> None:
+    """tempfile in the child must not reuse the worker's /tmp: the walls allow only the scratch."""
+    code = (
+        "import os, tempfile\n"
+        "with tempfile.TemporaryDirectory() as folder:\n"
+        "    with open(os.path.join(folder, 'f.txt'), 'w') as handle:\n"
+        "        handle.write('x')\n"
+        "    print(os.listdir(folder), folder.startswith(tempfile.gettempdir()))\n"
+    )
+    card = PredictCard(id="temp", type="predict", code=code, expect_output="['f.txt'] True\n")
+    ran = grader.run_snippet(card)
+    assert (ran.stdout, ran.problem) == ("['f.txt'] True\n", "")

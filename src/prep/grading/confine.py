@@ -14,6 +14,7 @@ import resource
 import signal
 import stat
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -229,6 +230,8 @@ def confine(
             "MKL_NUM_THREADS": "1",
         }
     )
+    # The worker's tempfile already settled on /tmp; the run's own files go in its scratch folder.
+    tempfile.tempdir = workdir
     drop_privileges()
     apply_limits(limits)
     walls.put_up(workdir)  # last: what came before still needed /proc and the user's rights
