@@ -4,6 +4,7 @@ plain; PREP_SANDBOX forces one, and a value prep does not know is an error."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +97,32 @@ def test_landlock_when_asked_and_as_a_second_wall_inside_bwrap(
         pytest.skip(f"user namespaces are refused here: {exc}")
     assert inside.walls == f"Landlock ABI {landlock_abi()} + seccomp"
     assert any(line.startswith("a second wall inside: Landlock") for line in protections(inside))
+
+
+def test_landlock_reads_around_hidden_folders_but_keeps_the_code_it_runs(
+    tmp_path: Path,
+) -> None:
+    from prep.grading.walls import Walls
+
+    (tmp_path / "home" / "decks").mkdir(parents=True)
+    (tmp_path / "home" / "venv").mkdir()
+    (tmp_path / "home" / "notes").mkdir()
+    (tmp_path / "system").mkdir()
+    walls = Walls.from_arguments(
+        [
+            "--walls", "landlock",
+            "--read", str(tmp_path / "system"),
+            "--read", str(tmp_path / "home"),
+            "--hide", str(tmp_path / "home" / "decks"),
+            "--code", str(tmp_path / "home" / "decks" / "venv"),
+        ]
+    )  # fmt: skip
+    assert walls.readable == (
+        str(tmp_path / "system"),
+        str(tmp_path / "home" / "notes"),
+        str(tmp_path / "home" / "venv"),
+        str(tmp_path / "home" / "decks" / "venv"),
+    )
+    assert walls.hidden == (str(tmp_path / "home" / "decks"),)
+    with pytest.raises(OSError, match="unknown walls"):
+        Walls.from_arguments(["--walls", "chroot"])

@@ -339,8 +339,14 @@ class WorkerProcess:
             return bwrap_arguments(self.isolation.bwrap, self.hidden) + command
         if self.isolation.mode is IsolationMode.LANDLOCK:
             command += ["--walls", "landlock"]
-            for folder in system_read_folders():
+            from prep.grading.walls import SYSTEM_READ
+
+            for folder in SYSTEM_READ:
                 command += ["--read", folder]
+            # The code the worker runs stays readable even inside a hidden folder (a
+            # virtualenv in a deck folder), as bwrap binds it back.
+            for code in code_folders():
+                command += ["--code", str(code)]
             for path in self.hidden:
                 command += ["--hide", str(Path(path).resolve())]
         return command

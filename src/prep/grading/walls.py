@@ -303,7 +303,7 @@ class Walls:
 
     @classmethod
     def from_arguments(cls, argv: Sequence[str]) -> Walls:
-        kind, readable, hidden = "", [], []
+        kind, readable, hidden, code = "", [], [], []
         pairs = iter(argv)
         for flag in pairs:
             value = next(pairs, "")
@@ -313,10 +313,12 @@ class Walls:
                 readable.append(value)
             elif flag == "--hide":
                 hidden.append(value)
+            elif flag == "--code":
+                code.append(value)
         if kind not in ("", "inner", "landlock"):
             raise WallError(errno.EINVAL, f"unknown walls {kind!r}")
         # Worked out once per worker: the same for every run.
-        return cls(kind, tuple(readable_folders(readable, hidden)), tuple(hidden))
+        return cls(kind, (*readable_folders(readable, hidden), *code), tuple(hidden))
 
     def put_up(self, workdir: str) -> None:
         if self.kind:
