@@ -18,13 +18,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from prep.grading.walls import Walls
+from prep.grading.walls import PR_SET_NO_NEW_PRIVS, Walls
 
 RESULT_FD = 3
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_CAPBSET_DROP = 24
-PR_SET_NO_NEW_PRIVS = 38
 _LINUX_CAPABILITY_VERSION_3 = 0x20080522
 NOBODY = 65534
 FILE_SIZE_LIMIT = 16 * 1024 * 1024

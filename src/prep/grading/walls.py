@@ -90,6 +90,12 @@ def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(None, use_errno=True)
 
 
+def _no_new_privileges(libc: ctypes.CDLL) -> None:
+    """Both walls need it when unprivileged: nothing this process runs can gain rights."""
+    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        raise WallError(ctypes.get_errno(), "PR_SET_NO_NEW_PRIVS failed")
+
+
 def landlock_abi() -> int:
     """The Landlock ABI version of the running kernel (0: none, or disabled)."""
     try:
@@ -191,8 +197,7 @@ def enforce_landlock(plan: LandlockPlan) -> None:
                     raise WallError(ctypes.get_errno(), f"landlock_add_rule failed for {path}")
             finally:
                 os.close(fd)
-        if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
-            raise WallError(ctypes.get_errno(), "PR_SET_NO_NEW_PRIVS failed")
+        _no_new_privileges(libc)
         if libc.syscall(SYS_LANDLOCK_RESTRICT_SELF, ruleset, 0) != 0:
             raise WallError(ctypes.get_errno(), "landlock_restrict_self failed")
     finally:
@@ -284,8 +289,7 @@ def enforce_seccomp(table: SyscallTable) -> None:
     program = seccomp_program(table)
     filters = (_SockFilter * len(program))(*(_SockFilter(*ins) for ins in program))
     fprog = _SockFprog(len(program), ctypes.cast(filters, ctypes.POINTER(_SockFilter)))
-    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
-        raise WallError(ctypes.get_errno(), "PR_SET_NO_NEW_PRIVS failed")
+    _no_new_privileges(libc)
     if libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) != 0:
         raise WallError(ctypes.get_errno(), "seccomp filter refused")
 
