@@ -15,10 +15,12 @@ from textual.widgets import Markdown, Static, TextArea
 
 from prep.cli.factory import make_context
 from prep.content import load_library
+from prep.grading.attempts import Attempt
 from prep.grading.grader import Grader
 from prep.paths import Locations
 from prep.scheduling.memory import Rating
 from prep.settings import Settings
+from prep.study.sitting import EVENT_KINDS
 from prep.tui.app import PrepApp
 from prep.tui.context import PrepContext
 from prep.tui.screens.kata import KataScreen
@@ -117,7 +119,7 @@ def set_code(screen: KataScreen, code: str) -> None:
 async def open_kata(app: PrepApp, pilot: Pilot[None]) -> KataScreen:
     """Start studying: the deck's kata comes first."""
     await pilot.press("s")
-    await wait_for(pilot, lambda: isinstance(app.screen, KataScreen))
+    await wait_for(pilot, lambda: isinstance(app.screen, KataScreen) and app.screen.loaded)
     screen = app.screen
     assert isinstance(screen, KataScreen)
     return screen
@@ -127,10 +129,19 @@ async def open_predict_card(app: PrepApp, pilot: Pilot[None]) -> PredictScreen:
     """The deck's kata comes first: give it up to reach the predict card."""
     await open_kata(app, pilot)
     await pilot.press("ctrl+g", "enter")
-    await wait_for(pilot, lambda: isinstance(app.screen, PredictScreen))
+    await wait_for(pilot, lambda: isinstance(app.screen, PredictScreen) and app.screen.loaded)
     screen = app.screen
     assert isinstance(screen, PredictScreen)
     return screen
+
+
+def runs(context: PrepContext, key: str) -> list[Attempt]:
+    """The card's graded runs, without the sitting's events (opened, hints, give-ups)."""
+    return [a for a in context.store.attempts(key) if a.kind not in EVENT_KINDS]
+
+
+def results_text(screen: KataScreen) -> str:
+    return screen.query_one(GradeResults).source
 
 
 async def test_kata_fail_then_pass_proposes_hard_and_records(exercise_context: PrepContext) -> None:
@@ -141,20 +152,22 @@ async def test_kata_fail_then_pass_proposes_hard_and_records(exercise_context: P
 
         set_code(screen, WRONG)
         await pilot.press("ctrl+r")
-        await wait_for(
-            pilot, lambda: not screen.running and screen.query_one(GradeResults).row_count == 1
-        )
+        await wait_for(pilot, lambda: not screen.running and "Examples" in results_text(screen))
         assert "1/1 examples passed" in str(screen.query_one("#grade-status", Static).render())
+        # An example shows its input, the learner's result and the expected one.
+        assert "double(2)" in results_text(screen) and "expected: `4`" in results_text(screen)
 
         await pilot.press("ctrl+s")
-        await wait_for(
-            pilot, lambda: not screen.running and screen.query_one(GradeResults).row_count == 3
-        )
+        await wait_for(pilot, lambda: not screen.running and "Hidden tests" in results_text(screen))
         assert screen.attempt.failed_submissions == 1
         assert not screen.attempt.finished
-        rows = [screen.query_one(GradeResults).get_row_at(i) for i in range(3)]
-        # Hidden tests show a short message, never the expected value, until the kata is over.
-        assert all("expected" not in str(row[2]) for row in rows)
+        # Hidden tests show a name and a short message, never the input or the expected
+        # value, until the kata is over; the first failing one is named.
+        assert "expected" not in results_text(screen)
+        assert "double(0)" not in results_text(screen)
+        assert "first failing: zero (wrong answer)" in results_text(screen)
+        # The results have the focus, so the keyboard scrolls them.
+        assert app.focused is screen.query_one("#kata-feedback")
 
         set_code(screen, GOOD)
         await pilot.press("ctrl+s")
@@ -166,7 +179,7 @@ async def test_kata_fail_then_pass_proposes_hard_and_records(exercise_context: P
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, PredictScreen))
 
-    kinds = [(a.kind, a.passed) for a in exercise_context.store.attempts("ex/double")]
+    kinds = [(a.kind, a.passed) for a in runs(exercise_context, "ex/double")]
     assert kinds == [("examples", True), ("submit", False), ("submit", True)]
     (review,) = exercise_context.store.reviews("ex/double")
     assert review.rating is Rating.Hard
@@ -251,7 +264,7 @@ async def test_predict_right_and_wrong(exercise_context: PrepContext) -> None:
         await wait_for(pilot, lambda: not isinstance(app.screen, PredictScreen))
     (review,) = exercise_context.store.reviews("ex/late")
     assert review.rating is Rating.Again
-    (attempt,) = exercise_context.store.attempts("ex/late")
+    (attempt,) = runs(exercise_context, "ex/late")
     assert (
         attempt.kind == "predict"
         and not attempt.passed
@@ -413,7 +426,12 @@ async def test_ctrl_e_hands_the_code_to_the_editor_and_keeps_what_it_saved(
         await pilot.press("ctrl+e")
         await wait_for(pilot, lambda: "x + x" in screen.query_one("#editor", TextArea).text)
         assert seen.read_text(encoding="utf-8") == "def double(x):\n    pass\n"
-        assert exercise_context.store.draft("ex/double") == "def double(x):\n    return x + x\n"
+        await wait_for(
+            pilot,
+            lambda: (
+                exercise_context.store.draft("ex/double") == "def double(x):\n    return x + x\n"
+            ),
+        )
         handed = Path((tmp_path / "seen.py.path").read_text(encoding="utf-8"))
         assert handed.suffix == ".py"
         assert not handed.exists()  # the temporary file is removed afterwards
@@ -451,7 +469,7 @@ async def test_code_pasted_in_the_same_moment_as_submit_is_what_is_graded(
         editor.post_message(events.Paste(GOOD))
         screen.action_submit()  # before the editor has handled the paste
         await wait_for(pilot, lambda: screen.attempt.finished, timeout=60)
-    (attempt,) = exercise_context.store.attempts("ex/double")
+    (attempt,) = runs(exercise_context, "ex/double")
     assert (attempt.code, attempt.passed) == (GOOD, True)
 
 

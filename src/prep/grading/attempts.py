@@ -10,12 +10,15 @@ from typing import Any
 
 from prep.grading.verdict import GradeReport
 
+# The summary flag of a run made in practice (a kata neither due nor new): not part of a review.
+PRACTICE = "practice"
+
 
 @dataclass(frozen=True)
 class Attempt:
     id: str
     card_key: str
-    kind: str  # "submit", "examples" or "predict"
+    kind: str  # "submit", "examples", "predict", or a sitting's event (prep.study.sitting)
     submitted_at: datetime
     code: str
     passed: bool
@@ -31,6 +34,7 @@ def attempt_from_report(
     at: datetime,
     installation_id: str,
     elapsed: timedelta | None = None,
+    practice: bool = False,
 ) -> Attempt:
     return Attempt(
         id=str(uuid.uuid4()),
@@ -47,6 +51,7 @@ def attempt_from_report(
             **(
                 {"elapsed_ms": round(elapsed.total_seconds() * 1000)} if elapsed is not None else {}
             ),
+            **({PRACTICE: True} if practice else {}),
         },
         duration_ms=round(report.duration_ms),
         installation_id=installation_id,

@@ -14,9 +14,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prep.content.models import Case, KataCard, PredictCard
-from prep.grading.protocol import CaseInput, Job, KataJob, ReplyStatus, ScriptJob, WorkerReply
+from prep.grading.protocol import (
+    CaseInput,
+    Job,
+    KataJob,
+    ReplyStatus,
+    ScriptJob,
+    WorkerReply,
+    parse_results,
+)
 from prep.grading.sandbox import Isolation, WorkerDiedError, WorkerProcess, detect_isolation
-from prep.grading.verdict import GradeReport, SnippetRun, Which, build_verdicts, snippet_problem
+from prep.grading.values import DecodeError, decode
+from prep.grading.verdict import (
+    CaseVerdict,
+    GradeReport,
+    SnippetRun,
+    Which,
+    build_verdicts,
+    snippet_problem,
+)
 
 SNIPPET_TIMEOUT_S = 5.0
 SNIPPET_MEMORY_MB = 256
@@ -31,6 +47,34 @@ def kata_job(kata: KataCard, source: str, cases: Sequence[Case]) -> KataJob:
         timeout_s=kata.limits.timeout_s,
         memory_mb=kata.limits.memory_mb,
     )
+
+
+@dataclass(frozen=True)
+class OwnRun:
+    """A call the learner typed, run on their code and on the reference, each in the sandbox."""
+
+    call: str
+    verdict: CaseVerdict  # pass: the same as the reference's
+    reference: str  # what the reference gave, as text
+    stdout: str
+    stderr: str
+    problem: str = ""
+
+
+def reference_case(call: str, reply: WorkerReply) -> tuple[Case, str]:
+    """The reference's result as the expectation for the learner's run, and as text."""
+    channel = parse_results(reply.results, 1)
+    record = channel.cases.get(0)
+    if record is None or record.memory:
+        problem = channel.problem or reply.problem() or "no result"
+        raise ValueError(f"the reference solution gave no result for this call ({problem})")
+    if record.error is not None:
+        return Case(call=call, expect_error=record.error.type), f"raised {record.error.describe()}"
+    try:
+        value = decode(record.value)
+    except DecodeError as exc:
+        raise ValueError(f"the reference's result could not be read ({exc})") from exc
+    return Case(call=call, expect=value), repr(value)
 
 
 @dataclass
@@ -97,6 +141,21 @@ class Grader:
             duration_ms=round((time.monotonic() - started) * 1000, 3),
             problem=problem,
         )
+
+    def try_call(
+        self, kata: KataCard, source: str, call: str, cancel: threading.Event | None = None
+    ) -> OwnRun:
+        """Run a call of the learner's own on the reference, then on their code.
+
+        Two runs, so the reference never shares a process with the learner's code.
+        Raises ValueError when the call is not an expression or the reference gives nothing.
+        """
+        probe = Case(call=call, expect=None)  # a call that does not compile stops here
+        reference_reply = self.run_job(kata_job(kata, kata.solution, [probe]), cancel)
+        case, reference = reference_case(call, reference_reply)
+        reply = self.run_job(kata_job(kata, source, [case]), cancel)
+        verdicts, problem = build_verdicts([case], "examples", reply)
+        return OwnRun(call, verdicts[0], reference, reply.stdout, reply.stderr, problem)
 
     def run_snippet(self, card: PredictCard, cancel: threading.Event | None = None) -> SnippetRun:
         started = time.monotonic()

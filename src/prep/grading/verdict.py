@@ -36,6 +36,7 @@ class CaseVerdict:
     status: CaseStatus
     message: str
     detail: str = ""  # expected vs got: for authors, and for learners once a kata is over
+    got: str = ""  # what the learner's code gave, as text ('' when it gave nothing)
 
     @property
     def passed(self) -> bool:
@@ -115,6 +116,28 @@ def judge_case(case: Case, record: CaseRecord) -> tuple[CaseStatus, str, str]:
     return CaseStatus.FAIL, "wrong answer", why
 
 
+def result_text(record: CaseRecord) -> str:
+    """What a case's run gave, for the learner to read: a repr, or what it raised."""
+    if record.memory:
+        return "memory limit exceeded"
+    if record.error is not None:
+        return f"raised {record.error.describe()}"[:MESSAGE_SHOWN]
+    try:
+        return repr(decode(record.value))[:MESSAGE_SHOWN]
+    except DecodeError as exc:
+        return f"malformed result ({exc})"
+
+
+def expected_text(case: Case) -> str:
+    """What a case expects, for the learner to read once it may be shown."""
+    if case.expect_error is not None:
+        return f"raises {case.expect_error}"
+    shown = repr(case.expect)[:MESSAGE_SHOWN]
+    if case.compare.value != "exact":
+        shown += f" (compared: {case.compare.value})"
+    return shown
+
+
 def build_verdicts(
     cases: Sequence[Case], which: Which, reply: WorkerReply
 ) -> tuple[tuple[CaseVerdict, ...], str]:
@@ -154,7 +177,7 @@ def build_verdicts(
                 verdicts.append(CaseVerdict(names[index], CaseStatus.ERROR, message))
             continue
         status, message, detail = judge_case(case, record)
-        verdicts.append(CaseVerdict(names[index], status, message, detail))
+        verdicts.append(CaseVerdict(names[index], status, message, detail, result_text(record)))
     return tuple(verdicts), problem
 
 

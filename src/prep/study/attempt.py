@@ -6,6 +6,10 @@ Rating rule (why prep beats self-grading: people press Hard when they forgot):
   medium 10 min, hard 20 min; predict cards 30 s);
 - solved after failed submissions, or with a hint: Hard;
 - gave up, or never passed: Again.
+
+And never better than Hard when the answer was already seen: the card was
+given up on earlier the same study day (its relearning step comes back within
+minutes), or its rating was undone after the answer showed.
 """
 
 from __future__ import annotations
@@ -45,6 +49,11 @@ def proposed_rating(outcome: Outcome, budget: timedelta) -> Rating:
     return Rating.Good
 
 
+# Why a sitting may be proposed no better than Hard.
+SEEN_AFTER_GIVING_UP = "you gave up on this card earlier today"
+SEEN_BEFORE_UNDO = "its answer was seen before the rating was undone"
+
+
 @dataclass
 class CardAttempt:
     """One sitting with a kata or predict card, from opening it to rating it."""
@@ -55,6 +64,8 @@ class CardAttempt:
     hints_used: int = 0
     gave_up: bool = False
     solved_at: datetime | None = None
+    # Why the answer was already seen ('' when it was not): caps the proposal at Hard.
+    answer_seen: str = ""
 
     @classmethod
     def for_kata(cls, difficulty: Difficulty, opened_at: datetime) -> CardAttempt:
@@ -94,13 +105,27 @@ class CardAttempt:
             elapsed=end - self.opened_at,
         )
 
+    def elapsed(self, now: datetime) -> timedelta:
+        """Time spent so far, or to the solve: the sitting's clock."""
+        return (self.solved_at or now) - self.opened_at
+
+    def capped(self, now: datetime) -> bool:
+        """Whether the answer seen earlier holds the proposal below what was earned."""
+        return (
+            bool(self.answer_seen) and proposed_rating(self.outcome(now), self.budget) > Rating.Hard
+        )
+
     def proposal(self, now: datetime) -> Rating:
+        if self.capped(now):
+            return Rating.Hard
         return proposed_rating(self.outcome(now), self.budget)
 
     def explain(self, now: datetime) -> str:
         """Why this rating is proposed, in a sentence."""
         outcome = self.outcome(now)
         rating = self.proposal(now)
+        if self.capped(now):
+            return f"Solved, but no better than Hard: {self.answer_seen}."
         if outcome.gave_up:
             return "You gave up: Again."
         if not outcome.solved:

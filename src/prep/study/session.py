@@ -22,6 +22,7 @@ from prep.scheduling.queue import QueueCounts, QueueSettings, StudyQueue
 from prep.scheduling.replay import Review
 from prep.settings import Settings
 from prep.store.repository import Store
+from prep.study.sitting import UNDONE, log_event
 
 Clock = Callable[[], datetime]
 
@@ -151,7 +152,11 @@ class StudySession:
         self.store.undo_review(answer.review.id, answer.before)
         if answer.became_leech:
             self.store.set_marks(answer.review.card_key, answer.marks_before or CardMarks())
-        return self.library.cards.get(answer.review.card_key)
+        card = self.library.cards.get(answer.review.card_key)
+        if card is not None and card.type in (CardType.KATA, CardType.PREDICT):
+            # The review is open again, and its answer has been seen: the sitting says so.
+            log_event(self.store, card.key, UNDONE, self.now())
+        return card
 
     def prompt_for(self, card: StudyCard) -> Prompt:
         now = self.now()

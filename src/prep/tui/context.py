@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -14,6 +16,7 @@ from prep.grading.grader import Grader
 from prep.paths import Locations
 from prep.settings import Settings
 from prep.store.repository import Store
+from prep.study.drafts import DraftKeeper
 
 
 def _new_uuid() -> str:
@@ -37,6 +40,13 @@ class PrepContext:
     settings_path: Path | None = None
     _grader: Grader | None = field(default=None, init=False, repr=False)
     _grader_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _drafts: weakref.WeakSet[DraftKeeper] = field(
+        default_factory=weakref.WeakSet, init=False, repr=False
+    )
+
+    def keep_draft(self, keeper: DraftKeeper) -> None:
+        """A draft to write on the way out, whatever its screen's timer was waiting for."""
+        self._drafts.add(keeper)
 
     def grader(self) -> Grader:
         """The shared grader, started on first use (call from a worker thread)."""
@@ -48,7 +58,17 @@ class PrepContext:
             return self._grader
 
     def close(self) -> None:
-        """Stop the grader's workers and let go of the database."""
+        """Write the drafts still waiting, stop the grader's workers, let go of the database."""
+        for keeper in list(self._drafts):
+            try:
+                keeper.flush()
+            except (
+                Exception
+            ) as exc:  # a full disk on the way out must not keep the rest from closing
+                print(
+                    f"prep: your draft of {keeper.card_key} could not be saved: {exc}",
+                    file=sys.stderr,
+                )
         with self._grader_lock:
             grader, self._grader = self._grader, None
         if grader is not None:

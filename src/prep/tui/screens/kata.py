@@ -11,25 +11,29 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.timer import Timer
-from textual.widgets import Footer, Header, Markdown, Static, TextArea
+from textual.widgets import ContentSwitcher, Footer, Header, Input, Markdown, Static, TextArea
 
 from prep.content.models import Case, KataCard
 from prep.grading.attempts import attempt_from_report
+from prep.grading.grader import OwnRun
 from prep.grading.verdict import GradeReport, Which
-from prep.study.attempt import CardAttempt
-from prep.study.drafts import DraftKeeper
 from prep.study.session import Prompt
+from prep.study.sitting import GAVE_UP, HINT, Sitting
 from prep.tui.context import PrepContext
 from prep.tui.screens.exercise import ExerciseScreen, RatingPanel
-from prep.tui.widgets.grade_results import GradeResults
+from prep.tui.widgets.grade_results import (
+    OUTPUT_SHOWN,
+    GradeResults,
+    code_block,
+    inline_code,
+    summary_line,
+)
 
-DRAFT_DELAY_S = 0.4
-OUTPUT_SHOWN = 4000
+NARROW_BELOW = 100
 
 
 def _case_markdown(case: Case) -> str:
@@ -74,89 +78,129 @@ class KataScreen(ExerciseScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "run_examples", "Run examples", priority=True),
         Binding("ctrl+s", "submit", "Submit", priority=True),
-        Binding("ctrl+e", "external_editor", "$EDITOR", priority=True),
+        Binding("ctrl+o", "switch_pane", "Problem/results", priority=True),
         Binding("ctrl+t", "hint", "Hint", priority=True),
         Binding("ctrl+g", "give_up", "Give up", priority=True),
+        Binding("ctrl+n", "own_input", "Try a call", priority=True),
+        Binding("ctrl+l", "earlier", "Earlier code", priority=True),
+        Binding("ctrl+e", "external_editor", "$EDITOR", priority=True),
         Binding("escape", "cancel_or_back", "Cancel / back", priority=True),
     ]
 
-    def __init__(self, context: PrepContext, prompt: Prompt) -> None:
+    def __init__(
+        self,
+        context: PrepContext,
+        prompt: Prompt,
+        *,
+        practice: bool = False,
+        can_undo: bool = False,
+    ) -> None:
         assert isinstance(prompt.card.card, KataCard)
         self.kata: KataCard = prompt.card.card
-        super().__init__(
-            context, prompt, CardAttempt.for_kata(self.kata.difficulty, context.clock())
-        )
-        self.drafts = DraftKeeper(context.store, prompt.card.key, context.clock)
-        self._draft_timer: Timer | None = None
+        super().__init__(context, prompt, practice=practice, can_undo=can_undo)
         self._hints_shown = 0
+        self.sitting: Sitting | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with Horizontal(id="kata"):
-            with VerticalScroll(id="kata-prompt"):
-                yield Markdown(prompt_markdown(self.kata), id="kata-text")
-                yield Markdown("", id="kata-hints", classes="hidden")
-                yield Markdown("", id="kata-after", classes="hidden")
+            with ContentSwitcher(id="kata-left", initial="kata-prompt"):
+                with VerticalScroll(id="kata-prompt"):
+                    yield Markdown(prompt_markdown(self.kata), id="kata-text")
+                with VerticalScroll(id="kata-feedback"):
+                    yield GradeResults("", id="results")
+                    yield Markdown("", id="own-result", classes="hidden")
+                    yield Markdown("", id="kata-hints", classes="hidden")
+                    yield Markdown("", id="kata-after", classes="hidden")
             with Vertical(id="kata-work"):
-                # Read-only until the draft (if any) is read from the store.
+                # Read-only until this review's draft (if any) is read back.
                 yield TextArea.code_editor(
                     self.kata.starter, language="python", id="editor", read_only=True
                 )
+                yield Input(
+                    placeholder="a call to try, e.g. "
+                    + (self.kata.examples[0].call or "f(...)" if self.kata.examples else "f(...)"),
+                    id="own-input",
+                    classes="hidden",
+                )
                 yield Static(
-                    "ctrl+r runs the examples · ctrl+s submits to the hidden tests"
-                    if self.kata.examples
-                    else "ctrl+s submits to the hidden tests",
+                    ("ctrl+r runs the examples · " if self.kata.examples else "")
+                    + "ctrl+s submits to the hidden tests · ctrl+o shows the results",
                     id="grade-status",
                     markup=False,
                 )
-                yield GradeResults(id="results")
-                yield Static("", id="output", markup=False)
         yield RatingPanel(id="rating-panel", classes="hidden")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"Kata · {self.prompt.card.key}"
-        self.in_background(self.drafts.load, self._draft_loaded, what="reading your draft", group="draft-load", failed=lambda _: self._draft_loaded(None))  # fmt: skip
+        self._fit(self.app.size.width)
+        self.start_sitting("Kata")
         self.in_background(
             lambda: self.context.grader().warm_up(), lambda _: None,
             what="starting the grader", group="warm",
         )  # fmt: skip
 
-    def _draft_loaded(self, draft: str | None) -> None:
+    def restore(self, sitting: Sitting) -> None:
+        self.sitting = sitting
         editor = self.query_one("#editor", TextArea)
-        if draft is not None:
-            editor.load_text(draft)
+        code = sitting.last_code if self.attempt.finished else sitting.draft
+        if code is not None:
+            editor.load_text(code)
+        self._hints_shown = min(sitting.hints_seen, len(self.kata.hints))
+        if self._hints_shown:
+            self._show_hints()
         editor.read_only = self.attempt.finished
-        editor.focus()
+        if not self.attempt.finished:
+            editor.focus()
+        self.refresh_bindings()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        # Side by side, the problem gets too narrow to read below this width: stack them.
+        self.set_class(width < NARROW_BELOW, "narrow")
 
     # -- drafts ---------------------------------------------------------------
 
     @on(TextArea.Changed, "#editor")
-    def _schedule_draft(self) -> None:
-        if self.attempt.finished:
-            return
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY_S, self.save_draft)
+    def _text_changed(self) -> None:
+        self.draft_changed(self.query_one("#editor", TextArea).text)
 
-    def save_draft(self) -> None:
-        self.drafts.put(self.query_one("#editor", TextArea).text)
-        self.in_background(
-            self.drafts.flush, lambda _: None, what="saving your draft", group="draft",
-            exclusive=False,
-        )  # fmt: skip
+    # -- the two panes --------------------------------------------------------
+
+    def show_feedback(self, focus: str | None = None) -> None:
+        """Turn the left pane to the results, focused so that arrows and PageDown scroll it."""
+        self.query_one("#kata-left", ContentSwitcher).current = "kata-feedback"
+        feedback = self.query_one("#kata-feedback", VerticalScroll)
+        feedback.focus()
+        if focus is not None:
+            target = self.query_one(focus)
+            self.call_after_refresh(feedback.scroll_to_widget, target, animate=False, top=True)
+        else:
+            feedback.scroll_home(animate=False)
+
+    def action_switch_pane(self) -> None:
+        switcher = self.query_one("#kata-left", ContentSwitcher)
+        if switcher.current == "kata-feedback":
+            switcher.current = "kata-prompt"
+            self.query_one("#kata-prompt", VerticalScroll).focus()
+        else:
+            self.show_feedback()
 
     # -- grading --------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("run_examples", "submit", "hint", "give_up", "external_editor"):
-            if self.attempt.finished:
+        if action in ("run_examples", "submit", "hint", "give_up", "external_editor", "own_input"):
+            if self.attempt.finished or not self.loaded:
                 return False
             if action == "hint" and self._hints_shown >= len(self.kata.hints):
                 return None
             if action == "run_examples" and not self.kata.examples:
                 return False
             return not self.running or None
+        if action == "earlier":
+            return self.sitting is not None
         return super().check_action(action, parameters)
 
     def action_run_examples(self) -> None:
@@ -167,32 +211,34 @@ class KataScreen(ExerciseScreen):
 
     def _after_pending_edits(self, then: Callable[[], None]) -> None:
         # Keys and pastes typed just before ctrl+s may still wait in the editor's queue
-        # (the binding is the app's, and runs first): read the code after them.
+        # (the binding is the screen's, and runs first): read the code after them.
         self.query_one("#editor", TextArea).call_later(then)
 
     def _start(self, which: Which) -> None:
-        if self.running or self.attempt.finished:
+        if self.running or self.attempt.finished or not self.loaded:
             return
         code = self.query_one("#editor", TextArea).text
-        self.save_draft()
-        self.query_one("#results", GradeResults).loading = True
+        self.draft_changed(code)
+        self.flush_draft()
         label = "examples" if which == "examples" else "hidden tests"
         key, store, clock = self.prompt.card.key, self.context.store, self.context.clock
+        attempt, practice = self.attempt, self.practice
 
         def grade(cancel: threading.Event) -> GradeReport:
             report = self.context.grader().grade(self.kata, code, which, cancel)
+            now = clock()
             store.record_attempt(
-                attempt_from_report(key, code, report, clock(), store.installation_id)
-            )
+                attempt_from_report(
+                    key, code, report, now, store.installation_id,
+                    elapsed=attempt.elapsed(now), practice=practice,
+                )
+            )  # fmt: skip
             return report
 
         self.run_check(
             grade, self._graded, what=f"running the {label}",
             waiting=f"Running the {label}… (escape cancels)",
         )  # fmt: skip
-
-    def check_ended(self) -> None:
-        self.query_one("#results", GradeResults).loading = False
 
     def show_status(self, text: str) -> None:
         self.query_one("#grade-status", Static).update(text)
@@ -201,25 +247,84 @@ class KataScreen(ExerciseScreen):
         now = self.context.clock()
         if report.which == "tests":
             self.attempt.submitted(report.passed, now)
-        self.query_one("#results", GradeResults).show(report, reveal=self.attempt.finished)
-        output = (report.stdout + (("\n" + report.stderr) if report.stderr.strip() else "")).strip()
-        self.query_one("#output", Static).update(output[:OUTPUT_SHOWN])
-        what = "examples" if report.which == "examples" else "hidden tests"
-        summary = f"{report.passed_count}/{len(report.cases)} {what} passed in {report.duration_ms:.0f} ms"
-        if report.problem:
-            summary += f" · {report.problem}"
-        self.show_status(summary)
+        cases = self.kata.examples if report.which == "examples" else self.kata.tests
+        self.query_one("#results", GradeResults).show(report, cases, self.attempt.finished)
+        self.show_status(summary_line(report) + " · tab: back to the editor")
         if self.attempt.finished:
-            self._finish()
+            self.finish()
+        else:
+            self.show_feedback()
 
     def action_cancel_or_back(self) -> None:
         if self.cancel_check():
             return
-        if not self.attempt.finished:
-            self.save_draft()
-        self.dismiss(None)
+        own = self.query_one("#own-input", Input)
+        if own.has_focus:
+            own.add_class("hidden")
+            self.query_one("#editor", TextArea).focus()
+            return
+        self.leave(None)
 
-    # -- hints, giving up, the external editor ------------------------------
+    # -- a call of the learner's own ------------------------------------------
+
+    def action_own_input(self) -> None:
+        own = self.query_one("#own-input", Input)
+        own.remove_class("hidden")
+        own.focus()
+        self.show_status("Type a call and press enter: it runs on your code and on the reference.")
+
+    @on(Input.Submitted, "#own-input")
+    def _own_input_submitted(self, event: Input.Submitted) -> None:
+        call = event.value.strip()
+        if not call or self.running or self.attempt.finished:
+            return
+        code = self.query_one("#editor", TextArea).text
+
+        def try_call(cancel: threading.Event) -> OwnRun | str:
+            try:
+                return self.context.grader().try_call(self.kata, code, call, cancel)
+            except ValueError as exc:  # not an expression, or the reference cannot answer it
+                return str(exc).splitlines()[0]
+
+        self.run_check(
+            try_call, self._own_input_ran, what="trying your call",
+            waiting="Running your call on your code and on the reference…",
+        )  # fmt: skip
+
+    def _own_input_ran(self, outcome: OwnRun | str) -> None:
+        panel = self.query_one("#own-result", Markdown)
+        if isinstance(outcome, str):
+            panel.update(f"### Your call\n\n{outcome}")
+            self.show_status(outcome)
+        else:
+            passed = outcome.verdict.passed
+            same = "the same as the reference" if passed else "not what the reference gives"
+            yours = outcome.verdict.got or outcome.problem or outcome.verdict.message
+            parts = [
+                "### Your call",
+                f"**{'✓' if passed else '✗'} {same}**",
+                code_block(outcome.call),
+                f"yours: {inline_code(yours)}  ",
+                f"reference: {inline_code(outcome.reference)}",
+            ]
+            printed = (outcome.stdout + outcome.stderr).strip()
+            if printed:
+                parts += ["Printed:", f"```text\n{printed[:OUTPUT_SHOWN]}\n```"]
+            panel.update("\n\n".join(parts))
+            self.show_status(f"Your call: {same} · tab: back to the editor")
+        panel.remove_class("hidden")
+        self.show_feedback("#own-result")
+
+    # -- hints, giving up, earlier code, the external editor -----------------
+
+    def _show_hints(self) -> None:
+        hints = "\n\n".join(
+            f"**Hint {n}.** {text.strip()}"
+            for n, text in enumerate(self.kata.hints[: self._hints_shown], 1)
+        )
+        panel = self.query_one("#kata-hints", Markdown)
+        panel.update("### Hints\n\n" + hints)
+        panel.remove_class("hidden")
 
     def action_hint(self) -> None:
         if self._hints_shown >= len(self.kata.hints):
@@ -227,19 +332,42 @@ class KataScreen(ExerciseScreen):
             return
         self._hints_shown += 1
         self.attempt.hint()
-        hints = "\n\n".join(
-            f"**Hint {n}.** {text.strip()}"
-            for n, text in enumerate(self.kata.hints[: self._hints_shown], 1)
-        )
-        panel = self.query_one("#kata-hints", Markdown)
-        panel.update(hints)
-        panel.remove_class("hidden")
+        self.log_event(HINT)
+        self._show_hints()
+        self.show_feedback("#kata-hints")
         self.refresh_bindings()
 
     def action_give_up(self) -> None:
+        if self.attempt.finished:
+            return
         self.attempt.give_up()
-        self.show_status("You gave up: here is the reference solution.")
-        self._finish()
+        self.log_event(GAVE_UP)
+        self.show_status("You gave up: the reference solution is on the left.")
+        self.finish()
+
+    def action_earlier(self) -> None:
+        from prep.tui.screens.earlier import EarlierCode
+
+        if self.sitting is None:
+            return
+
+        def chosen(starter: bool | None) -> None:
+            if starter:
+                self.reset_to_starter()
+
+        self.app.push_screen(
+            EarlierCode(self.kata, self.sitting.submissions, can_reset=not self.attempt.finished),
+            callback=chosen,
+        )
+
+    def reset_to_starter(self) -> None:
+        """Back to the starter code; ctrl+z brings the learner's code back."""
+        editor = self.query_one("#editor", TextArea)
+        if editor.read_only:
+            return
+        editor.replace(self.kata.starter, editor.document.start, editor.document.end)
+        editor.focus()
+        self.show_status("Back to the starter code (ctrl+z undoes).")
 
     def action_external_editor(self) -> None:
         command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
@@ -258,7 +386,8 @@ class KataScreen(ExerciseScreen):
             with self.app.suspend():
                 subprocess.call([*shlex.split(command), str(path)])
             editor.load_text(path.read_text(encoding="utf-8"))
-            self.save_draft()
+            self.draft_changed(editor.text)
+            self.flush_draft()
         except Exception as exc:  # no terminal to hand over, editor missing, ...
             self.notify(f"Could not run {command!r}: {exc}", severity="error")
         finally:
@@ -266,10 +395,12 @@ class KataScreen(ExerciseScreen):
 
     # -- the end: a proposed rating ------------------------------------------
 
-    def _finish(self) -> None:
+    def finish(self) -> None:
         editor = self.query_one("#editor", TextArea)
         editor.read_only = True
+        self.query_one("#own-input", Input).add_class("hidden")
         after = self.query_one("#kata-after", Markdown)
         after.update(after_markdown(self.kata, self.attempt.gave_up))
         after.remove_class("hidden")
         self.propose_rating(self.attempt.explain(self.context.clock()))
+        self.show_feedback("#kata-after" if self.attempt.gave_up else None)

@@ -6,6 +6,7 @@ import difflib
 import threading
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -14,8 +15,8 @@ from textual.widgets import Footer, Header, Label, Markdown, Static, TextArea
 from prep.content.models import PredictCard
 from prep.grading.attempts import predict_attempt
 from prep.grading.verdict import SnippetRun, normalise_output, outputs_match
-from prep.study.attempt import CardAttempt
 from prep.study.session import Prompt
+from prep.study.sitting import HINT, Sitting
 from prep.tui.context import PrepContext
 from prep.tui.screens.exercise import ExerciseScreen, RatingPanel
 
@@ -39,10 +40,10 @@ class PredictScreen(ExerciseScreen):
         Binding("escape", "cancel_or_back", "Back", priority=True),
     ]
 
-    def __init__(self, context: PrepContext, prompt: Prompt) -> None:
+    def __init__(self, context: PrepContext, prompt: Prompt, *, can_undo: bool = False) -> None:
         assert isinstance(prompt.card.card, PredictCard)
         self.card: PredictCard = prompt.card.card
-        super().__init__(context, prompt, CardAttempt.for_predict(context.clock()))
+        super().__init__(context, prompt, can_undo=can_undo)
         self.correct: bool | None = None
 
     def compose(self) -> ComposeResult:
@@ -54,30 +55,56 @@ class PredictScreen(ExerciseScreen):
             )
             yield Static("", id="predict-hint", markup=False, classes="hidden")
             yield Label("Your prediction of the output (ctrl+s checks it):")
-            yield TextArea("", id="prediction", soft_wrap=False, show_line_numbers=False)
+            # Read-only until this review's draft (if any) is read back.
+            yield TextArea(
+                "", id="prediction", soft_wrap=False, show_line_numbers=False, read_only=True
+            )
             yield Static("", id="predict-result", markup=False)
             yield Markdown("", id="predict-explanation", classes="hidden")
         yield RatingPanel(id="rating-panel", classes="hidden")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"Predict · {self.prompt.card.key}"
-        self.query_one("#prediction", TextArea).focus()
+        self.start_sitting("Predict")
+
+    def restore(self, sitting: Sitting) -> None:
+        answer = self.query_one("#prediction", TextArea)
+        text = sitting.last_code if self.attempt.finished else sitting.draft
+        if text is not None:
+            answer.load_text(text)
+        if sitting.hints_seen:
+            self._show_hint()
+        answer.read_only = self.attempt.finished
+        if not self.attempt.finished:
+            answer.focus()
+
+    @on(TextArea.Changed, "#prediction")
+    def _text_changed(self) -> None:
+        self.draft_changed(self.query_one("#prediction", TextArea).text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         finished = self.attempt.finished
         if action == "check":
-            return not finished and (not self.running or None)
+            return self.loaded and not finished and (not self.running or None)
         if action == "hint":
-            return not finished and bool(self.card.hint) and self.attempt.hints_used == 0
+            return (
+                self.loaded
+                and not finished
+                and bool(self.card.hint)
+                and self.attempt.hints_used == 0
+            )
         return super().check_action(action, parameters)
 
+    def _show_hint(self) -> None:
+        hint = self.query_one("#predict-hint", Static)
+        hint.update(f"Hint: {(self.card.hint or '').strip()}")
+        hint.remove_class("hidden")
+
     def action_hint(self) -> None:
-        if self.card.hint and self.attempt.hints_used == 0:
+        if self.card.hint and self.attempt.hints_used == 0 and not self.attempt.finished:
             self.attempt.hint()
-            hint = self.query_one("#predict-hint", Static)
-            hint.update(f"Hint: {self.card.hint.strip()}")
-            hint.remove_class("hidden")
+            self.log_event(HINT)
+            self._show_hint()
             self.refresh_bindings()
 
     def show_status(self, text: str) -> None:
@@ -88,9 +115,11 @@ class PredictScreen(ExerciseScreen):
         self.query_one("#prediction", TextArea).call_later(self._check_prediction)
 
     def _check_prediction(self) -> None:
-        if self.running or self.attempt.finished:
+        if self.running or self.attempt.finished or not self.loaded:
             return
         guess = self.query_one("#prediction", TextArea).text
+        self.draft_changed(guess)
+        self.flush_draft()
         key, store, clock = self.prompt.card.key, self.context.store, self.context.clock
 
         def run(cancel: threading.Event) -> tuple[str, SnippetRun, bool]:
@@ -126,15 +155,35 @@ class PredictScreen(ExerciseScreen):
         result = self.query_one("#predict-result", Static)
         result.update(text)
         result.set_class(not correct, "miss")
+        self.finish()
+
+    def finish(self) -> None:
         if self.card.explanation:
             explanation = self.query_one("#predict-explanation", Markdown)
             explanation.update(f"### Why\n{self.card.explanation.rstrip()}")
             explanation.remove_class("hidden")
         self.query_one("#prediction", TextArea).read_only = True
-        reason = "Right first time" if correct else "Missed"
-        self.propose_rating(f"{reason}: {self.attempt.proposal(now).name}.")
+        if self.correct is None:  # reopened after the check: say how it went
+            self.show_status(
+                "Already checked: "
+                + (
+                    "right first time."
+                    if self.attempt.solved_at
+                    else "missed; the answer was shown."
+                )
+            )
+        now = self.context.clock()
+        reason = "Right first time" if self.attempt.solved_at is not None else "Missed"
+        explained = self.attempt.explain(now) if self.attempt.capped(now) else ""
+        self.propose_rating(explained or f"{reason}: {self.attempt.proposal(now).name}.")
+        # The result is where the eye goes: focus the body there, so arrows and PageDown scroll it.
+        body = self.query_one("#predict-body", VerticalScroll)
+        body.focus()
+        self.call_after_refresh(
+            body.scroll_to_widget, self.query_one("#predict-result"), animate=False, top=True
+        )
 
     def action_cancel_or_back(self) -> None:
         if self.cancel_check():
             return
-        self.dismiss(None)
+        self.leave(None)

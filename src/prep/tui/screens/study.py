@@ -19,6 +19,7 @@ from prep.study.session import Prompt, StudySession
 from prep.tui.context import PrepContext
 from prep.tui.format import format_when
 from prep.tui.screens.base import PrepScreen
+from prep.tui.screens.exercise import UNDO, ExerciseResult
 from prep.tui.widgets.rating_bar import RatingBar
 
 
@@ -143,18 +144,21 @@ class StudyScreen(PrepScreen[None]):
         self._set_hidden("#done", True)
         self._set_hidden("#card-body", True)
         self._set_hidden("#reveal-prompt", True)
-        screen: Screen[Rating | None]
+        screen: Screen[ExerciseResult]
+        can_undo = self.session.can_undo
         if isinstance(prompt.card.card, KataCard):
-            screen = KataScreen(self.context, prompt)
+            screen = KataScreen(self.context, prompt, can_undo=can_undo)
         else:
-            screen = PredictScreen(self.context, prompt)
+            screen = PredictScreen(self.context, prompt, can_undo=can_undo)
         self.app.push_screen(screen, callback=self._exercise_rated)
 
-    def _exercise_rated(self, rating: Rating | None) -> None:
-        if rating is None:  # the learner left the card unrated
+    def _exercise_rated(self, result: ExerciseResult) -> None:
+        if result is None:  # the learner left the card unrated
             self.dismiss()
-            return
-        self.action_rate(int(rating), revealed=True)
+        elif result == UNDO:
+            self.action_undo()
+        else:
+            self.action_rate(int(result), revealed=True)
 
     def _show_done(self, queue: StudyQueue) -> None:
         self._set_hidden("#card-body", True)
