@@ -26,6 +26,7 @@ from prep.study.drafts import DraftKeeper
 from prep.study.session import Prompt
 from prep.tui.context import PrepContext
 from prep.tui.screens.exercise import ExerciseScreen, RatingPanel
+from prep.tui.widgets.code_editor import PythonEditor
 from prep.tui.widgets.grade_results import GradeResults
 
 DRAFT_DELAY_S = 0.4
@@ -99,9 +100,7 @@ class KataScreen(ExerciseScreen):
                 yield Markdown("", id="kata-after", classes="hidden")
             with Vertical(id="kata-work"):
                 # Read-only until the draft (if any) is read from the store.
-                yield TextArea.code_editor(
-                    self.kata.starter, language="python", id="editor", read_only=True
-                )
+                yield PythonEditor(self.kata.starter, id="editor", read_only=True)
                 yield Static(
                     "ctrl+r runs the examples · ctrl+s submits to the hidden tests"
                     if self.kata.examples
