@@ -25,6 +25,7 @@ from prep.study.session import Prompt
 from prep.study.sitting import GAVE_UP, HINT, Sitting
 from prep.tui.context import PrepContext
 from prep.tui.screens.exercise import ExerciseScreen, RatingPanel
+from prep.tui.widgets.code_editor import PythonEditor
 from prep.tui.widgets.grade_results import (
     OUTPUT_SHOWN,
     GradeResults,
@@ -114,9 +115,7 @@ class KataScreen(ExerciseScreen):
                     yield Markdown("", id="kata-after", classes="hidden")
             with Vertical(id="kata-work"):
                 # Read-only until this review's draft (if any) is read back.
-                yield TextArea.code_editor(
-                    self.kata.starter, language="python", id="editor", read_only=True
-                )
+                yield PythonEditor(self.kata.starter, id="editor", read_only=True)
                 yield Input(
                     placeholder="a call to try, e.g. "
                     + (self.kata.examples[0].call or "f(...)" if self.kata.examples else "f(...)"),
