@@ -486,3 +486,174 @@ async def test_a_prediction_pasted_in_the_same_moment_as_check_is_what_is_compar
         screen.action_check()
         await wait_for(pilot, lambda: screen.correct is not None)
         assert screen.correct is True
+
+
+async def test_ctrl_u_on_a_kata_undoes_the_last_rating_and_its_rerun_is_capped(
+    exercise_context: PrepContext,
+) -> None:
+    clock = exercise_context.clock
+    assert isinstance(clock, FakeClock)
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_kata(app, pilot)
+        assert screen.check_action("undo_rating", ()) is False  # nothing rated yet
+        set_code(screen, GOOD)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.attempt.finished)
+        clock.advance(seconds=5)
+        await pilot.press("enter")  # Easy
+        await wait_for(pilot, lambda: isinstance(app.screen, PredictScreen) and app.screen.loaded)
+        assert exercise_context.store.count_reviews() == 1
+        await pilot.press("ctrl+u")  # from the predict card: undo the kata's rating
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, KataScreen)
+                and app.screen.loaded
+                and app.screen.attempt.finished
+            ),
+        )
+        assert exercise_context.store.count_reviews() == 0
+        again = app.screen
+        assert isinstance(again, KataScreen)
+        # Its answer was seen: the same card is proposed no better than Hard.
+        assert again.attempt.proposal(clock()) is Rating.Hard
+        assert "no better than Hard" in str(again.query_one("#proposal", Static).render())
+        assert again.query_one("#editor", TextArea).text == GOOD
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PredictScreen))
+    (review,) = exercise_context.store.reviews("ex/double")
+    assert review.rating is Rating.Hard
+
+
+async def test_leaving_a_kata_and_coming_back_keeps_its_failures_and_its_clock(
+    exercise_context: PrepContext,
+) -> None:
+    clock = exercise_context.clock
+    assert isinstance(clock, FakeClock)
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_kata(app, pilot)
+        set_code(screen, WRONG)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.attempt.failed_submissions == 1)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, (KataScreen, StudyScreen)))
+        clock.advance(minutes=20)
+        screen = await open_kata(app, pilot)
+        assert screen.attempt.failed_submissions == 1
+        assert screen.query_one("#editor", TextArea).text == WRONG  # this review's draft
+        assert "20:00 of 10:00" in screen.sub_title  # the clock did not restart
+        set_code(screen, GOOD)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.attempt.finished)
+        assert screen.attempt.proposal(clock()) is Rating.Hard
+        assert "solved in 20:00" in screen.sub_title
+    (solved,) = [a for a in runs(exercise_context, "ex/double") if a.passed]
+    assert solved.summary["elapsed_ms"] == 20 * 60 * 1000  # the time to solve is kept
+
+
+async def test_a_later_review_opens_on_the_starter(exercise_context: PrepContext) -> None:
+    clock = exercise_context.clock
+    assert isinstance(clock, FakeClock)
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_kata(app, pilot)
+        set_code(screen, GOOD)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.attempt.finished)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PredictScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, (PredictScreen, StudyScreen)))
+        clock.advance(days=30)
+        screen = await open_kata(app, pilot)
+        assert screen.query_one("#editor", TextArea).text == screen.kata.starter
+        assert not screen.attempt.finished
+        # Earlier code is one key away, read-only.
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "EarlierCode")
+        await pilot.press("down")
+        shown = app.screen.query_one("#earlier-code", TextArea)
+        assert shown.read_only and shown.text == GOOD
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert screen.query_one("#editor", TextArea).text == screen.kata.starter
+
+
+async def test_reset_to_starter_from_earlier_code_and_ctrl_z_brings_the_code_back(
+    exercise_context: PrepContext,
+) -> None:
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_kata(app, pilot)
+        editor = screen.query_one("#editor", TextArea)
+        editor.insert("# mine\n", (0, 0))
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "EarlierCode")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: editor.text == screen.kata.starter)
+        await pilot.press("ctrl+z")
+        assert editor.text.startswith("# mine\n")
+
+
+async def test_edits_made_just_before_quitting_are_kept(exercise_context: PrepContext) -> None:
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_kata(app, pilot)
+        screen.query_one("#editor", TextArea).insert("# last words\n", (0, 0))
+        await pilot.press("ctrl+q")  # well inside the draft timer's pause
+    assert (exercise_context.store.draft("ex/double") or "").startswith("# last words\n")
+
+
+async def test_a_prediction_is_kept_as_a_draft(exercise_context: PrepContext) -> None:
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_predict_card(app, pilot)
+        await pilot.press("[", "2")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: exercise_context.store.draft("ex/late") == "[2")
+        await wait_for(pilot, lambda: not isinstance(app.screen, (PredictScreen, StudyScreen)))
+        await pilot.press("s")  # the kata was rated: the predict card comes first now
+        await wait_for(pilot, lambda: isinstance(app.screen, PredictScreen) and app.screen.loaded)
+        assert app.screen.query_one("#prediction", TextArea).text == "[2"
+
+
+async def test_a_wrong_prediction_shows_its_result_with_the_focus_there(
+    exercise_context: PrepContext,
+) -> None:
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_predict_card(app, pilot)
+        screen.query_one("#prediction", TextArea).load_text("[0, 1, 2]\n")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.correct is not None)
+        body = screen.query_one("#predict-body")
+        assert app.focused is body
+        await pilot.pause()
+        result = screen.query_one("#predict-result")
+        assert body.scroll_offset.y > 0 and result.region.y >= body.region.y
+
+
+async def test_a_call_of_ones_own_runs_on_the_code_and_on_the_reference(
+    exercise_context: PrepContext,
+) -> None:
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_kata(app, pilot)
+        set_code(screen, WRONG)
+        await pilot.press("ctrl+n")
+        own = screen.query_one("#own-input")
+        assert app.focused is own
+        await pilot.press(*"double(5)", "enter")
+        panel = screen.query_one("#own-result", Markdown)
+        await wait_for(pilot, lambda: not screen.running and "Your call" in panel.source)
+        assert "yours: `7`" in panel.source and "reference: `10`" in panel.source
+        assert "not what the reference gives" in panel.source
+        await pilot.press("ctrl+n")
+        own.value = "double(("  # not an expression
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not screen.running and "call" in panel.source.lower())
+        assert "yours:" not in panel.source
+        # Trying a call is not a submission.
+        assert screen.attempt.failed_submissions == 0
