@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Markdown, Static, TextArea
+from textual.widgets import Input, Markdown, Static, TextArea
 
 from prep.cli.factory import make_context
 from prep.content import load_library
@@ -543,12 +543,12 @@ async def test_leaving_a_kata_and_coming_back_keeps_its_failures_and_its_clock(
         screen = await open_kata(app, pilot)
         assert screen.attempt.failed_submissions == 1
         assert screen.query_one("#editor", TextArea).text == WRONG  # this review's draft
-        assert "20:00 of 10:00" in screen.sub_title  # the clock did not restart
+        assert "20:00 of 10:00" in str(screen.sub_title)  # the clock did not restart
         set_code(screen, GOOD)
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: screen.attempt.finished)
         assert screen.attempt.proposal(clock()) is Rating.Hard
-        assert "solved in 20:00" in screen.sub_title
+        assert "solved in 20:00" in str(screen.sub_title)
     (solved,) = [a for a in runs(exercise_context, "ex/double") if a.passed]
     assert solved.summary["elapsed_ms"] == 20 * 60 * 1000  # the time to solve is kept
 
@@ -609,7 +609,7 @@ async def test_edits_made_just_before_quitting_are_kept(exercise_context: PrepCo
 async def test_a_prediction_is_kept_as_a_draft(exercise_context: PrepContext) -> None:
     app = PrepApp(exercise_context)
     async with app.run_test(size=(140, 45)) as pilot:
-        screen = await open_predict_card(app, pilot)
+        await open_predict_card(app, pilot)
         await pilot.press("[", "2")
         await pilot.press("escape")
         await wait_for(pilot, lambda: exercise_context.store.draft("ex/late") == "[2")
@@ -643,7 +643,7 @@ async def test_a_call_of_ones_own_runs_on_the_code_and_on_the_reference(
         screen = await open_kata(app, pilot)
         set_code(screen, WRONG)
         await pilot.press("ctrl+n")
-        own = screen.query_one("#own-input")
+        own = screen.query_one("#own-input", Input)
         assert app.focused is own
         await pilot.press(*"double(5)", "enter")
         panel = screen.query_one("#own-result", Markdown)
