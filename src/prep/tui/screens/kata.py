@@ -83,8 +83,9 @@ class KataScreen(ExerciseScreen):
         Binding("ctrl+t", "hint", "Hint", priority=True),
         Binding("ctrl+g", "give_up", "Give up", priority=True),
         Binding("ctrl+n", "own_input", "Try a call", priority=True),
-        Binding("ctrl+l", "earlier", "Earlier code", priority=True),
-        Binding("ctrl+e", "external_editor", "$EDITOR", priority=True),
+        # Named in the status line rather than the footer, which has no room left.
+        Binding("ctrl+l", "earlier", "Earlier code", priority=True, show=False),
+        Binding("ctrl+e", "external_editor", "$EDITOR", priority=True, show=False),
         Binding("escape", "cancel_or_back", "Cancel / back", priority=True),
     ]
 
@@ -124,7 +125,8 @@ class KataScreen(ExerciseScreen):
                 )
                 yield Static(
                     ("ctrl+r runs the examples · " if self.kata.examples else "")
-                    + "ctrl+s submits to the hidden tests · ctrl+o shows the results",
+                    + "ctrl+s submits · ctrl+o the problem or results · ctrl+n tries a call · "
+                    "ctrl+l earlier code · ctrl+e $EDITOR",
                     id="grade-status",
                     markup=False,
                 )
@@ -156,6 +158,11 @@ class KataScreen(ExerciseScreen):
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width)
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Stacked, the pane being read gets the larger share of the height.
+        work = self.query_one("#kata-work")
+        self.set_class(work not in event.widget.ancestors_with_self, "reading")
+
     def _fit(self, width: int) -> None:
         # Side by side, the problem gets too narrow to read below this width: stack them.
         self.set_class(width < NARROW_BELOW, "narrow")
@@ -179,9 +186,25 @@ class KataScreen(ExerciseScreen):
         else:
             feedback.scroll_home(animate=False)
 
+    def reveal(self, selector: str, text: str) -> None:
+        """Fill a part of the results pane and bring it into view once it is drawn."""
+        panel = self.query_one(selector, Markdown)
+        panel.remove_class("hidden")
+        rendered = panel.update(text)
+
+        async def then_show() -> None:
+            await rendered
+            self.show_feedback(selector)
+
+        self.call_later(then_show)
+
     def action_switch_pane(self) -> None:
+        """From the editor, to the pane on the left; there, between problem and results."""
         switcher = self.query_one("#kata-left", ContentSwitcher)
-        if switcher.current == "kata-feedback":
+        focused = self.focused
+        if focused is not None and self.query_one("#kata-work") in focused.ancestors_with_self:
+            self.query_one(f"#{switcher.current}").focus()
+        elif switcher.current == "kata-feedback":
             switcher.current = "kata-prompt"
             self.query_one("#kata-prompt", VerticalScroll).focus()
         else:
@@ -291,9 +314,8 @@ class KataScreen(ExerciseScreen):
         )  # fmt: skip
 
     def _own_input_ran(self, outcome: OwnRun | str) -> None:
-        panel = self.query_one("#own-result", Markdown)
         if isinstance(outcome, str):
-            panel.update(f"### Your call\n\n{outcome}")
+            text = f"### Your call\n\n{outcome}"
             self.show_status(outcome)
         else:
             passed = outcome.verdict.passed
@@ -309,20 +331,21 @@ class KataScreen(ExerciseScreen):
             printed = (outcome.stdout + outcome.stderr).strip()
             if printed:
                 parts += ["Printed:", f"```text\n{printed[:OUTPUT_SHOWN]}\n```"]
-            panel.update("\n\n".join(parts))
+            text = "\n\n".join(parts)
             self.show_status(f"Your call: {same} · tab: back to the editor")
-        panel.remove_class("hidden")
-        self.show_feedback("#own-result")
+        self.reveal("#own-result", text)
 
     # -- hints, giving up, earlier code, the external editor -----------------
 
-    def _show_hints(self) -> None:
-        hints = "\n\n".join(
+    def _hints_markdown(self) -> str:
+        return "### Hints\n\n" + "\n\n".join(
             f"**Hint {n}.** {text.strip()}"
             for n, text in enumerate(self.kata.hints[: self._hints_shown], 1)
         )
+
+    def _show_hints(self) -> None:
         panel = self.query_one("#kata-hints", Markdown)
-        panel.update("### Hints\n\n" + hints)
+        panel.update(self._hints_markdown())
         panel.remove_class("hidden")
 
     def action_hint(self) -> None:
@@ -332,8 +355,7 @@ class KataScreen(ExerciseScreen):
         self._hints_shown += 1
         self.attempt.hint()
         self.log_event(HINT)
-        self._show_hints()
-        self.show_feedback("#kata-hints")
+        self.reveal("#kata-hints", self._hints_markdown())
         self.refresh_bindings()
 
     def action_give_up(self) -> None:
@@ -341,7 +363,7 @@ class KataScreen(ExerciseScreen):
             return
         self.attempt.give_up()
         self.log_event(GAVE_UP)
-        self.show_status("You gave up: the reference solution is on the left.")
+        self.show_status("You gave up: the reference solution is in the results pane.")
         self.finish()
 
     def action_earlier(self) -> None:
@@ -398,8 +420,10 @@ class KataScreen(ExerciseScreen):
         editor = self.query_one("#editor", TextArea)
         editor.read_only = True
         self.query_one("#own-input", Input).add_class("hidden")
-        after = self.query_one("#kata-after", Markdown)
-        after.update(after_markdown(self.kata, self.attempt.gave_up))
-        after.remove_class("hidden")
         self.propose_rating(self.attempt.explain(self.context.clock()))
-        self.show_feedback("#kata-after" if self.attempt.gave_up else None)
+        if self.attempt.gave_up:
+            self.reveal("#kata-after", after_markdown(self.kata, gave_up=True))
+        else:
+            self.query_one("#kata-after", Markdown).update(after_markdown(self.kata, gave_up=False))
+            self.query_one("#kata-after").remove_class("hidden")
+            self.show_feedback()
