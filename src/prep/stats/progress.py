@@ -226,9 +226,7 @@ def kata_stats(store: Store) -> KataStats:
     for attempt in submissions:
         first_by_card.setdefault(attempt.card_key, attempt.passed)
     solve_times = [
-        float(a.summary["elapsed_ms"]) / 1000
-        for a in submissions
-        if a.passed and isinstance(a.summary.get("elapsed_ms"), int | float)
+        a.elapsed_ms / 1000 for a in submissions if a.passed and a.elapsed_ms is not None
     ]
     return KataStats(
         katas_tried=len(first_by_card),
