@@ -219,7 +219,7 @@ def compute_progress(
 
 
 def kata_stats(store: Store) -> KataStats:
-    submissions = [a for a in store.attempts() if a.kind == "submit"]
+    submissions = store.attempts(kind="submit")
     if not submissions:
         return KataStats(0, 0, None, None, None)
     first_by_card: dict[str, bool] = {}
