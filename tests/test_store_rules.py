@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -184,6 +185,9 @@ def test_attempts_come_back_per_card_in_the_order_submitted(store: Store, reopen
         store.record_attempt(one)
     assert reopen.attempts("d/k") == [attempts[1], attempts[3], attempts[0]]
     assert [a.id for a in reopen.attempts()] == ["tie-1", "other", "tie-2", "late"]
+    store.record_attempt(replace(attempts[2], id="run", kind="examples"))
+    assert [a.id for a in reopen.attempts(kind="examples")] == ["run"]
+    assert [a.id for a in reopen.attempts("d/k", kind="submit")] == ["tie-1", "tie-2", "late"]
 
 
 def test_drafts_are_kept_per_card_and_overwritten(store: Store, reopen: Store) -> None:

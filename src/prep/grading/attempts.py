@@ -26,6 +26,29 @@ class Attempt:
     duration_ms: int
     installation_id: str
 
+    # The summary's keys are written below; these read them back. Attempts recorded
+    # before a key existed (or imported from elsewhere) lack it: None, not an error.
+
+    @property
+    def tests_passed(self) -> int | None:
+        return _count(self.summary.get("passed"))
+
+    @property
+    def tests_total(self) -> int | None:
+        return _count(self.summary.get("total"))
+
+    @property
+    def elapsed_ms(self) -> int | None:
+        """How long the learner worked on the kata before this run, when it was measured."""
+        value = self.summary.get("elapsed_ms")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        return round(value)
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
 
 def attempt_from_report(
     card_key: str,

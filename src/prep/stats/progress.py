@@ -219,16 +219,14 @@ def compute_progress(
 
 
 def kata_stats(store: Store) -> KataStats:
-    submissions = [a for a in store.attempts() if a.kind == "submit"]
+    submissions = store.attempts(kind="submit")
     if not submissions:
         return KataStats(0, 0, None, None, None)
     first_by_card: dict[str, bool] = {}
     for attempt in submissions:
         first_by_card.setdefault(attempt.card_key, attempt.passed)
     solve_times = [
-        float(a.summary["elapsed_ms"]) / 1000
-        for a in submissions
-        if a.passed and isinstance(a.summary.get("elapsed_ms"), int | float)
+        a.elapsed_ms / 1000 for a in submissions if a.passed and a.elapsed_ms is not None
     ]
     return KataStats(
         katas_tried=len(first_by_card),

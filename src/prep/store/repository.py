@@ -234,12 +234,15 @@ class Store:
         with self._writes.begin() as session:
             session.add(attempt_row(attempt))
 
-    def attempts(self, card_key: str | None = None) -> list[Attempt]:
+    def attempts(self, card_key: str | None = None, kind: str | None = None) -> list[Attempt]:
         query = select(AttemptRow).order_by(
             AttemptRow.submitted_ms, literal_column("attempts.rowid")
         )
         if card_key is not None:
             query = query.where(AttemptRow.card_key == card_key)
+        if kind is not None:
+            # Building an Attempt costs more than reading its row: leave out the kinds not asked for.
+            query = query.where(AttemptRow.kind == kind)
         with self._sessions() as session:
             return [attempt_from_row(row) for row in session.scalars(query)]
 

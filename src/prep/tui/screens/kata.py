@@ -17,7 +17,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, Footer, Header, Input, Markdown, Static, TextArea
 
-from prep.content.models import Case, KataCard
+from prep.content.models import KataCard
+from prep.content.render import _case_markdown, prompt_markdown
 from prep.grading.attempts import attempt_from_report
 from prep.grading.grader import OwnRun
 from prep.grading.verdict import GradeReport, Which
@@ -35,31 +36,6 @@ from prep.tui.widgets.grade_results import (
 )
 
 NARROW_BELOW = 100
-
-
-def _case_markdown(case: Case) -> str:
-    source = case.call if case.call is not None else case.code or ""
-    if case.expect_error is not None:
-        outcome = f"raises `{case.expect_error}`"
-    else:
-        outcome = f"`{case.expect!r}`" + (
-            f" (compared: {case.compare.value})" if case.compare.value != "exact" else ""
-        )
-    label = f"**{case.name}**: " if case.name else ""
-    return f"{label}\n```python\n{source.rstrip()}\n```\n→ {outcome}\n"
-
-
-def prompt_markdown(kata: KataCard) -> str:
-    parts = [f"# {kata.title}", kata.prompt.rstrip()]
-    if kata.preamble:
-        parts.append(f"### Given\n```python\n{kata.preamble.rstrip()}\n```")
-    if kata.examples:
-        parts.append("### Examples")
-        parts += [_case_markdown(case) for case in kata.examples]
-    parts.append(
-        f"*{len(kata.tests)} hidden tests · time limit {kata.limits.timeout_s:g} s · memory {kata.limits.memory_mb} MB*"
-    )
-    return "\n\n".join(parts)
 
 
 def after_markdown(kata: KataCard, gave_up: bool) -> str:
