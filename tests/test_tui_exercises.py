@@ -657,3 +657,66 @@ async def test_a_call_of_ones_own_runs_on_the_code_and_on_the_reference(
         assert "yours:" not in panel.source
         # Trying a call is not a submission.
         assert screen.attempt.failed_submissions == 0
+
+
+async def test_practice_lists_the_katas_and_a_solved_one_shows_as_solved(
+    exercise_context: PrepContext,
+) -> None:
+    from textual.widgets import DataTable, Select
+
+    from prep.tui.screens.practice import PracticeScreen
+
+    clock = exercise_context.clock
+    assert isinstance(clock, FakeClock)
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("k")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PracticeScreen) and bool(app.screen.rows)
+        )
+        practice = app.screen
+        assert isinstance(practice, PracticeScreen)
+        table = practice.query_one("#katas", DataTable)
+        assert [row.key for row in practice.shown] == ["ex/double"]
+        practice.query_one("#filter-status", Select).value = "solved"
+        await wait_for(pilot, lambda: not practice.shown)
+        practice.query_one("#filter-status", Select).value = "any"
+        await wait_for(pilot, lambda: len(practice.shown) == 1)
+        # A new kata opens as a review, and is rated.
+        table.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen) and app.screen.loaded)
+        kata = app.screen
+        assert isinstance(kata, KataScreen) and not kata.practice
+        set_code(kata, GOOD)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: kata.attempt.finished)
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: (
+                app.screen is practice
+                and bool(practice.rows)
+                and practice.rows[0].status.value == "solved"
+            ),
+        )
+        assert exercise_context.store.count_reviews() == 1
+        row = practice.rows[0]
+        assert row.best_time_ms is not None and row.last_submission is not None
+        # Neither due nor new now: it opens as practice, and its schedule stays.
+        state = exercise_context.store.card_state("ex/double")
+        clock.advance(minutes=1)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen) and app.screen.loaded)
+        kata = app.screen
+        assert isinstance(kata, KataScreen) and kata.practice
+        assert "practice" in str(kata.sub_title)
+        assert kata.query_one("#editor", TextArea).text == kata.kata.starter
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: kata.attempt.finished)
+        assert "schedule is unchanged" in str(kata.query_one("#proposal", Static).render())
+        assert kata.check_action("rate", (3,)) is False
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is practice)
+    assert exercise_context.store.count_reviews() == 1
+    assert exercise_context.store.card_state("ex/double") == state

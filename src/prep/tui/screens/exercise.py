@@ -137,7 +137,7 @@ class ExerciseScreen(PrepScreen[ExerciseResult]):
 
     def _tick(self) -> None:
         now = self.context.clock()
-        where = f"{self._kind} · {self.prompt.card.key}"
+        where = f"{self._kind} · {self.prompt.card.card.id}"
         if self.practice:
             where += " · practice"
         elapsed = self.attempt.elapsed(now)
@@ -247,8 +247,7 @@ class ExerciseScreen(PrepScreen[ExerciseResult]):
         panel = self.query_one(RatingPanel)
         if self.practice:
             panel.show_practice(
-                f"{reason.split(':')[0]}. Practice: the attempt is recorded, and this "
-                "kata's schedule stays as it was."
+                f"{reason.split(':')[0]}. Practice: kept in your history; the schedule is unchanged."
             )
         else:
             panel.show(self.prompt, self.attempt.proposal(self.context.clock()), reason)

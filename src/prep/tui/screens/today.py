@@ -51,6 +51,7 @@ def sandbox_warning(isolation: Isolation | None) -> str:
 class TodayScreen(PrepScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "study", "Study"),
+        Binding("k", "practice", "Katas"),
         Binding("p", "progress", "Progress"),
         Binding("b", "browse", "Browse"),
         Binding("comma", "settings", "Settings"),
@@ -175,7 +176,7 @@ class TodayScreen(PrepScreen[None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("study", "progress", "browse"):
+        if action in ("study", "practice", "progress", "browse"):
             return self.context.library_loader is None
         if action == "refit":
             return self.reviews_since_fit > 0 and not self.fitting
@@ -228,6 +229,11 @@ class TodayScreen(PrepScreen[None]):
         from prep.tui.screens.settings import SettingsScreen
 
         self.app.push_screen(SettingsScreen(self.context))
+
+    def action_practice(self) -> None:
+        from prep.tui.screens.practice import PracticeScreen
+
+        self.app.push_screen(PracticeScreen(self.context))
 
     def action_study(self) -> None:
         from prep.tui.screens.study import StudyScreen

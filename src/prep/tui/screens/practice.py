@@ -1,0 +1,223 @@
+"""Practice: every kata as a problem list, as on LeetCode — filter, pick, solve.
+
+A kata that is due or new opens as a review and is rated like one. Any other
+kata opens as practice: its attempt is recorded (and counts towards solved and
+best time), and its schedule stays as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets.data_table import ColumnKey
+
+from prep.content.models import Difficulty
+from prep.scheduling.memory import RATING_NAMES, Rating, Stage
+from prep.study.practice import (
+    KataFilter,
+    KataRow,
+    KataStatus,
+    filter_katas,
+    kata_tags,
+    read_kata_rows,
+)
+from prep.study.session import Prompt, StudySession
+from prep.tui.context import PrepContext
+from prep.tui.screens.base import PrepScreen
+from prep.tui.screens.exercise import ExerciseResult
+
+ANY = "any"
+# (label, width); the first, the title, gets the rest of the width.
+COLUMNS = (("Kata", 30), ("Deck", 14), ("Level", 6), ("Status", 9), ("Last", 11), ("Best", 5))
+
+
+def best_time(row: KataRow) -> str:
+    if row.best_time_ms is None:
+        return "–"
+    seconds = row.best_time_ms // 1000
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def last_result(row: KataRow) -> str:
+    last = row.last_submission
+    if last is None:
+        return "–"
+    counts = (
+        f" {last.tests_passed}/{last.tests_total}"
+        if last.tests_passed is not None and last.tests_total is not None
+        else ""
+    )
+    return ("passed" if last.passed else "failed") + counts
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A kata about to open: its prompt, and whether it is practice (not rated)."""
+
+    prompt: Prompt
+    practice: bool
+
+
+class PracticeScreen(PrepScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "focus_filter('#filter-difficulty')", "Difficulty"),
+        Binding("t", "focus_filter('#filter-tag')", "Tag"),
+        Binding("f", "focus_filter('#filter-status')", "Status"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, context: PrepContext) -> None:
+        super().__init__(context)
+        self.rows: list[KataRow] = []
+        self.shown: list[KataRow] = []
+        self.session = StudySession(
+            context.library, context.store, context.settings, context.tz, context.clock,
+            context.new_id,
+        )  # fmt: skip
+        self.opening = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal(id="practice-filters"):
+            yield Select(
+                [("any difficulty", ANY)] + [(d.value, d.value) for d in Difficulty],
+                value=ANY, allow_blank=False, id="filter-difficulty",
+            )  # fmt: skip
+            yield Select([("any tag", ANY)], value=ANY, allow_blank=False, id="filter-tag")
+            yield Select(
+                [("any status", ANY)] + [(s.value, s.value) for s in KataStatus],
+                value=ANY, allow_blank=False, id="filter-status",
+            )  # fmt: skip
+        yield DataTable(id="katas", cursor_type="row", zebra_stripes=True)
+        yield Static(
+            "enter opens a kata · a kata that is due or new is a review; any other is "
+            "practice: the attempt is kept, the schedule is not touched",
+            id="practice-note",
+            markup=False,
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Practice"
+        table = self.query_one("#katas", DataTable)
+        for label, width in COLUMNS:
+            table.add_column(label, key=label.lower(), width=width)
+        self._fit(self.app.size.width)
+        table.focus()
+        self.refresh_rows()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        """The title takes what the other columns leave: numbers are never cut, titles are."""
+        table = self.query_one("#katas", DataTable)
+        fixed = sum(w for _, w in COLUMNS[1:]) + 2 * len(COLUMNS) + 2
+        column = table.columns[ColumnKey("kata")]
+        column.width = max(12, width - fixed)
+        column.auto_width = False
+        table.refresh()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_rows()
+
+    def refresh_rows(self) -> None:
+        context = self.context
+        self.in_background(
+            lambda: read_kata_rows(context.library, context.store, context.clock()),
+            self._show_rows, what="reading the katas", group="katas",
+        )  # fmt: skip
+
+    def _show_rows(self, rows: list[KataRow]) -> None:
+        self.rows = rows
+        tag_filter = self.query_one("#filter-tag", Select)
+        chosen = tag_filter.value
+        tags = kata_tags(rows)
+        with self.prevent(Select.Changed):
+            tag_filter.set_options([("any tag", ANY)] + [(tag, tag) for tag in tags])
+            tag_filter.value = chosen if chosen in tags else ANY
+        self._fill()
+
+    def wanted(self) -> KataFilter:
+        def value(selector: str) -> str | None:
+            chosen = self.query_one(selector, Select).value
+            return None if chosen == ANY or not isinstance(chosen, str) else chosen
+
+        difficulty, status = value("#filter-difficulty"), value("#filter-status")
+        return KataFilter(
+            difficulty=Difficulty(difficulty) if difficulty else None,
+            tag=value("#filter-tag"),
+            status=KataStatus(status) if status else None,
+        )
+
+    def _fill(self) -> None:
+        table = self.query_one("#katas", DataTable)
+        self.shown = filter_katas(self.rows, self.wanted())
+        table.clear()
+        for row in self.shown:
+            status = row.status.value + (" · suspended" if row.suspended else "")
+            table.add_row(
+                row.title, row.deck_title, row.difficulty.value, status,
+                last_result(row), best_time(row), key=row.key,
+            )  # fmt: skip
+        total = len(self.rows)
+        solved = sum(1 for row in self.rows if row.status is KataStatus.SOLVED)
+        self.sub_title = f"Practice · {len(self.shown)} of {total} katas shown · {solved} solved"
+
+    @on(Select.Changed)
+    def _filter_changed(self) -> None:
+        if self.rows:
+            self._fill()
+        self.query_one("#katas", DataTable).focus()  # the choice made, back to the list
+
+    def action_focus_filter(self, selector: str) -> None:
+        self.query_one(selector, Select).focus()
+
+    @on(DataTable.RowSelected, "#katas")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        key = event.row_key.value
+        card = self.context.library.cards.get(key or "")
+        if card is None or self.opening:
+            return
+        self.opening = True
+        session, now = self.session, self.context.clock
+
+        def prepare() -> Opening:
+            prompt = session.prompt_for(card)
+            state = prompt.state
+            practice = state.stage is not Stage.NEW and state.due > now()
+            return Opening(prompt, practice)
+
+        self.in_background(
+            prepare, self._push_kata, what="opening the kata", group="open",
+            failed=lambda _: setattr(self, "opening", False),
+        )  # fmt: skip
+
+    def _push_kata(self, opening: Opening) -> None:
+        from prep.tui.screens.kata import KataScreen
+
+        self.opening = False
+
+        def rated(result: ExerciseResult) -> None:
+            if isinstance(result, Rating) and not opening.practice:
+                self._rate(opening.prompt, result)
+
+        self.app.push_screen(
+            KataScreen(self.context, opening.prompt, practice=opening.practice), callback=rated
+        )
+
+    def _rate(self, prompt: Prompt, rating: Rating) -> None:
+        self.notify(RATING_NAMES[rating], timeout=1.5)
+        self.in_background(
+            lambda: self.session.answer(prompt, rating), lambda _: self.refresh_rows(),
+            what="saving the rating", group="rate",
+        )  # fmt: skip
+
+    def action_back(self) -> None:
+        self.dismiss()
