@@ -8,9 +8,11 @@ import signal
 from collections.abc import Iterator
 from datetime import UTC
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input, Markdown, Static, TextArea
 
 from prep.cli.factory import make_context
@@ -132,6 +134,16 @@ async def open_predict_card(app: PrepApp, pilot: Pilot[None]) -> PredictScreen:
     await wait_for(pilot, lambda: isinstance(app.screen, PredictScreen) and app.screen.loaded)
     screen = app.screen
     assert isinstance(screen, PredictScreen)
+    return screen
+
+
+S = TypeVar("S", bound=Screen[Any])
+
+
+def current(app: PrepApp, kind: type[S]) -> S:
+    """The screen on top, which must be a ``kind``."""
+    screen = app.screen
+    assert isinstance(screen, kind)
     return screen
 
 
@@ -674,8 +686,7 @@ async def test_practice_lists_the_katas_and_a_solved_one_shows_as_solved(
         await wait_for(
             pilot, lambda: isinstance(app.screen, PracticeScreen) and bool(app.screen.rows)
         )
-        practice = app.screen
-        assert isinstance(practice, PracticeScreen)
+        practice = current(app, PracticeScreen)
         table = practice.query_one("#katas", DataTable)
         assert [row.key for row in practice.shown] == ["ex/double"]
         practice.query_one("#filter-status", Select).value = "solved"
@@ -686,11 +697,11 @@ async def test_practice_lists_the_katas_and_a_solved_one_shows_as_solved(
         table.focus()
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, KataScreen) and app.screen.loaded)
-        kata = app.screen
-        assert isinstance(kata, KataScreen) and not kata.practice
-        set_code(kata, GOOD)
+        review = current(app, KataScreen)
+        assert not review.practice
+        set_code(review, GOOD)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: kata.attempt.finished)
+        await wait_for(pilot, lambda: review.attempt.finished)
         await pilot.press("enter")
         await wait_for(
             pilot,
@@ -708,8 +719,8 @@ async def test_practice_lists_the_katas_and_a_solved_one_shows_as_solved(
         clock.advance(minutes=1)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, KataScreen) and app.screen.loaded)
-        kata = app.screen
-        assert isinstance(kata, KataScreen) and kata.practice
+        kata = current(app, KataScreen)
+        assert kata.practice
         assert "practice" in str(kata.sub_title)
         assert kata.query_one("#editor", TextArea).text == kata.kata.starter
         await pilot.press("ctrl+g")
