@@ -8,17 +8,24 @@ from __future__ import annotations
 
 from prep.content.models import Case, KataCard
 
+SHOWN = 300  # characters of an expected value, at most
 
-def _case_markdown(case: Case) -> str:
-    source = case.call if case.call is not None else case.code or ""
+
+def expected_text(case: Case) -> str:
+    """What a case expects, for the learner to read once it may be shown."""
     if case.expect_error is not None:
-        outcome = f"raises `{case.expect_error}`"
-    else:
-        outcome = f"`{case.expect!r}`" + (
-            f" (compared: {case.compare.value})" if case.compare.value != "exact" else ""
-        )
+        return f"raises {case.expect_error}"
+    shown = repr(case.expect)[:SHOWN]
+    if case.compare.value != "exact":
+        shown += f" (compared: {case.compare.value})"
+    return shown
+
+
+def case_markdown(case: Case) -> str:
+    """A case as the prompt lists it: its name, its input, and what it gives."""
+    source = case.call if case.call is not None else case.code or ""
     label = f"**{case.name}**: " if case.name else ""
-    return f"{label}\n```python\n{source.rstrip()}\n```\n→ {outcome}\n"
+    return f"{label}\n```python\n{source.rstrip()}\n```\n→ `{expected_text(case)}`\n"
 
 
 def prompt_markdown(kata: KataCard) -> str:
@@ -27,8 +34,22 @@ def prompt_markdown(kata: KataCard) -> str:
         parts.append(f"### Given\n```python\n{kata.preamble.rstrip()}\n```")
     if kata.examples:
         parts.append("### Examples")
-        parts += [_case_markdown(case) for case in kata.examples]
+        parts += [case_markdown(case) for case in kata.examples]
     parts.append(
         f"*{len(kata.tests)} hidden tests · time limit {kata.limits.timeout_s:g} s · memory {kata.limits.memory_mb} MB*"
     )
+    return "\n\n".join(parts)
+
+
+def after_markdown(kata: KataCard, gave_up: bool) -> str:
+    """What a kata shows once it is over: the reference (after a give-up), why, and its tests."""
+    parts = []
+    if gave_up:
+        parts.append(f"### Reference solution\n```python\n{kata.solution.rstrip()}\n```")
+    if kata.explanation:
+        parts.append(f"### Explanation\n{kata.explanation.rstrip()}")
+    if kata.complexity:
+        parts.append(f"**Complexity:** {kata.complexity}")
+    parts.append("### Hidden tests")
+    parts += [case_markdown(case) for case in kata.tests]
     return "\n\n".join(parts)

@@ -128,16 +128,6 @@ def result_text(record: CaseRecord) -> str:
         return f"malformed result ({exc})"
 
 
-def expected_text(case: Case) -> str:
-    """What a case expects, for the learner to read once it may be shown."""
-    if case.expect_error is not None:
-        return f"raises {case.expect_error}"
-    shown = repr(case.expect)[:MESSAGE_SHOWN]
-    if case.compare.value != "exact":
-        shown += f" (compared: {case.compare.value})"
-    return shown
-
-
 def build_verdicts(
     cases: Sequence[Case], which: Which, reply: WorkerReply
 ) -> tuple[tuple[CaseVerdict, ...], str]:

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, Footer, Header, Input, Markdown, Static, TextArea
 
 from prep.content.models import KataCard
-from prep.content.render import _case_markdown, prompt_markdown
+from prep.content.render import after_markdown, prompt_markdown
 from prep.grading.attempts import attempt_from_report
 from prep.grading.grader import OwnRun
 from prep.grading.verdict import GradeReport, Which
@@ -36,19 +36,6 @@ from prep.tui.widgets.grade_results import (
 )
 
 NARROW_BELOW = 100
-
-
-def after_markdown(kata: KataCard, gave_up: bool) -> str:
-    parts = []
-    if gave_up:
-        parts.append(f"### Reference solution\n```python\n{kata.solution.rstrip()}\n```")
-    if kata.explanation:
-        parts.append(f"### Explanation\n{kata.explanation.rstrip()}")
-    if kata.complexity:
-        parts.append(f"**Complexity:** {kata.complexity}")
-    parts.append("### Hidden tests")
-    parts += [_case_markdown(case) for case in kata.tests]
-    return "\n\n".join(parts)
 
 
 class KataScreen(ExerciseScreen):

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from textual.widgets import Markdown
 
 from prep.content.models import Case
-from prep.grading.verdict import CaseStatus, CaseVerdict, GradeReport, expected_text
+from prep.content.render import expected_text
+from prep.grading.verdict import CaseStatus, CaseVerdict, GradeReport
 
 OUTPUT_SHOWN = 4000
 MARKS = {
