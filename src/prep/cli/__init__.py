@@ -24,7 +24,7 @@ from prep.cli.commands import (
     run_restore_backup,
     run_stats,
 )
-from prep.cli.errors import UserFacingError
+from prep.cli.errors import UsageError, UserFacingError
 from prep.cli.parser import build_parser
 from prep.paths import resolve_locations
 
@@ -83,6 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except UsageError as exc:
+        print(f"prep: {exc}", file=sys.stderr)
+        return 2
     except UserFacingError as exc:
         print(f"prep: {exc}", file=sys.stderr)
         return 1

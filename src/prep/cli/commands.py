@@ -17,6 +17,7 @@ from prep.cli.factory import load_user_settings, make_app, make_grader, open_sto
 from prep.paths import Locations
 
 if TYPE_CHECKING:
+    from prep.content import Library, StudyCard
     from prep.content.errors import ContentError
     from prep.grading.grader import Grader
     from prep.grading.verify import Check
@@ -285,20 +286,8 @@ def run_grade(
 ) -> int:
     from prep.content import KataCard, load_library
 
-    library = load_library(list(locations.decks))
-    study_card = library.cards.get(kata_id)
-    if study_card is None or not isinstance(study_card.card, KataCard):
-        known = sorted(
-            key for key, card in library.cards.items() if isinstance(card.card, KataCard)
-        )
-        from prep.suggest import did_you_mean
-
-        hint = did_you_mean(kata_id, known)
-        print(
-            f"prep: unknown kata '{kata_id}'{hint}; 'prep check --json' lists the decks",
-            file=sys.stderr,
-        )
-        return 2
+    study_card = _find_kata(load_library(list(locations.decks)), kata_id)
+    assert isinstance(study_card.card, KataCard)
     try:
         source = _read_source(file)
     except UsageError as exc:
@@ -351,6 +340,15 @@ def run_grade(
             print("\noutput:", file=out)
             print(report.stdout.rstrip()[:4000], file=out)
     return 0 if report.passed else 1
+
+
+def _find_kata(library: Library, name: str) -> StudyCard:
+    from prep.study.practice import UnknownKataError, find_kata
+
+    try:
+        return find_kata(library, name)
+    except UnknownKataError as exc:
+        raise UsageError(f"{exc}; 'prep katas' lists them") from exc
 
 
 def run_doctor(locations: Locations, out: TextIO) -> int:

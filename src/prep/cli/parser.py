@@ -72,10 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     grade = commands.add_parser(
         "grade",
         help="grade a kata solution against its hidden tests",
-        description="Run FILE against the hidden tests of kata KATA_ID (deck/id) in the sandbox. "
+        description="Run FILE against the hidden tests of kata KATA_ID in the sandbox. "
         "Exit 0 when every test passes, 1 when one fails, 2 for usage errors or an unknown kata.",
     )
-    grade.add_argument("kata", metavar="KATA_ID", help="the kata's full id, deck/id")
+    grade.add_argument(
+        "kata",
+        metavar="KATA_ID",
+        help="the kata's id: deck/id, or just the id when no other deck has it",
+    )
     grade.add_argument("file", metavar="FILE", help="the Python file to grade ('-' for stdin)")
     grade.add_argument("--json", action="store_true", help="print only a JSON verdict")
     grade.add_argument("--no-record", action="store_true", help="do not record the attempt")
