@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a failed check or an error the user can fix,
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections.abc import Sequence
@@ -19,12 +20,14 @@ from prep.cli.commands import (
     run_export,
     run_grade,
     run_import_reviews,
+    run_katas,
     run_optimize,
     run_restore,
     run_restore_backup,
+    run_start,
     run_stats,
 )
-from prep.cli.errors import UserFacingError
+from prep.cli.errors import UsageError, UserFacingError
 from prep.cli.parser import build_parser
 from prep.paths import resolve_locations
 
@@ -51,6 +54,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "grade":
             return run_grade(
                 locations, args.kata, args.file, args.json, not args.no_record, sys.stdout
+            )
+        if args.command == "katas":
+            return run_katas(
+                locations,
+                args.json,
+                sys.stdout,
+                tag=args.tag,
+                status=args.status,
+                difficulty=args.difficulty,
+                deck=args.deck,
+            )
+        if args.command == "start":
+            return run_start(
+                locations, args.kata, args.dir, args.force, _global_options(args), sys.stdout
             )
         if args.command == "doctor":
             return run_doctor(locations, sys.stdout)
@@ -83,6 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except UsageError as exc:
+        print(f"prep: {exc}", file=sys.stderr)
+        return 2
     except UserFacingError as exc:
         print(f"prep: {exc}", file=sys.stderr)
         return 1
@@ -107,3 +127,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             reason += " ('prep backups' lists your backups; 'prep restore' brings the newest back)"
         print(f"prep: the database failed: {reason}", file=sys.stderr)
         return 1
+
+
+def _global_options(args: argparse.Namespace) -> list[str]:
+    """The options this run was given before its command, for a command it tells the
+    user to run next (from another folder, so paths are made absolute)."""
+    options = ["--home", str(Path(args.home).expanduser().resolve())] if args.home else []
+    for folder in args.content:
+        options += ["--content", str(Path(folder).expanduser().resolve())]
+    return options + (["--no-builtin"] if args.no_builtin else [])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -17,6 +18,7 @@ from prep.cli.factory import load_user_settings, make_app, make_grader, open_sto
 from prep.paths import Locations
 
 if TYPE_CHECKING:
+    from prep.content import Library, StudyCard
     from prep.content.errors import ContentError
     from prep.grading.grader import Grader
     from prep.grading.verify import Check
@@ -285,20 +287,8 @@ def run_grade(
 ) -> int:
     from prep.content import KataCard, load_library
 
-    library = load_library(list(locations.decks))
-    study_card = library.cards.get(kata_id)
-    if study_card is None or not isinstance(study_card.card, KataCard):
-        known = sorted(
-            key for key, card in library.cards.items() if isinstance(card.card, KataCard)
-        )
-        from prep.suggest import did_you_mean
-
-        hint = did_you_mean(kata_id, known)
-        print(
-            f"prep: unknown kata '{kata_id}'{hint}; 'prep check --json' lists the decks",
-            file=sys.stderr,
-        )
-        return 2
+    study_card = _find_kata(load_library(list(locations.decks)), kata_id)
+    assert isinstance(study_card.card, KataCard)
     try:
         source = _read_source(file)
     except UsageError as exc:
@@ -351,6 +341,191 @@ def run_grade(
             print("\noutput:", file=out)
             print(report.stdout.rstrip()[:4000], file=out)
     return 0 if report.passed else 1
+
+
+def _find_kata(library: Library, name: str) -> StudyCard:
+    from prep.study.practice import UnknownKataError, find_kata
+
+    try:
+        return find_kata(library, name)
+    except UnknownKataError as exc:
+        raise UsageError(f"{exc}; 'prep katas' lists them") from exc
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _stopwatch(ms: int | None) -> str:
+    """A solving time as a stopwatch shows it: 0:42, 12:05, 1:02:03."""
+    if ms is None:
+        return "-"
+    minutes, seconds = divmod(round(ms / 1000), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def run_katas(
+    locations: Locations,
+    as_json: bool,
+    out: TextIO,
+    *,
+    tag: str | None = None,
+    status: str | None = None,
+    difficulty: str | None = None,
+    deck: str | None = None,
+) -> int:
+    from prep.clock import utc_now
+    from prep.content import load_library
+    from prep.content.models import Difficulty
+    from prep.study.practice import KataFilter, KataStatus, filter_katas, kata_tags, read_kata_rows
+    from prep.suggest import did_you_mean
+
+    library = load_library(list(locations.decks))
+    if library.failed_files:
+        # A deck that failed to load would otherwise just be missing from the list.
+        failed = _plural(len(library.failed_files), "deck file")
+        print(f"prep: {failed} could not be read; 'prep check' says why", file=sys.stderr)
+    if deck is not None and library.deck(deck) is None:
+        slugs = [summary.slug for summary in library.decks]
+        raise UsageError(f"no deck '{deck}'{did_you_mean(deck, slugs)}")
+    store = open_store(locations)
+    try:
+        rows = read_kata_rows(library, store, utc_now())
+    finally:
+        store.close()
+    tags = kata_tags(rows)
+    if tag is not None and tag not in tags:
+        raise UsageError(f"no kata has the tag '{tag}'{did_you_mean(tag, tags)}")
+    wanted = KataFilter(
+        difficulty=Difficulty(difficulty) if difficulty is not None else None,
+        tag=tag,
+        status=KataStatus(status) if status is not None else None,
+        deck=deck,
+    )
+    shown = filter_katas(rows, wanted)
+    if as_json:
+        print(json.dumps([row.to_dict() for row in shown], indent=2), file=out)
+        return 0
+    if not shown:
+        what = "no kata matches" if wanted != KataFilter() else "no katas in your decks"
+        print(f"{what} ({_plural(len(rows), 'kata')} in all)" if rows else what, file=out)
+        return 0
+    # The title last: the one column of free length, cut to the
+    # terminal's width when that leaves it room enough to be read.
+    table = [("kata", "difficulty", "status", "best time", "title")] + [
+        (
+            row.key,
+            row.difficulty.value,
+            row.status.value + (" (suspended)" if row.suspended else ""),
+            _stopwatch(row.best_time_ms),
+            row.title,
+        )
+        for row in shown
+    ]
+    widths = [max(len(line[column]) for line in table) for column in range(4)]
+    room = _terminal_columns(out) - sum(widths) - 2 * len(widths)
+    for line in table:
+        cells = [cell.ljust(width) for cell, width in zip(line, widths, strict=False)]
+        title = line[4] if room < 20 or len(line[4]) <= room else line[4][: room - 1] + "…"
+        print("  ".join([*cells, title]), file=out)
+    by_status = ", ".join(
+        f"{count} {state.value}"
+        for state in KataStatus
+        if (count := sum(row.status is state for row in shown))
+    )
+    of_all = f" (of {len(rows)})" if len(shown) != len(rows) else ""
+    print(f"\n{_plural(len(shown), 'kata')}{of_all}: {by_status}", file=out)
+    return 0
+
+
+def _terminal_columns(out: TextIO) -> int:
+    """The terminal's width when ``out`` is one; 0 (no limit) for a file or a pipe."""
+    import os
+
+    try:
+        return os.get_terminal_size(out.fileno()).columns if out.isatty() else 0
+    except (OSError, ValueError, AttributeError):  # a stream without a real descriptor
+        return 0
+
+
+# The first line of a README.md that `prep start` wrote, and so may write again.
+README_MARK = (
+    "<!-- Written by 'prep start', which may write it again: keep your notes elsewhere. -->"
+)
+
+
+def run_start(
+    locations: Locations,
+    kata_name: str,
+    folder: str | None,
+    force: bool,
+    global_options: Sequence[str],
+    out: TextIO,
+) -> int:
+    import shlex
+
+    from prep.content import KataCard, load_library
+    from prep.content.render import prompt_markdown
+
+    study_card = _find_kata(load_library(list(locations.decks)), kata_name)
+    kata = study_card.card
+    assert isinstance(kata, KataCard)
+    # Deck and card ids are slugs (lower-case letters, digits, hyphens): a safe folder name.
+    target = Path(folder) if folder is not None else Path(study_card.key.replace("/", "-"))
+    readme, solution = target / "README.md", target / "solution.py"
+    in_the_way = [solution] if _exists(solution) else []
+    if _exists(readme) and not _written_by_start(readme):
+        in_the_way.insert(0, readme)
+    if in_the_way and not force:
+        names = " and ".join(str(path) for path in in_the_way)
+        verb = "exists" if len(in_the_way) == 1 else "exist"
+        raise UserFacingError(f"{names} already {verb}: not overwritten (pass --force to replace)")
+
+    def grade_command(file: Path | str) -> str:
+        return shlex.join(["prep", *global_options, "grade", study_card.key, str(file)])
+
+    readme_text = "\n\n".join(
+        [
+            README_MARK,
+            prompt_markdown(kata),
+            f"### Grade it\nFrom this folder:\n```sh\n{grade_command('solution.py')}\n```\n"
+            "Exit 0 when every hidden test passes; each run is recorded in your history.",
+        ]
+    )
+    starter = kata.starter if kata.starter.strip() else f"# {kata.title}: your solution here.\n"
+    target.mkdir(parents=True, exist_ok=True)
+    # Exclusive creation unless --force: a file that appeared since the check above,
+    # or a link planted in its place, is not written through.
+    mode = "w" if force else "x"
+    with open(readme, "w" if _exists(readme) else mode, encoding="utf-8", newline="\n") as handle:
+        handle.write(readme_text.rstrip() + "\n")
+    with open(solution, mode, encoding="utf-8", newline="\n") as handle:
+        handle.write(starter)
+    print(f"wrote {readme} and {solution}", file=out)
+    store = open_store(locations)
+    try:
+        has_draft = store.draft(study_card.key) is not None
+    finally:
+        store.close()
+    if has_draft:
+        print(
+            "note: your draft of this kata stays in the app; solution.py holds the starter code",
+            file=out,
+        )
+    print(f"edit {solution}, then grade it with:\n  {grade_command(solution)}", file=out)
+    return 0
+
+
+def _exists(path: Path) -> bool:
+    return path.is_symlink() or path.exists()
+
+
+def _written_by_start(readme: Path) -> bool:
+    if readme.is_symlink() or not readme.is_file():
+        return False
+    with open(readme, encoding="utf-8", errors="replace") as handle:
+        return handle.readline().rstrip("\n") == README_MARK
 
 
 def run_doctor(locations: Locations, out: TextIO) -> int:

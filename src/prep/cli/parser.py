@@ -13,8 +13,20 @@ environment:
   PREP_CONTENT     extra deck folders, separated by '{sep}'
   PREP_NO_BUILTIN  set to 1 to leave the shipped deck out
 
+practising a kata in your own editor:
+  prep katas --status new --difficulty easy    choose one
+  prep start KATA_ID                           write its README.md and solution.py
+  prep grade KATA_ID DIR/solution.py           run the hidden tests
+
 Run 'prep COMMAND --help' for the options of a command.
 """
+
+# The choices of `prep katas`, spelled here so that building the parser imports no
+# content models (start-up pays only for what a command uses); a test pins them to
+# KataStatus and Difficulty.
+KATA_STATUSES = ("new", "attempted", "solved", "due")
+DIFFICULTIES = ("easy", "medium", "hard")
+KATA_NAME_HELP = "the kata's id: deck/id, or just the id when no other deck has it"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,13 +81,44 @@ def build_parser() -> argparse.ArgumentParser:
         "hints on medium and hard Q&A cards, a source or reference on every card",
     )
 
+    katas = commands.add_parser(
+        "katas",
+        help="list the katas and where you stand on each",
+        description="List every kata with its difficulty, your status on it and your best time "
+        "to solve it. Status: new (never submitted), attempted (submitted, never passed), solved "
+        "(a submission passed every hidden test) or due (scheduled for review now). The filters "
+        "combine. 'prep start KATA_ID' writes a kata into a folder to solve in your own editor.",
+    )
+    katas.add_argument("--json", action="store_true", help="print a JSON list of the katas")
+    katas.add_argument("--tag", metavar="TAG", help="only katas with this tag")
+    katas.add_argument("--status", choices=KATA_STATUSES, help="only katas with this status")
+    katas.add_argument("--difficulty", choices=DIFFICULTIES, help="only katas this hard")
+    katas.add_argument("--deck", metavar="DECK", help="only the katas of this deck (its slug)")
+
+    start = commands.add_parser(
+        "start",
+        help="write a kata into a folder to solve in your own editor",
+        description="Write README.md (the prompt, what is given, the examples with their "
+        "expected results, the limits and the command that grades it) and solution.py (the "
+        "starter code) into DIR, by default a new folder DECK-ID here. An existing solution.py "
+        "is never overwritten without --force. Exit 0 when written, 1 when a file is in the "
+        "way, 2 for an unknown kata.",
+    )
+    start.add_argument("kata", metavar="KATA_ID", help=KATA_NAME_HELP)
+    start.add_argument(
+        "dir", nargs="?", metavar="DIR", help="the folder to write into (default: ./DECK-ID)"
+    )
+    start.add_argument(
+        "--force", action="store_true", help="overwrite solution.py and README.md if they exist"
+    )
+
     grade = commands.add_parser(
         "grade",
         help="grade a kata solution against its hidden tests",
-        description="Run FILE against the hidden tests of kata KATA_ID (deck/id) in the sandbox. "
+        description="Run FILE against the hidden tests of kata KATA_ID in the sandbox. "
         "Exit 0 when every test passes, 1 when one fails, 2 for usage errors or an unknown kata.",
     )
-    grade.add_argument("kata", metavar="KATA_ID", help="the kata's full id, deck/id")
+    grade.add_argument("kata", metavar="KATA_ID", help=KATA_NAME_HELP)
     grade.add_argument("file", metavar="FILE", help="the Python file to grade ('-' for stdin)")
     grade.add_argument("--json", action="store_true", help="print only a JSON verdict")
     grade.add_argument("--no-record", action="store_true", help="do not record the attempt")
