@@ -7,6 +7,7 @@ returns, and tests drive it directly with pinned time.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
@@ -18,7 +19,7 @@ from prep.content.pyversion import running_python
 from prep.scheduling.days import day_start, next_day_start, study_day
 from prep.scheduling.marks import CardMarks, is_new_leech
 from prep.scheduling.memory import CardState, MemoryModel, Rating, memory_model
-from prep.scheduling.queue import QueueCounts, QueueSettings, StudyQueue
+from prep.scheduling.queue import DaySoFar, QueueCounts, QueueSettings, StudyQueue
 from prep.scheduling.replay import Review
 from prep.settings import Settings
 from prep.store.repository import Store
@@ -39,13 +40,17 @@ def build_queue(
 ) -> StudyQueue:
     """The queue as of ``now``: suspended and buried cards left out, and the
     new-card allowance reduced by the cards already introduced this study day."""
-    today_start = day_start(study_day(now, tz, settings.rollover_hour), tz, settings.rollover_hour)
+    rollover = settings.rollover_hour
+    today = study_day(now, tz, rollover)
+    introduced = store.first_reviewed_since(day_start(today, tz, rollover))
+    types = {card.key: card.type for card in cards}
+    by_type = Counter(types[key] for key in introduced if key in types)
     blocked = frozenset(key for key, marks in store.marks().items() if marks.blocks(now))
     return StudyQueue.build(
         cards,
         store.card_states() if states is None else states,
         now,
-        store.count_first_reviews_since(today_start),
+        DaySoFar(today, len(introduced), by_type),
         QueueSettings.from_settings(settings),
         blocked,
     )
