@@ -107,6 +107,7 @@ def check_value(field: Field, raw: object) -> tuple[float | int | str | None, st
 
 
 def check_choice(field: Field, raw: object) -> tuple[str | None, str]:
+    """(value, problem) for a setting that is one of a few words; a typo gets a guess."""
     word = raw.strip().lower() if isinstance(raw, str) else None
     if word in field.choices:
         return field.kind(word), ""

@@ -6,7 +6,7 @@ The new-card orders (the setting ``new_order``):
 
 - ``mixed``: decks in turn, as in ``deck``, except that each day keeps a few
   slots for katas and predict cards (``min_new_katas``, ``min_new_predict``),
-  spread evenly through the day's ``new_per_day`` cards. Without them a deck
+  spread evenly through the day's new cards. Without them a deck
   that lists its katas last would hold every kata back behind hundreds of
   Q&A cards.
 - ``deck``: decks in turn, each in its file's order.
