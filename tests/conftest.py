@@ -45,6 +45,29 @@ def qa_deck_yaml(slug: str, count: int, title: str | None = None) -> str:
     return f"deck: {slug}\ntitle: {title or slug.title()}\ncards:\n{cards}\n"
 
 
+TYPED_CARDS = {
+    "q": "    type: qa\n    question: Question {n}?\n    answer: Answer {n}.\n",
+    "p": "    type: predict\n    code: print({n})\n    expect_output: '{n}'\n",
+    "k": (
+        "    type: kata\n    title: Kata {n}\n    prompt: Write `f()`.\n"
+        "    tests:\n      - call: f()\n        expect: {n}\n"
+        "    solution: |\n      def f():\n          return {n}\n"
+    ),
+}
+
+
+def typed_deck_yaml(slug: str, kinds: str, tags: dict[int, str] | None = None) -> str:
+    """A deck whose cards have the types spelled by ``kinds`` in order ("qqpk": two Q&A
+    cards, a predict card, a kata), with ids q1, q2, p3, k4; ``tags`` tags card n."""
+    cards = []
+    for n, kind in enumerate(kinds, 1):
+        card = f"  - id: {kind}{n}\n" + TYPED_CARDS[kind].format(n=n)
+        if tags and n in tags:
+            card += f"    tags: [{tags[n]}]\n"
+        cards.append(card)
+    return f"deck: {slug}\ntitle: {slug.title()}\ncards:\n{''.join(cards)}"
+
+
 @pytest.fixture(autouse=True)
 def _no_real_user_data(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

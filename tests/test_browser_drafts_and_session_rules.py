@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -383,7 +384,7 @@ def test_each_card_keeps_its_own_draft(store: Store) -> None:
 
 
 def session_for(
-    library: Library, store: Store, clock: FakeClock, tz: ZoneInfo | None = None, **settings: int
+    library: Library, store: Store, clock: FakeClock, tz: ZoneInfo | None = None, **settings: Any
 ) -> StudySession:
     return StudySession(library, store, Settings(**settings), tz or UTC, clock, counting_ids())
 

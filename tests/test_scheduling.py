@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from prep.content import StudyCard, load_library
 from prep.scheduling.days import day_start, next_day_start, streaks, study_day
 from prep.scheduling.memory import CardState, MemoryModel, Rating, SchedulerConfig, Stage
-from prep.scheduling.queue import QueueSettings, StudyQueue, interleave_by_deck
+from prep.scheduling.queue import DaySoFar, QueueSettings, StudyQueue, interleave_by_deck
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+TODAY = DaySoFar(NOW.date())  # nothing introduced yet
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
@@ -146,7 +147,7 @@ def test_due_first_most_overdue_first_then_new(tmp_path: Path) -> None:
         "a/card-2": _review_state("a/card-2", NOW - timedelta(days=3)),
         "a/card-3": _review_state("a/card-3", NOW + timedelta(days=1)),
     }
-    queue = StudyQueue.build(cards, states, NOW, 0, QueueSettings())
+    queue = StudyQueue.build(cards, states, NOW, TODAY, QueueSettings())
     assert [c.key for c in queue.due] == ["a/card-2", "a/card-1"]
     assert [c.key for c in queue.new] == ["a/card-4"]
     assert queue.next_card() is not None and queue.next_card().key == "a/card-2"  # type: ignore[union-attr]
@@ -155,9 +156,12 @@ def test_due_first_most_overdue_first_then_new(tmp_path: Path) -> None:
 
 def test_new_cards_respect_the_daily_limit(tmp_path: Path) -> None:
     cards = _cards(tmp_path, {"a": 30})
-    assert len(StudyQueue.build(cards, {}, NOW, 0, QueueSettings(new_per_day=20)).new) == 20
-    assert len(StudyQueue.build(cards, {}, NOW, 15, QueueSettings(new_per_day=20)).new) == 5
-    assert len(StudyQueue.build(cards, {}, NOW, 25, QueueSettings(new_per_day=20)).new) == 0
+    limit = QueueSettings(new_per_day=20)
+
+    def new_after(introduced: int) -> int:
+        return len(StudyQueue.build(cards, {}, NOW, DaySoFar(NOW.date(), introduced), limit).new)
+
+    assert (new_after(0), new_after(15), new_after(25)) == (20, 5, 0)
 
 
 def test_new_cards_interleave_decks(tmp_path: Path) -> None:
@@ -169,11 +173,12 @@ def test_new_cards_interleave_decks(tmp_path: Path) -> None:
 def test_learning_card_due_soon_is_served_when_nothing_else_is(tmp_path: Path) -> None:
     cards = _cards(tmp_path, {"a": 1})
     soon = _review_state("a/card-1", NOW + timedelta(minutes=5), Stage.LEARNING)
-    queue = StudyQueue.build(cards, {"a/card-1": soon}, NOW, 0, QueueSettings())
+    queue = StudyQueue.build(cards, {"a/card-1": soon}, NOW, TODAY, QueueSettings())
     assert not queue.due and not queue.new
     assert [c.key for c in queue.learning_soon] == ["a/card-1"]
     far = _review_state("a/card-1", NOW + timedelta(hours=5), Stage.LEARNING)
-    assert StudyQueue.build(cards, {"a/card-1": far}, NOW, 0, QueueSettings()).next_card() is None
+    far_queue = StudyQueue.build(cards, {"a/card-1": far}, NOW, TODAY, QueueSettings())
+    assert far_queue.next_card() is None
 
 
 @settings(max_examples=40, deadline=None)
@@ -190,7 +195,7 @@ def test_queue_invariants(
         f"a/card-{i + 1}": _review_state(f"a/card-{i + 1}", NOW - timedelta(hours=h))
         for i, h in enumerate(overdue_hours)
     }
-    queue = StudyQueue.build(cards, states, NOW, 0, QueueSettings(new_per_day=limit))
+    queue = StudyQueue.build(cards, states, NOW, TODAY, QueueSettings(new_per_day=limit))
     dues = [states[c.key].due for c in queue.due]
     assert dues == sorted(dues)
     assert all(due <= NOW for due in dues)

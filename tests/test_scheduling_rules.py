@@ -41,12 +41,13 @@ from prep.scheduling.memory import (
     Stage,
     memory_model,
 )
-from prep.scheduling.queue import QueueCounts, QueueSettings, StudyQueue
+from prep.scheduling.queue import DaySoFar, QueueCounts, QueueSettings, StudyQueue
 from prep.scheduling.replay import Review, ReviewKind, replay, replay_with_stages
 from prep.settings import Settings
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "review-log-sample.csv"
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+TODAY = DaySoFar(NOW.date())  # nothing introduced yet
 TOKYO = ZoneInfo("Asia/Tokyo")  # UTC+9: 04:00 local is 19:00 UTC the day before
 
 
@@ -626,7 +627,7 @@ def queue_cards(tmp_path: Path) -> list[StudyCard]:
 
 def test_a_blocked_card_is_left_out_and_the_cards_after_it_stay(tmp_path: Path) -> None:
     cards = queue_cards(tmp_path)
-    queue = StudyQueue.build(cards, {}, NOW, 0, QueueSettings(), frozenset({"a/card-1"}))
+    queue = StudyQueue.build(cards, {}, NOW, TODAY, QueueSettings(), frozenset({"a/card-1"}))
     assert [c.key for c in queue.new] == ["a/card-2", "a/card-3", "a/card-4"]
 
 
@@ -642,6 +643,6 @@ def test_a_learning_card_due_within_twenty_minutes_is_shown_ahead(tmp_path: Path
         "a/card-3": learning("a/card-3", NOW + timedelta(minutes=3), Stage.RELEARNING),
         "a/card-4": learning("a/card-4", NOW + timedelta(minutes=1), Stage.REVIEW),
     }
-    queue = StudyQueue.build(cards, states, NOW, 0, QueueSettings())
+    queue = StudyQueue.build(cards, states, NOW, TODAY, QueueSettings())
     assert [c.key for c in queue.learning_soon] == ["a/card-3", "a/card-1"]
     assert queue.counts() == QueueCounts(0, 0, 2, NOW + timedelta(minutes=1))

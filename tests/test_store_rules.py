@@ -132,6 +132,8 @@ def test_counts_since_a_moment_include_that_moment(store: Store) -> None:
     # New cards introduced since T0: d/b and d/c are first seen at T0; d/a was seen before.
     assert store.count_first_reviews_since(T0) == 2
     assert store.count_first_reviews_since(T0 + timedelta(milliseconds=1)) == 0
+    assert store.first_reviewed_since(T0) == {"d/b", "d/c"}
+    assert store.first_reviewed_since(T0 - timedelta(milliseconds=1)) == {"d/a", "d/b", "d/c"}
 
 
 def test_review_columns_are_ratings_only_in_time_order_from_the_boundary(store: Store) -> None:

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, timedelta
 from pathlib import Path
+from typing import Any
 
-from prep.content import Library
+from prep.content import Library, load_library
+from prep.content.models import CardType
 from prep.scheduling.memory import Rating, Stage
 from prep.settings import Settings
 from prep.store import Store
 from prep.study.session import StudySession
-from tests.conftest import FakeClock, counting_ids
+from tests.conftest import PINNED_NOW, FakeClock, counting_ids
 
 
-def make_session(library: Library, store: Store, clock: FakeClock, **settings: int) -> StudySession:
+def make_session(library: Library, store: Store, clock: FakeClock, **settings: Any) -> StudySession:
     return StudySession(library, store, Settings(**settings), UTC, clock, counting_ids())
 
 
@@ -97,3 +99,32 @@ def test_done_when_nothing_is_left(library: Library, store: Store, clock: FakeCl
     counts = session.counts()
     assert counts.due_now == 0 and counts.new_available == 0
     assert counts.next_due is not None and counts.next_due > clock.now
+
+
+QUESTIONS = Path(__file__).resolve().parents[1] / "questions"
+
+
+def new_cards_of_the_day(session: StudySession, clock: FakeClock) -> list[CardType]:
+    """Rate every card Good until the day has nothing left; the types of its new cards."""
+    types = []
+    while (prompt := session.next_prompt()) is not None:
+        if prompt.state.stage is Stage.NEW:
+            types.append(prompt.card.type)
+        clock.advance(seconds=20)
+        session.answer(prompt, Rating.Good)
+    return types
+
+
+def test_the_shipped_deck_brings_katas_and_predict_cards_from_the_first_day(
+    store: Store, clock: FakeClock
+) -> None:
+    library = load_library([QUESTIONS])
+    assert not library.errors
+    session = make_session(library, store, clock)
+    for day in (1, 2):
+        types = new_cards_of_the_day(session, clock)
+        assert len(types) == 20, day
+        assert types.count(CardType.KATA) >= 1, day
+        assert types.count(CardType.PREDICT) >= 2, day
+        assert types[-1] is CardType.QA, day  # spread through the day, not left for last
+        clock.now = PINNED_NOW + timedelta(days=day)

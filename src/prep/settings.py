@@ -9,8 +9,10 @@ live in the database.
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import dataclass, fields, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,14 @@ DEFAULT_ROLLOVER_HOUR = 4
 DEFAULT_LEECH_THRESHOLD = 8
 
 
+class NewOrder(StrEnum):
+    """The order in which a study day introduces its new cards (Anki's "new card order")."""
+
+    MIXED = "mixed"  # the types mixed: a few katas and predict cards spread through the day
+    DECK = "deck"  # decks in turn, each in its file's order
+    RANDOM = "random"  # shuffled, the same shuffle all day
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -30,6 +40,7 @@ class Field:
     low: float
     high: float
     help: str
+    choices: tuple[str, ...] = ()  # a choice rather than a number when not empty
 
 
 FIELDS = (
@@ -43,6 +54,14 @@ FIELDS = (
           "A card forgotten this many times is tagged leech and suspended."),
     Field("refit_every", "Offer a refit every N reviews", int, 50, 1_000_000,
           "After this many new reviews, prep offers to fit FSRS to your history again."),
+    Field("new_order", "New card order", NewOrder, 0, 0,
+          "mixed: each day's new cards mix Q&A, predict cards and katas; deck: decks in turn, "
+          "each in file order; random: shuffled, the same order all day.",
+          choices=tuple(NewOrder)),
+    Field("min_new_katas", "Katas a day (at least)", int, 0, 9999,
+          "In mixed order, at least this many of each day's new cards are katas, while any are left."),
+    Field("min_new_predict", "Predict cards a day (at least)", int, 0, 9999,
+          "In mixed order, at least this many of each day's new cards are predict cards, while any are left."),
 )  # fmt: skip
 
 
@@ -54,13 +73,18 @@ class Settings:
     rollover_hour: int = DEFAULT_ROLLOVER_HOUR
     leech_threshold: int = DEFAULT_LEECH_THRESHOLD
     refit_every: int = 1000
+    new_order: NewOrder = NewOrder.MIXED
+    min_new_katas: int = 1
+    min_new_predict: int = 2
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def check_value(field: Field, raw: object) -> tuple[float | int | None, str]:
+def check_value(field: Field, raw: object) -> tuple[float | int | str | None, str]:
     """(value, problem): a value in range, or a sentence saying what is wrong."""
+    if field.choices:
+        return check_choice(field, raw)
     if isinstance(raw, bool):
         return None, f"{field.name} must be a number, not {raw!r}"
     if not isinstance(raw, int | float | str):
@@ -80,6 +104,15 @@ def check_value(field: Field, raw: object) -> tuple[float | int | None, str]:
         high = f"{field.high:g}"
         return None, f"{field.name} must be between {low} and {high}, not {value:g}"
     return value, ""
+
+
+def check_choice(field: Field, raw: object) -> tuple[str | None, str]:
+    """(value, problem) for a setting that is one of a few words; a typo gets a guess."""
+    word = raw.strip().lower() if isinstance(raw, str) else None
+    if word in field.choices:
+        return field.kind(word), ""
+    hint = did_you_mean(word, field.choices) if word else ""
+    return None, f"{field.name} must be one of {', '.join(field.choices)}, not {raw!r}{hint}"
 
 
 def settings_from_mapping(
@@ -124,7 +157,9 @@ def save_settings(path: Path, settings: Settings) -> None:
     for field in FIELDS:
         lines.append(f"# {field.help}")
         value = getattr(settings, field.name)
-        lines.append(f"{field.name} = {value!r}")
+        # A choice is a TOML string; json.dumps writes one TOML reads back.
+        written = json.dumps(str(value)) if field.choices else repr(value)
+        lines.append(f"{field.name} = {written}")
         lines.append("")
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".toml.tmp")

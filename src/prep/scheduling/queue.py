@@ -1,16 +1,33 @@
-"""What to study next: due cards first (most overdue first), then new cards
-up to the daily limit, taking decks in turn."""
+"""What to study next: due cards first (most overdue first), then the day's new
+cards up to the daily limit in the learner's new-card order, then learning
+cards coming back within minutes.
+
+The new-card orders (the setting ``new_order``):
+
+- ``mixed``: decks in turn, as in ``deck``, except that each day keeps a few
+  slots for katas and predict cards (``min_new_katas``, ``min_new_predict``),
+  spread evenly through the day's new cards. Without them a deck
+  that lists its katas last would hold every kata back behind hundreds of
+  Q&A cards.
+- ``deck``: decks in turn, each in its file's order.
+- ``random``: a shuffle seeded by the study day, the same all day.
+
+Everything here is a function of its arguments: the same states on the same
+day give the same order.
+"""
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import hashlib
+from collections import Counter, OrderedDict, deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from prep.content.library import StudyCard
+from prep.content.models import CardType
 from prep.scheduling.memory import CardState, Stage
-from prep.settings import Settings
+from prep.settings import NewOrder, Settings
 
 # Anki's "learn ahead limit": a learning card due this soon is shown rather
 # than ending the session with a card about to come back.
@@ -20,10 +37,37 @@ LEARN_AHEAD = timedelta(minutes=20)
 @dataclass(frozen=True)
 class QueueSettings:
     new_per_day: int = 20
+    new_order: NewOrder = NewOrder.MIXED
+    min_new_katas: int = 1
+    min_new_predict: int = 2
 
     @classmethod
     def from_settings(cls, settings: Settings) -> QueueSettings:
-        return cls(new_per_day=settings.new_per_day)
+        return cls(
+            new_per_day=settings.new_per_day,
+            new_order=settings.new_order,
+            min_new_katas=settings.min_new_katas,
+            min_new_predict=settings.min_new_predict,
+        )
+
+    def minimums(self) -> tuple[tuple[CardType, int], ...]:
+        """The types a mixed day keeps slots for, katas first: they are the ones most
+        easily crowded out."""
+        return ((CardType.KATA, self.min_new_katas), (CardType.PREDICT, self.min_new_predict))
+
+
+@dataclass(frozen=True)
+class DaySoFar:
+    """The study day so far: which day it is and the new cards it has already introduced.
+
+    ``introduced`` counts every card first reviewed today (the daily limit is one
+    for the whole day, whatever was studied); ``introduced_by_type`` lets the
+    minimums count what is already met.
+    """
+
+    day: date
+    introduced: int = 0
+    introduced_by_type: Mapping[CardType, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -52,6 +96,121 @@ def interleave_by_deck(cards: Iterable[StudyCard]) -> list[StudyCard]:
     return result
 
 
+def shuffled_for_day(cards: Iterable[StudyCard], day: date) -> list[StudyCard]:
+    """A shuffle that depends on the day and the card keys only.
+
+    Each card's place comes from a hash of (day, key) rather than from a generator
+    drawn over the whole list, so that introducing a card leaves the others in
+    the same order for the rest of the day.
+    """
+
+    def place(card: StudyCard) -> bytes:
+        return hashlib.blake2b(f"{day.isoformat()}/{card.key}".encode(), digest_size=8).digest()
+
+    return sorted(cards, key=lambda card: (place(card), card.key))
+
+
+def spread(count: int, length: int) -> list[int]:
+    """``count`` positions spread evenly over ``length`` slots, each in the middle of its
+    share: 3 over 20 gives 3, 10, 16. Strictly increasing when ``count <= length``."""
+    return [(2 * i + 1) * length // (2 * count) for i in range(count)]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A place a mixed day keeps for a card of ``kind``: the ``rank``-th of its kind,
+    due at ``position`` among the day's new cards."""
+
+    position: int
+    kind: CardType
+    rank: int
+
+
+def day_slots(day_length: int, quotas: Mapping[CardType, int]) -> list[Slot]:
+    """The minimums dealt in turn (kata, predict, predict, …), spread evenly over the day."""
+    plan = [
+        (kind, rank)
+        for rank in range(max(quotas.values(), default=0))
+        for kind, quota in quotas.items()
+        if rank < quota
+    ][:day_length]
+    positions = spread(len(plan), day_length)
+    return [Slot(at, kind, rank) for at, (kind, rank) in zip(positions, plan, strict=True)]
+
+
+class _Cursor:
+    """Walks cards in order, passing over the ones already placed by another cursor."""
+
+    def __init__(self, cards: Sequence[StudyCard], placed: set[str]) -> None:
+        self._cards = cards
+        self._placed = placed
+        self._at = 0
+
+    def peek(self) -> StudyCard | None:
+        while self._at < len(self._cards) and self._cards[self._at].key in self._placed:
+            self._at += 1
+        return self._cards[self._at] if self._at < len(self._cards) else None
+
+
+def mix_types(
+    unseen: Sequence[StudyCard], settings: QueueSettings, today: DaySoFar
+) -> list[StudyCard]:
+    """The day's remaining new cards in mixed order (``unseen`` in decks-in-turn order).
+
+    The day has fixed slots for its minimums (``day_slots``). Walking the day's
+    positions, a slot whose position has come takes the first unseen card of its
+    kind, unless its kind is met already — by cards introduced earlier today, or
+    by one that came in its natural turn; every other position takes the next
+    card in decks-in-turn order. The walk depends only on what is met, not on
+    how, so the order holds as the day goes: after the first card is studied,
+    the queue rebuilt is the rest of this one. A slot the day has passed (cards
+    were introduced in a narrower session) comes as soon as it can.
+    """
+    allowance = max(0, settings.new_per_day - today.introduced)
+    available = Counter(card.type for card in unseen)
+    met = Counter(today.introduced_by_type)
+    # What the day can meet: the minimum, or every card of the kind there is.
+    quotas = {
+        kind: min(wanted, met[kind] + available[kind]) for kind, wanted in settings.minimums()
+    }
+    # The day's length is what it will introduce; the same all day, as every card
+    # introduced leaves ``unseen`` for ``today.introduced``.
+    day_length = min(settings.new_per_day, today.introduced + len(unseen))
+    slots = deque(day_slots(day_length, quotas))
+    placed: set[str] = set()
+    in_turn = _Cursor(unseen, placed)
+    of_kind = {kind: _Cursor([c for c in unseen if c.type is kind], placed) for kind in quotas}
+    result: list[StudyCard] = []
+    while len(result) < allowance:
+        while slots and met[slots[0].kind] > slots[0].rank:
+            slots.popleft()
+        upcoming = in_turn.peek()
+        card: StudyCard | None
+        if slots and (slots[0].position <= today.introduced + len(result) or upcoming is None):
+            card = of_kind[slots.popleft().kind].peek()
+        elif upcoming is not None:
+            card = upcoming
+        else:
+            break
+        if card is not None:
+            result.append(card)
+            placed.add(card.key)
+            met[card.type] += 1
+    return result
+
+
+def order_new_cards(
+    unseen: Sequence[StudyCard], settings: QueueSettings, today: DaySoFar
+) -> list[StudyCard]:
+    """The new cards the rest of the day brings, in order (``unseen`` in decks-in-turn order)."""
+    allowance = max(0, settings.new_per_day - today.introduced)
+    if settings.new_order is NewOrder.RANDOM:
+        return shuffled_for_day(unseen, today.day)[:allowance]
+    if settings.new_order is NewOrder.MIXED:
+        return mix_types(unseen, settings, today)
+    return list(unseen[:allowance])
+
+
 @dataclass(frozen=True)
 class StudyQueue:
     """A snapshot of the queue at one moment; rebuilt after every rating."""
@@ -67,10 +226,15 @@ class StudyQueue:
         cards: Sequence[StudyCard],
         states: Mapping[str, CardState],
         now: datetime,
-        new_introduced_today: int,
+        today: DaySoFar,
         settings: QueueSettings,
         blocked: frozenset[str] = frozenset(),
+        reviews_due_by: datetime | None = None,
     ) -> StudyQueue:
+        """``reviews_due_by`` reviews ahead: review cards due by then count as due now.
+        Learning cards keep their minutes-long steps, or one forgotten would come
+        straight back ahead of everything."""
+        due_by = now if reviews_due_by is None else max(now, reviews_due_by)
         due: list[tuple[datetime, StudyCard]] = []
         soon: list[tuple[datetime, StudyCard]] = []
         unseen: list[StudyCard] = []
@@ -83,7 +247,7 @@ class StudyQueue:
             state = states.get(card.key)
             if state is None or state.stage is Stage.NEW:
                 unseen.append(card)
-            elif state.due <= now:
+            elif state.due <= now or (state.stage is Stage.REVIEW and state.due <= due_by):
                 due.append((state.due, card))
             elif (
                 state.stage in (Stage.LEARNING, Stage.RELEARNING) and state.due <= now + LEARN_AHEAD
@@ -93,12 +257,10 @@ class StudyQueue:
                 later.append(state.due)
         due.sort(key=lambda pair: (pair[0], pair[1].key))
         soon.sort(key=lambda pair: (pair[0], pair[1].key))
-        allowance = max(0, settings.new_per_day - new_introduced_today)
-        new = unseen[:allowance]
         upcoming = [when for when, _ in soon] + later
         return cls(
             due=tuple(card for _, card in due),
-            new=tuple(new),
+            new=tuple(order_new_cards(unseen, settings, today)),
             learning_soon=tuple(card for _, card in soon),
             next_due=min(upcoming) if upcoming else None,
         )

@@ -219,14 +219,18 @@ class Store:
             return int(session.scalar(query) or 0)
 
     def count_first_reviews_since(self, since: datetime) -> int:
-        """Cards whose first review falls after ``since``: new cards introduced."""
+        """How many cards were first reviewed after ``since``: new cards introduced."""
+        return len(self.first_reviewed_since(since))
+
+    def first_reviewed_since(self, since: datetime) -> frozenset[str]:
+        """The cards whose first review falls after ``since``: the new cards introduced."""
         first = select(
             ReviewRow.card_key, func.min(ReviewRow.reviewed_ms).label("first_ms")
         ).group_by(ReviewRow.card_key)
         sub = first.subquery()
-        query = select(func.count()).select_from(sub).where(sub.c.first_ms >= to_ms(since))
+        query = select(sub.c.card_key).where(sub.c.first_ms >= to_ms(since))
         with self._sessions() as session:
-            return int(session.scalar(query) or 0)
+            return frozenset(session.scalars(query))
 
     # -- attempts and drafts -------------------------------------------------
 

@@ -7,8 +7,9 @@ returns, and tests drive it directly with pinned time.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
 from prep.clock import truncate_to_ms
@@ -18,16 +19,19 @@ from prep.content.pyversion import running_python
 from prep.scheduling.days import day_start, next_day_start, study_day
 from prep.scheduling.marks import CardMarks, is_new_leech
 from prep.scheduling.memory import CardState, MemoryModel, Rating, memory_model
-from prep.scheduling.queue import QueueCounts, QueueSettings, StudyQueue
+from prep.scheduling.queue import DaySoFar, QueueCounts, QueueSettings, StudyQueue
 from prep.scheduling.replay import Review
 from prep.settings import Settings
 from prep.store.repository import Store
+from prep.study.scope import StudyScope
 from prep.study.sitting import UNDONE, log_event
 
 Clock = Callable[[], datetime]
 
 # Card types the study queue serves.
 STUDY_TYPES = frozenset({CardType.QA, CardType.PREDICT, CardType.KATA})
+
+EVERYTHING = StudyScope()
 
 
 def build_queue(
@@ -37,18 +41,31 @@ def build_queue(
     now: datetime,
     tz: tzinfo,
     states: Mapping[str, CardState] | None = None,
+    scope: StudyScope = EVERYTHING,
 ) -> StudyQueue:
-    """The queue as of ``now``: suspended and buried cards left out, and the
-    new-card allowance reduced by the cards already introduced this study day."""
-    today_start = day_start(study_day(now, tz, settings.rollover_hour), tz, settings.rollover_hour)
+    """The queue of ``cards`` within ``scope`` as of ``now``: suspended and buried cards
+    left out, and the new-card allowance reduced by the cards already introduced
+    this study day — in any scope, as the daily limit is one for the whole day."""
+    rollover = settings.rollover_hour
+    today = study_day(now, tz, rollover)
+    introduced = store.first_reviewed_since(day_start(today, tz, rollover))
+    types = {card.key: card.type for card in cards}
+    by_type = Counter(types[key] for key in introduced if key in types)
     blocked = frozenset(key for key, marks in store.marks().items() if marks.blocks(now))
+    queue_settings = QueueSettings.from_settings(settings)
+    reviews_due_by = None
+    if scope.reviews_ahead:
+        # Through the end of the study day ``ahead_days`` from today.
+        reviews_due_by = day_start(today + timedelta(days=scope.ahead_days + 1), tz, rollover)
+        queue_settings = replace(queue_settings, new_per_day=0)  # reviews only
     return StudyQueue.build(
-        cards,
+        [card for card in cards if scope.admits(card)],
         store.card_states() if states is None else states,
         now,
-        store.count_first_reviews_since(today_start),
-        QueueSettings.from_settings(settings),
+        DaySoFar(today, len(introduced), by_type),
+        queue_settings,
         blocked,
+        reviews_due_by,
     )
 
 
@@ -83,12 +100,15 @@ class Prompt:
 
 @dataclass
 class StudySession:
+    """Studying from the queue; ``scope`` narrows it to a deck, tag or type, or reviews ahead."""
+
     library: Library
     store: Store
     settings: Settings
     tz: tzinfo
     clock: Clock
     new_id: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
+    scope: StudyScope = EVERYTHING
     _undo: list[Answer] = field(default_factory=list, init=False)
     _model: MemoryModel | None = field(default=None, init=False)
 
@@ -106,7 +126,9 @@ class StudySession:
         return truncate_to_ms(self.clock())
 
     def queue(self) -> StudyQueue:
-        return build_queue(self._cards, self.store, self.settings, self.now(), self.tz)
+        return build_queue(
+            self._cards, self.store, self.settings, self.now(), self.tz, scope=self.scope
+        )
 
     def counts(self) -> QueueCounts:
         return self.queue().counts()

@@ -7,9 +7,16 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
-from prep.settings import FIELDS, Settings, check_value, save_settings, settings_from_mapping
+from prep.settings import (
+    FIELDS,
+    Field,
+    Settings,
+    check_value,
+    save_settings,
+    settings_from_mapping,
+)
 from prep.tui.context import PrepContext
 from prep.tui.screens.base import PrepScreen
 
@@ -29,14 +36,9 @@ class SettingsScreen(PrepScreen[None]):
             for field in FIELDS:
                 with Horizontal(classes="setting"):
                     yield Label(field.label, classes="setting-label")
-                    yield Input(
-                        str(getattr(self.context.settings, field.name)),
-                        type="integer" if field.kind is int else "number",
-                        id=f"setting-{field.name}",
-                        classes="setting-input",
-                    )
+                    yield self._editor(field)
                 yield Static(
-                    f"{field.help} ({field.low:g}–{field.high:g})",
+                    field.help if field.choices else f"{field.help} ({field.low:g}–{field.high:g})",
                     classes="setting-help",
                     markup=False,
                 )
@@ -50,6 +52,28 @@ class SettingsScreen(PrepScreen[None]):
             yield Button("Save (ctrl+s)", variant="primary", id="save")
         yield Footer()
 
+    def _editor(self, field: Field) -> Input | Select[str]:
+        value = getattr(self.context.settings, field.name)
+        if field.choices:
+            return Select(
+                [(choice, choice) for choice in field.choices],
+                value=str(value),
+                allow_blank=False,
+                id=f"setting-{field.name}",
+                classes="setting-input",
+            )
+        return Input(
+            str(value),
+            type="integer" if field.kind is int else "number",
+            id=f"setting-{field.name}",
+            classes="setting-input",
+        )
+
+    def _entered(self, field: Field) -> object:
+        if field.choices:
+            return self.query_one(f"#setting-{field.name}", Select).value
+        return self.query_one(f"#setting-{field.name}", Input).value.strip()
+
     def on_mount(self) -> None:
         self.sub_title = "Settings"
 
@@ -58,11 +82,10 @@ class SettingsScreen(PrepScreen[None]):
             self.action_save()
 
     def action_save(self) -> None:
-        changes: dict[str, float | int] = {}
+        changes: dict[str, float | int | str] = {}
         valid = True
         for field in FIELDS:
-            raw = self.query_one(f"#setting-{field.name}", Input).value.strip()
-            value, problem = check_value(field, raw)
+            value, problem = check_value(field, self._entered(field))
             self.query_one(f"#error-{field.name}", Static).update(problem)
             if problem or value is None:
                 valid = False

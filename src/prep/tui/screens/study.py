@@ -15,7 +15,8 @@ from textual.widgets import Footer, Header, Markdown, Static
 from prep.content.models import KataCard, QACard
 from prep.scheduling.memory import RATING_NAMES, Rating
 from prep.scheduling.queue import QueueCounts, StudyQueue
-from prep.study.session import Prompt, StudySession
+from prep.study.scope import StudyScope
+from prep.study.session import EVERYTHING, Prompt, StudySession
 from prep.tui.context import PrepContext
 from prep.tui.format import format_when
 from prep.tui.screens.base import PrepScreen
@@ -44,7 +45,7 @@ class StudyScreen(PrepScreen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, context: PrepContext) -> None:
+    def __init__(self, context: PrepContext, scope: StudyScope = EVERYTHING) -> None:
         super().__init__(context)
         self.session = StudySession(
             context.library,
@@ -53,7 +54,11 @@ class StudyScreen(PrepScreen[None]):
             context.tz,
             context.clock,
             context.new_id,
+            scope=scope,
         )
+        self.scope = scope
+        # '' when studying everything: the screen then reads as it always has.
+        self.scope_name = "" if scope.is_everything else scope.describe(context.library)
         self.prompt: Prompt | None = None
         self.revealed = False
         self.reviewed_here = 0
@@ -76,7 +81,7 @@ class StudyScreen(PrepScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Study"
+        self.sub_title = f"Study · {self.scope_name}" if self.scope_name else "Study"
         self.advance()
 
     # -- what is on screen --------------------------------------------------
@@ -165,15 +170,22 @@ class StudyScreen(PrepScreen[None]):
         self._set_hidden("#reveal-prompt", True)
         self._set_hidden("#done", False)
         now = self.session.now()
+        title = f"Done with {self.scope_name}" if self.scope_name else "Done for today"
+        self.query_one("#done-title", Static).update(title)
         lines = [
             f"You reviewed {self.reviewed_here} card{'s' if self.reviewed_here != 1 else ''} in this session."
         ]
+        if self.scope_name:
+            lines.append(
+                f"Nothing more to study in {self.scope_name} for now; other cards may be waiting."
+            )
         if queue.next_due is not None:
             lines.append(f"Next review: {format_when(queue.next_due, now, self.context.tz)}.")
-        lines.append(
-            f"New cards: up to {self.context.settings.new_per_day} more "
-            f"{format_when(self.session.next_day_starts(), now, self.context.tz)}."
-        )
+        if not self.scope.reviews_ahead:
+            lines.append(
+                f"New cards: up to {self.context.settings.new_per_day} more "
+                f"{format_when(self.session.next_day_starts(), now, self.context.tz)}."
+            )
         lines.append("")
         lines.append("Press escape to go back, u to undo the last rating.")
         self.query_one("#done-detail", Static).update("\n".join(lines))
@@ -182,7 +194,10 @@ class StudyScreen(PrepScreen[None]):
         parts = [f"due {counts.due_now}", f"new {counts.new_available}"]
         if counts.learning_soon:
             parts.append(f"learning {counts.learning_soon}")
-        self.query_one("#study-status", Static).update("   ".join(parts))
+        status = "   ".join(parts)
+        self.query_one("#study-status", Static).update(
+            f"{self.scope_name} · {status}" if self.scope_name else status
+        )
 
     def _set_hidden(self, selector: str, hidden: bool) -> None:
         self.query_one(selector).set_class(hidden, "hidden")

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from prep.grading.sandbox import Isolation, IsolationMode
 from prep.scheduling.fitting import FitReport, reviews_worth_a_refit
 from prep.stats.summary import TodaySummary, today_summary
+from prep.study.scope import StudyScope
 from prep.tui.context import PrepContext
 from prep.tui.format import format_when
 from prep.tui.screens.base import PrepScreen
@@ -49,9 +50,12 @@ def sandbox_warning(isolation: Isolation | None) -> str:
 
 
 class TodayScreen(PrepScreen[None]):
+    # The deck table, so that `enter` on a deck studies it from the start.
+    AUTO_FOCUS = "#decks"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "study", "Study"),
         Binding("k", "practice", "Katas"),
+        Binding("c", "custom_study", "Custom study"),
         Binding("p", "progress", "Progress"),
         Binding("b", "browse", "Browse"),
         Binding("comma", "settings", "Settings"),
@@ -176,7 +180,7 @@ class TodayScreen(PrepScreen[None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("study", "practice", "progress", "browse"):
+        if action in ("study", "practice", "custom_study", "progress", "browse"):
             return self.context.library_loader is None
         if action == "refit":
             return self.reviews_since_fit > 0 and not self.fitting
@@ -236,6 +240,25 @@ class TodayScreen(PrepScreen[None]):
         self.app.push_screen(PracticeScreen(self.context))
 
     def action_study(self) -> None:
+        self.study(StudyScope())
+
+    def study(self, scope: StudyScope | None) -> None:
         from prep.tui.screens.study import StudyScreen
 
-        self.app.push_screen(StudyScreen(self.context))
+        if scope is not None:
+            self.app.push_screen(StudyScreen(self.context, scope))
+
+    def action_custom_study(self) -> None:
+        from prep.tui.screens.custom_study import CustomStudyScreen
+
+        self.app.push_screen(CustomStudyScreen(self.context.library), callback=self.study)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """`enter` on a deck studies that deck alone."""
+        slug = event.row_key.value
+        if self.context.library_loader is not None or slug is None:
+            return
+        if self.context.library.deck(slug) is None:
+            self.notify("These cards are known only from your history: there is nothing to show.")
+            return
+        self.study(StudyScope(deck=slug))
