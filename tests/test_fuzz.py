@@ -5,6 +5,7 @@ time each takes is bounded too (no deadline is asserted: the machine may be load
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -161,7 +162,8 @@ def test_a_backup_with_any_value_anywhere_restores_or_is_refused_in_one_line(
     for key in target[:-1]:
         holder = holder[key]
     holder[target[-1]] = replacement
-    store = Store.open(scratch / f"restore-{choice}-{abs(hash(repr(replacement)))}.db")
+    # A fresh file each time: hypothesis may run the same example twice (replay, shrinking).
+    store = Store.open(scratch / f"restore-{uuid.uuid4().hex}.db")
     try:
         try:
             read_backup_contents(damaged)

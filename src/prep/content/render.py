@@ -25,7 +25,12 @@ def case_markdown(case: Case) -> str:
     """A case as the prompt lists it: its name, its input, and what it gives."""
     source = case.call if case.call is not None else case.code or ""
     label = f"**{case.name}**: " if case.name else ""
-    return f"{label}\n```python\n{source.rstrip()}\n```\n→ `{expected_text(case)}`\n"
+    outcome = (
+        f"raises `{case.expect_error}`"
+        if case.expect_error is not None
+        else f"`{expected_text(case)}`"
+    )
+    return f"{label}\n```python\n{source.rstrip()}\n```\n→ {outcome}\n"
 
 
 def prompt_markdown(kata: KataCard) -> str:
