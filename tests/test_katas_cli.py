@@ -456,3 +456,11 @@ def test_the_printed_grade_command_fails_the_starter_and_passes_the_reference(
     out = prep("katas", "--json", "--deck", "heaps")[1]
     (row, _) = json.loads(out)
     assert (row["status"], row["submissions"]) == ("solved", 2)
+    # Timed from 'prep start'; practice, so the app's next review of the kata starts afresh.
+    assert isinstance(row["best_time_ms"], int) and row["best_time_ms"] >= 0
+    store = Store.open(home / "prep.db")
+    try:
+        runs = [a for a in store.attempts("heaps/kth-largest") if a.kind == "submit"]
+        assert runs and all(a.summary.get("practice") for a in runs)
+    finally:
+        store.close()

@@ -302,14 +302,20 @@ def run_grade(
     if record:
         from prep.clock import utc_now
         from prep.grading.attempts import attempt_from_report
+        from prep.study.sitting import since_practice_opened
 
         store = open_store(locations)
         try:
+            now = utc_now()
+            # Graded outside the app, the run is practice: it counts towards solved and the
+            # best time (from 'prep start'), and leaves the review of the card to the app.
+            elapsed = since_practice_opened(store.attempts(study_card.key), now)
             store.record_attempt(
                 attempt_from_report(
-                    study_card.key, source, report, utc_now(), store.installation_id
+                    study_card.key, source, report, now, store.installation_id,
+                    elapsed=elapsed, practice=True,
                 )
-            )
+            )  # fmt: skip
         finally:
             store.close()
     if as_json:
@@ -503,9 +509,14 @@ def run_start(
     with open(solution, mode, encoding="utf-8", newline="\n") as handle:
         handle.write(starter)
     print(f"wrote {readme} and {solution}", file=out)
+    from prep.clock import utc_now
+    from prep.study.sitting import OPENED, log_event
+
     store = open_store(locations)
     try:
         has_draft = store.draft(study_card.key) is not None
+        # 'prep grade' times the solve from here.
+        log_event(store, study_card.key, OPENED, utc_now(), practice=True)
     finally:
         store.close()
     if has_draft:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from prep.content.library import StudyCard
 from prep.content.models import KataCard
@@ -180,6 +180,12 @@ def open_sitting(
 
 def _after(moment: datetime, start: datetime | None) -> bool:
     return start is None or moment > start
+
+
+def since_practice_opened(history: Sequence[Attempt], now: datetime) -> timedelta | None:
+    """Time since the card was last opened for practice (``prep start``), if it was."""
+    opened = [item.submitted_at for item in history if item.kind == OPENED and is_practice(item)]
+    return now - opened[-1] if opened and opened[-1] <= now else None
 
 
 def log_event(store: Store, card_key: str, kind: str, at: datetime, practice: bool = False) -> None:
