@@ -731,3 +731,28 @@ async def test_practice_lists_the_katas_and_a_solved_one_shows_as_solved(
         await wait_for(pilot, lambda: app.screen is practice)
     assert exercise_context.store.count_reviews() == 1
     assert exercise_context.store.card_state("ex/double") == state
+
+
+async def test_enter_on_a_kata_in_the_browser_opens_it(exercise_context: PrepContext) -> None:
+    from textual.widgets import DataTable
+
+    from prep.tui.screens.browser import BrowserScreen
+
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("b")
+        await wait_for(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.loaded)
+        browser = current(app, BrowserScreen)
+        table = browser.query_one("#cards", DataTable)
+        keys = [row.key for row in browser.shown]
+        table.move_cursor(row=keys.index("ex/late"))
+        await pilot.press("enter")  # a predict card: the browser says where to study it
+        await wait_for(pilot, lambda: bool(app._notifications))
+        assert app.screen is browser
+        table.move_cursor(row=keys.index("ex/double"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen) and app.screen.loaded)
+        kata = current(app, KataScreen)
+        assert not kata.practice  # new: a review
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is browser)

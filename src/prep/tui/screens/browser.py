@@ -24,6 +24,7 @@ from prep.study.search import BrowserRow, QueryError, browser_rows, search
 from prep.tui.context import PrepContext
 from prep.tui.format import format_when
 from prep.tui.screens.base import PrepScreen
+from prep.tui.screens.practice import KataOpener
 
 SEARCH_DELAY_S = 0.15
 
@@ -135,6 +136,7 @@ class BrowserScreen(PrepScreen[None]):
         self.shown: list[BrowserRow] = []
         self.loaded = False
         self._timer: Timer | None = None
+        self.opener = KataOpener(self, self.reload)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -245,6 +247,19 @@ class BrowserScreen(PrepScreen[None]):
             self._preview(then_preview)
         elif self.shown:
             self._preview(self.shown[0].key)
+
+    @on(DataTable.RowSelected, "#cards")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        card = self.context.library.cards.get(event.row_key.value or "")
+        if card is None:
+            return
+        if isinstance(card.card, KataCard):
+            self.opener.open(card)
+        else:
+            self.notify(
+                "Enter opens a kata; Q&A and predict cards are studied from Today "
+                "(c: custom study)."
+            )
 
     @on(DataTable.RowHighlighted, "#cards")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

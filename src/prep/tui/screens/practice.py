@@ -7,6 +7,7 @@ best time), and its schedule stays as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -17,7 +18,8 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Select, Static
 from textual.widgets.data_table import ColumnKey
 
-from prep.content.models import Difficulty
+from prep.content.library import StudyCard
+from prep.content.models import Difficulty, KataCard
 from prep.scheduling.memory import RATING_NAMES, Rating, Stage
 from prep.study.practice import (
     KataFilter,
@@ -64,6 +66,56 @@ class Opening:
     practice: bool
 
 
+class KataOpener:
+    """Opens a kata chosen from a list: as a review when it is due or new (and rates it
+    when the learner does), as practice otherwise; then ``refresh`` the list."""
+
+    def __init__(self, screen: PrepScreen[None], refresh: Callable[[], None]) -> None:
+        self.screen = screen
+        self.refresh = refresh
+        context = screen.context
+        self.session = StudySession(
+            context.library, context.store, context.settings, context.tz, context.clock,
+            context.new_id,
+        )  # fmt: skip
+        self.opening = False
+
+    def open(self, card: StudyCard) -> None:
+        if self.opening or not isinstance(card.card, KataCard):
+            return
+        self.opening = True
+        session, clock = self.session, self.screen.context.clock
+
+        def prepare() -> Opening:
+            prompt = session.prompt_for(card)
+            state = prompt.state
+            return Opening(prompt, practice=state.stage is not Stage.NEW and state.due > clock())
+
+        self.screen.in_background(
+            prepare, self._push, what="opening the kata", group="open",
+            failed=lambda _: setattr(self, "opening", False),
+        )  # fmt: skip
+
+    def _push(self, opening: Opening) -> None:
+        from prep.tui.screens.kata import KataScreen
+
+        self.opening = False
+
+        def rated(result: ExerciseResult) -> None:
+            if isinstance(result, Rating) and not opening.practice:
+                self._rate(opening.prompt, result)
+
+        screen = KataScreen(self.screen.context, opening.prompt, practice=opening.practice)
+        self.screen.app.push_screen(screen, callback=rated)
+
+    def _rate(self, prompt: Prompt, rating: Rating) -> None:
+        self.screen.notify(RATING_NAMES[rating], timeout=1.5)
+        self.screen.in_background(
+            lambda: self.session.answer(prompt, rating), lambda _: self.refresh(),
+            what="saving the rating", group="rate",
+        )  # fmt: skip
+
+
 class PracticeScreen(PrepScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "focus_filter('#filter-difficulty')", "Difficulty"),
@@ -76,11 +128,7 @@ class PracticeScreen(PrepScreen[None]):
         super().__init__(context)
         self.rows: list[KataRow] = []
         self.shown: list[KataRow] = []
-        self.session = StudySession(
-            context.library, context.store, context.settings, context.tz, context.clock,
-            context.new_id,
-        )  # fmt: skip
-        self.opening = False
+        self.opener = KataOpener(self, self.refresh_rows)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -181,43 +229,9 @@ class PracticeScreen(PrepScreen[None]):
 
     @on(DataTable.RowSelected, "#katas")
     def _open(self, event: DataTable.RowSelected) -> None:
-        key = event.row_key.value
-        card = self.context.library.cards.get(key or "")
-        if card is None or self.opening:
-            return
-        self.opening = True
-        session, now = self.session, self.context.clock
-
-        def prepare() -> Opening:
-            prompt = session.prompt_for(card)
-            state = prompt.state
-            practice = state.stage is not Stage.NEW and state.due > now()
-            return Opening(prompt, practice)
-
-        self.in_background(
-            prepare, self._push_kata, what="opening the kata", group="open",
-            failed=lambda _: setattr(self, "opening", False),
-        )  # fmt: skip
-
-    def _push_kata(self, opening: Opening) -> None:
-        from prep.tui.screens.kata import KataScreen
-
-        self.opening = False
-
-        def rated(result: ExerciseResult) -> None:
-            if isinstance(result, Rating) and not opening.practice:
-                self._rate(opening.prompt, result)
-
-        self.app.push_screen(
-            KataScreen(self.context, opening.prompt, practice=opening.practice), callback=rated
-        )
-
-    def _rate(self, prompt: Prompt, rating: Rating) -> None:
-        self.notify(RATING_NAMES[rating], timeout=1.5)
-        self.in_background(
-            lambda: self.session.answer(prompt, rating), lambda _: self.refresh_rows(),
-            what="saving the rating", group="rate",
-        )  # fmt: skip
+        card = self.context.library.cards.get(event.row_key.value or "")
+        if card is not None:
+            self.opener.open(card)
 
     def action_back(self) -> None:
         self.dismiss()
