@@ -79,7 +79,14 @@ cards:
     expect_output: |
       [2, 2, 2]
     hint: A closure looks its variable up when it is called.
-    explanation: Late binding.
+    explanation: |
+      Late binding: each lambda looks `i` up when it is called, not when it is made.
+
+      By the time the list comprehension calls them, the loop is over and `i` is 2.
+
+      Bind the value at definition time (`lambda i=i: i`) to keep each one.
+
+      Or build each function in a factory call, so that each gets its own scope.
 """
 
 GOOD = "def double(x):\n    return 2 * x\n"
@@ -642,9 +649,11 @@ async def test_a_wrong_prediction_shows_its_result_with_the_focus_there(
         await wait_for(pilot, lambda: screen.correct is not None)
         body = screen.query_one("#predict-body")
         assert app.focused is body
-        await pilot.pause()
         result = screen.query_one("#predict-result")
-        assert body.scroll_offset.y > 0 and result.region.y >= body.region.y
+        # At 80×24 the code and the answer fill the screen: the result is scrolled into view.
+        await wait_for(pilot, lambda: body.scroll_offset.y > 0)
+        await pilot.pause()
+        assert body.region.y <= result.region.y and result.region.bottom <= body.region.bottom
 
 
 async def test_a_call_of_ones_own_runs_on_the_code_and_on_the_reference(

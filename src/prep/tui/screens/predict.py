@@ -158,9 +158,10 @@ class PredictScreen(ExerciseScreen):
         self.finish()
 
     def finish(self) -> None:
+        rendered = None
         if self.card.explanation:
             explanation = self.query_one("#predict-explanation", Markdown)
-            explanation.update(f"### Why\n{self.card.explanation.rstrip()}")
+            rendered = explanation.update(f"### Why\n{self.card.explanation.rstrip()}")
             explanation.remove_class("hidden")
         self.query_one("#prediction", TextArea).read_only = True
         if self.correct is None:  # reopened after the check: say how it went
@@ -179,9 +180,15 @@ class PredictScreen(ExerciseScreen):
         # The result is where the eye goes: focus the body there, so arrows and PageDown scroll it.
         body = self.query_one("#predict-body", VerticalScroll)
         body.focus()
-        self.call_after_refresh(
-            body.scroll_to_widget, self.query_one("#predict-result"), animate=False, top=True
-        )
+
+        async def bring_result_into_view() -> None:
+            if rendered is not None:
+                await rendered
+            self.call_after_refresh(
+                body.scroll_to_widget, self.query_one("#predict-result"), animate=False, top=True
+            )
+
+        self.call_later(bring_result_into_view)
 
     def action_cancel_or_back(self) -> None:
         if self.cancel_check():
