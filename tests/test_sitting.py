@@ -81,6 +81,19 @@ def rate(session: StudySession, card: StudyCard, rating: Rating) -> Prompt:
     return prompt
 
 
+def miss_a_prediction(library: Library, store: Store, clock: FakeClock) -> StudySession:
+    """The predict card shown, answered wrong and rated Again; the session that rated it."""
+    card = library.cards["ex/late"]
+    session = StudySession(library, store, Settings(), UTC, clock, counting_ids())
+    sit(store, card, clock)
+    store.record_attempt(
+        predict_attempt(card.key, "2", "1\n", False, clock(), store.installation_id, 3.0)
+    )
+    clock.advance(seconds=1)
+    rate(session, card, Rating.Again)
+    return session
+
+
 def test_leaving_and_coming_back_keeps_the_clock_the_failures_and_the_hints(
     exercises: Library, store: Store, clock: FakeClock
 ) -> None:
@@ -188,13 +201,7 @@ def test_after_an_undo_a_wrong_prediction_gets_no_second_try(
     exercises: Library, store: Store, clock: FakeClock
 ) -> None:
     card = exercises.cards["ex/late"]
-    session = StudySession(exercises, store, Settings(), UTC, clock, counting_ids())
-    sit(store, card, clock)
-    store.record_attempt(
-        predict_attempt(card.key, "2", "1\n", False, clock(), store.installation_id, 3.0)
-    )
-    clock.advance(seconds=1)
-    rate(session, card, Rating.Again)
+    session = miss_a_prediction(exercises, store, clock)
     session.undo()
     reopened = sit(store, card, clock)
     assert reopened.attempt.finished and reopened.attempt.gave_up
@@ -206,13 +213,7 @@ def test_a_right_prediction_after_a_wrong_one_the_same_day_is_hard(
     exercises: Library, store: Store, clock: FakeClock
 ) -> None:
     card = exercises.cards["ex/late"]
-    session = StudySession(exercises, store, Settings(), UTC, clock, counting_ids())
-    sit(store, card, clock)
-    store.record_attempt(
-        predict_attempt(card.key, "2", "1\n", False, clock(), store.installation_id, 3.0)
-    )
-    clock.advance(seconds=1)
-    rate(session, card, Rating.Again)
+    session = miss_a_prediction(exercises, store, clock)
     clock.advance(minutes=1)
     sit(store, card, clock)
     store.record_attempt(
