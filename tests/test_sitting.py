@@ -213,7 +213,7 @@ def test_a_right_prediction_after_a_wrong_one_the_same_day_is_hard(
     exercises: Library, store: Store, clock: FakeClock
 ) -> None:
     card = exercises.cards["ex/late"]
-    session = miss_a_prediction(exercises, store, clock)
+    miss_a_prediction(exercises, store, clock)
     clock.advance(minutes=1)
     sit(store, card, clock)
     store.record_attempt(
