@@ -326,3 +326,57 @@ async def test_a_rating_that_cannot_be_written_keeps_the_card_and_a_retry_saves_
         await settle(pilot)
         assert [r.card_key for r in context.store.reviews()] == [shown]
         assert screen.prompt is not None and screen.prompt.card.key != shown
+
+
+async def test_the_history_opens_in_a_worker_after_the_first_screen(
+    context: PrepContext, tmp_path: Path
+) -> None:
+    from prep.cli.factory import make_context
+
+    release = threading.Event()
+    opened = context.store
+
+    def slow_opener() -> Any:
+        release.wait(30)
+        return opened
+
+    late = make_context(
+        context.locations or pytest.fail("the fixture has locations"),
+        library=context.library,
+        settings=context.settings,
+        clock=context.clock,
+        tz=context.tz,
+    )
+    late.store_opener = slow_opener
+    app = PrepApp(late)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)  # drawn while the history is still opening
+        assert not late.store_is_open
+        release.set()
+        await settle(pilot)
+        assert late.store_is_open
+        assert tile(app, "new") == "5"
+
+
+async def test_a_history_that_cannot_be_opened_ends_the_app_with_one_line(
+    context: PrepContext, tmp_path: Path
+) -> None:
+    from prep.cli.errors import UserFacingError
+    from prep.cli.factory import make_context
+
+    def damaged() -> Any:
+        raise UserFacingError("cannot open the database: file is not a database")
+
+    broken = make_context(
+        context.locations or pytest.fail("the fixture has locations"),
+        library=context.library,
+        settings=context.settings,
+        clock=context.clock,
+        tz=context.tz,
+    )
+    broken.store_opener = damaged
+    app = PrepApp(broken)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+    assert app.return_code == 1

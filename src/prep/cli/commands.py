@@ -165,7 +165,10 @@ def run_stats(locations: Locations, as_json: bool, out: TextIO) -> int:
 
 
 def run_app(locations: Locations) -> int:
-    make_app(locations).run()
+    app = make_app(locations)
+    app.run()
+    if app.return_code:  # the history could not be opened: said on the way out
+        return app.return_code
     # On quit, with the screen gone: a backup of the session just ended.
     from prep.clock import utc_now
     from prep.transfer.backups import write_backup

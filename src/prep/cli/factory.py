@@ -78,7 +78,7 @@ def make_context(
     return PrepContext(
         library=library if library is not None else Library(),
         library_loader=None if library is not None else (lambda: load_library(decks)),
-        store=store if store is not None else open_store(locations),
+        store_opener=(lambda: store) if store is not None else (lambda: open_store(locations)),
         settings=settings if settings is not None else load_user_settings(locations),
         tz=tz if tz is not None else local_timezone(),
         clock=clock,

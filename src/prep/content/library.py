@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from prep.content.errors import ContentError
-from prep.content.loader import FileResult, find_deck_files, load_deck_file
-from prep.content.models import CardType, KataCard, PredictCard, QACard
+if TYPE_CHECKING:
+    # The loader (YAML) and the models (pydantic) are imported by what uses them, not
+    # by the app's first frame, which only needs an empty library.
+    from prep.content.errors import ContentError
+    from prep.content.loader import FileResult
+    from prep.content.models import CardType, KataCard, PredictCard, QACard
 
 
 @dataclass(frozen=True)
@@ -28,11 +32,15 @@ class StudyCard:
 
     @property
     def type(self) -> CardType:
+        from prep.content.models import CardType
+
         return CardType(self.card.type)
 
     @property
     def prompt_text(self) -> str:
         """A one-line description for lists and tables."""
+        from prep.content.models import KataCard, PredictCard
+
         card = self.card
         text = card.title if isinstance(card, KataCard) else card.question
         if isinstance(card, PredictCard):
@@ -58,6 +66,8 @@ class Library:
     files_read: int = 0
 
     def count_by_type(self) -> dict[str, int]:
+        from prep.content.models import CardType
+
         counts = {kind.value: 0 for kind in CardType}
         for card in self.cards.values():
             counts[card.card.type] += 1
@@ -72,6 +82,8 @@ class Library:
 
 
 def load_library(paths: Sequence[Path]) -> Library:
+    from prep.content.loader import find_deck_files, load_deck_file
+
     files, missing = find_deck_files(paths)
     library = assemble(load_deck_file(path) for path in _unique(files))
     if missing:
@@ -92,6 +104,8 @@ def _unique(paths: Iterable[Path]) -> list[Path]:
 
 def assemble(results: Iterable[FileResult]) -> Library:
     """Join per-file results; a deck slug defined twice is an error on the second file."""
+    from prep.content.errors import ContentError
+
     decks: list[DeckSummary] = []
     cards: dict[str, StudyCard] = {}
     errors: list[ContentError] = []

@@ -10,8 +10,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from prep.store.repository import Store
+if TYPE_CHECKING:
+    from prep.store.repository import Store
 
 
 class DraftKeeper:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker
 
-from prep.content.library import Library
 from prep.tui.background import BackgroundJobs
 from prep.tui.context import PrepContext
 from prep.tui.screens.today import TodayScreen
+
+if TYPE_CHECKING:
+    from prep.content.library import Library
 
 __all__ = ["PrepApp", "PrepContext"]
 
@@ -33,6 +35,16 @@ class PrepApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(TodayScreen(self.context))
+        if not self.context.store_is_open:
+            # The first frame is up: now SQLAlchemy and the database.
+            self.jobs.start(
+                self,
+                lambda: self.context.store,
+                lambda _: None,
+                what="opening your history",
+                group="store",
+                failed=self._store_failed,
+            )
         # A backup at most every 30 minutes of use (and one on quit, by the CLI).
         self.set_interval(BACKUP_CHECK_S, self._backup_if_due)
         loader = self.context.library_loader
@@ -73,6 +85,12 @@ class PrepApp(App[None]):
         # One line: the driver's words for a database error (a full disk), not SQLAlchemy's page.
         reason = one_line(error)
         self.notify(f"{what[:1].upper()}{what[1:]} failed: {reason}", severity="error", timeout=10)
+
+    def _store_failed(self, error: BaseException) -> None:
+        """Without its history the app cannot run: leave with the reason, as a command would."""
+        from prep.store.database import one_line
+
+        self.exit(return_code=1, message=f"prep: {one_line(error)}")
 
     def _library_loaded(self, library: Library) -> None:
         self.context.library = library

@@ -10,13 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from prep.content.library import Library
-from prep.grading.grader import Grader
-from prep.paths import Locations
-from prep.settings import Settings
-from prep.store.repository import Store
-from prep.study.drafts import DraftKeeper
+if TYPE_CHECKING:  # the first frame imports none of these; workers bring them in
+    from prep.content.library import Library
+    from prep.grading.grader import Grader
+    from prep.paths import Locations
+    from prep.settings import Settings
+    from prep.store.repository import Store
+    from prep.study.drafts import DraftKeeper
 
 
 def _new_uuid() -> str:
@@ -26,7 +28,8 @@ def _new_uuid() -> str:
 @dataclass
 class PrepContext:
     library: Library
-    store: Store
+    # Opened on first use, in a worker: the first frame does not wait for SQLAlchemy.
+    store_opener: Callable[[], Store]
     settings: Settings
     tz: tzinfo
     clock: Callable[[], datetime]
@@ -38,11 +41,25 @@ class PrepContext:
     # Why the decks could not be read, when they could not: Today says so.
     library_error: str | None = None
     settings_path: Path | None = None
+    _store: Store | None = field(default=None, init=False, repr=False)
+    _store_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _grader: Grader | None = field(default=None, init=False, repr=False)
     _grader_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _drafts: weakref.WeakSet[DraftKeeper] = field(
         default_factory=weakref.WeakSet, init=False, repr=False
     )
+
+    @property
+    def store(self) -> Store:
+        """The history, opened on first use (the app opens it in a worker at start)."""
+        with self._store_lock:
+            if self._store is None:
+                self._store = self.store_opener()
+            return self._store
+
+    @property
+    def store_is_open(self) -> bool:
+        return self._store is not None
 
     def keep_draft(self, keeper: DraftKeeper) -> None:
         """A draft to write on the way out, whatever its screen's timer was waiting for."""
@@ -62,9 +79,7 @@ class PrepContext:
         for keeper in list(self._drafts):
             try:
                 keeper.flush()
-            except (
-                Exception
-            ) as exc:  # a full disk on the way out must not keep the rest from closing
+            except Exception as exc:  # a full disk on the way out must not stop the rest
                 print(
                     f"prep: your draft of {keeper.card_key} could not be saved: {exc}",
                     file=sys.stderr,
@@ -73,4 +88,7 @@ class PrepContext:
             grader, self._grader = self._grader, None
         if grader is not None:
             grader.close()
-        self.store.close()
+        with self._store_lock:
+            store, self._store = self._store, None
+        if store is not None:
+            store.close()

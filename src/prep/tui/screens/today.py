@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from prep.grading.sandbox import Isolation, IsolationMode
-from prep.scheduling.fitting import FitReport, reviews_worth_a_refit
-from prep.stats.summary import TodaySummary, today_summary
-from prep.study.scope import StudyScope
 from prep.tui.context import PrepContext
 from prep.tui.format import format_when
 from prep.tui.screens.base import PrepScreen
 from prep.tui.widgets.stat_tile import StatTile
+
+if TYPE_CHECKING:
+    # Statistics (numpy), the scheduler (fsrs) and the sandbox load in the workers
+    # that need them, after the first frame.
+    from prep.grading.sandbox import Isolation
+    from prep.scheduling.fitting import FitReport
+    from prep.stats.summary import TodaySummary
+    from prep.study.scope import StudyScope
 
 MAX_ERRORS_SHOWN = 8
 
@@ -32,6 +36,9 @@ class TodayNumbers:
 
 def read_today(context: PrepContext) -> TodayNumbers:
     store = context.store
+    from prep.scheduling.fitting import reviews_worth_a_refit
+    from prep.stats.summary import today_summary
+
     summary = today_summary(context.library, store, context.settings, context.clock(), context.tz)
     fitted = int((store.fit_record() or {}).get("reviews", 0))
     offer = reviews_worth_a_refit(summary.reviews_total, fitted, context.settings.refit_every)
@@ -40,6 +47,8 @@ def read_today(context: PrepContext) -> TodayNumbers:
 
 def sandbox_warning(isolation: Isolation | None) -> str:
     """Shown on Today for as long as grading has no real sandbox ('' when it has one)."""
+    from prep.grading.sandbox import IsolationMode
+
     if isolation is None or isolation.mode is not IsolationMode.PLAIN:
         return ""
     return (
@@ -240,6 +249,8 @@ class TodayScreen(PrepScreen[None]):
         self.app.push_screen(PracticeScreen(self.context))
 
     def action_study(self) -> None:
+        from prep.study.scope import StudyScope
+
         self.study(StudyScope())
 
     def study(self, scope: StudyScope | None) -> None:
@@ -261,4 +272,6 @@ class TodayScreen(PrepScreen[None]):
         if self.context.library.deck(slug) is None:
             self.notify("These cards are known only from your history: there is nothing to show.")
             return
+        from prep.study.scope import StudyScope
+
         self.study(StudyScope(deck=slug))
