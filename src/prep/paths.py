@@ -76,6 +76,11 @@ class Locations:
         return database_path(self.home)
 
     @property
+    def deck_cache(self) -> Path:
+        """Parsed deck files, so that a warm start parses nothing (prep.content.cache)."""
+        return self.home / "cache" / "decks"
+
+    @property
     def private_folders(self) -> tuple[Path, ...]:
         """What a graded submission must never see: the history and the decks
         (whose hidden tests hold the expected answers)."""

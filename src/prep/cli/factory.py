@@ -74,10 +74,10 @@ def make_context(
     from prep.content import Library, load_library
     from prep.tui.context import PrepContext
 
-    decks = list(locations.decks)
+    decks, cache = list(locations.decks), locations.deck_cache
     return PrepContext(
         library=library if library is not None else Library(),
-        library_loader=None if library is not None else (lambda: load_library(decks)),
+        library_loader=None if library is not None else (lambda: load_library(decks, cache)),
         store_opener=(lambda: store) if store is not None else (lambda: open_store(locations)),
         settings=settings if settings is not None else load_user_settings(locations),
         tz=tz if tz is not None else local_timezone(),

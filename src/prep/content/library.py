@@ -81,11 +81,19 @@ class Library:
         return tuple(sorted({error.path for error in self.errors}))
 
 
-def load_library(paths: Sequence[Path]) -> Library:
+def load_library(paths: Sequence[Path], cache: Path | None = None) -> Library:
+    """Every deck under ``paths``; with ``cache`` (a folder), files unchanged since the
+    last run are not parsed again."""
     from prep.content.loader import find_deck_files, load_deck_file
 
     files, missing = find_deck_files(paths)
-    library = assemble(load_deck_file(path) for path in _unique(files))
+    if cache is not None:
+        from prep.content.cache import DeckCache
+
+        load = DeckCache(cache).load
+    else:
+        load = load_deck_file
+    library = assemble(load(path) for path in _unique(files))
     if missing:
         library = replace(library, errors=(*missing, *library.errors))
     return library
