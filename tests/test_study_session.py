@@ -128,3 +128,42 @@ def test_the_shipped_deck_brings_katas_and_predict_cards_from_the_first_day(
         assert types.count(CardType.PREDICT) >= 2, day
         assert types[-1] is CardType.QA, day  # spread through the day, not left for last
         clock.now = PINNED_NOW + timedelta(days=day)
+
+
+def test_the_queue_kept_by_a_session_is_the_one_read_afresh(
+    library: Library, store: Store, clock: FakeClock
+) -> None:
+    """A session reads states and marks once a day and keeps them in step with its own
+    ratings and undos (leeches included): the queue must be what a fresh read gives."""
+    from prep.study.session import build_queue, studyable_cards
+
+    session = make_session(library, store, clock, new_per_day=4, leech_threshold=1)
+
+    def fresh() -> list[str]:
+        queue = build_queue(
+            studyable_cards(library), store, session.settings, session.now(), session.tz
+        )
+        return [card.key for card in (*queue.due, *queue.new, *queue.learning_soon)]
+
+    def kept() -> list[str]:
+        queue = session.queue()
+        return [card.key for card in (*queue.due, *queue.new, *queue.learning_soon)]
+
+    steps = [Rating.Good, Rating.Again, "undo", Rating.Easy, Rating.Easy, Rating.Easy]
+    steps += [Rating.Easy, Rating.Easy, "later", Rating.Again, "undo", Rating.Again, Rating.Good]
+    for step in steps * 2:
+        if step == "undo":
+            session.undo()
+        elif step == "later":
+            clock.advance(days=60)  # reviews due: an Again now is a lapse, and a leech
+        else:
+            prompt = session.next_prompt()
+            if prompt is None:
+                clock.advance(days=1)
+                continue
+            session.answer(prompt, step)
+        clock.advance(minutes=11)
+        assert kept() == fresh(), step
+    clock.advance(days=2)  # a new study day: read again
+    assert kept() == fresh()
+    assert store.marks(), "the sequence made a leech"

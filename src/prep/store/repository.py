@@ -232,6 +232,13 @@ class Store:
         with self._sessions() as session:
             return frozenset(session.scalars(query))
 
+    def first_review_ms(self, card_key: str) -> int | None:
+        """When the card's log begins (ms), as ``first_reviewed_since`` counts it; one card."""
+        query = select(func.min(ReviewRow.reviewed_ms)).where(ReviewRow.card_key == card_key)
+        with self._sessions() as session:
+            first = session.scalar(query)
+        return int(first) if first is not None else None
+
     # -- attempts and drafts -------------------------------------------------
 
     def record_attempt(self, attempt: Attempt) -> None:

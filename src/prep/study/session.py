@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from prep.clock import truncate_to_ms
 from prep.content.library import Library, StudyCard
@@ -18,7 +18,7 @@ from prep.content.models import CardType
 from prep.content.pyversion import running_python
 from prep.scheduling.days import day_start, next_day_start, study_day
 from prep.scheduling.marks import CardMarks, is_new_leech
-from prep.scheduling.memory import CardState, MemoryModel, Rating, memory_model
+from prep.scheduling.memory import CardState, MemoryModel, Rating, Stage, memory_model
 from prep.scheduling.queue import DaySoFar, QueueCounts, QueueSettings, StudyQueue
 from prep.scheduling.replay import Review
 from prep.settings import Settings
@@ -42,16 +42,21 @@ def build_queue(
     tz: tzinfo,
     states: Mapping[str, CardState] | None = None,
     scope: StudyScope = EVERYTHING,
+    marks: Mapping[str, CardMarks] | None = None,
+    introduced: Collection[str] | None = None,
 ) -> StudyQueue:
     """The queue of ``cards`` within ``scope`` as of ``now``: suspended and buried cards
     left out, and the new-card allowance reduced by the cards already introduced
     this study day — in any scope, as the daily limit is one for the whole day."""
     rollover = settings.rollover_hour
     today = study_day(now, tz, rollover)
-    introduced = store.first_reviewed_since(day_start(today, tz, rollover))
+    if introduced is None:
+        introduced = store.first_reviewed_since(day_start(today, tz, rollover))
     types = {card.key: card.type for card in cards}
     by_type = Counter(types[key] for key in introduced if key in types)
-    blocked = frozenset(key for key, marks in store.marks().items() if marks.blocks(now))
+    if marks is None:
+        marks = store.marks()
+    blocked = frozenset(key for key, mark in marks.items() if mark.blocks(now))
     queue_settings = QueueSettings.from_settings(settings)
     reviews_due_by = None
     if scope.reviews_ahead:
@@ -99,6 +104,17 @@ class Prompt:
 
 
 @dataclass
+class _Known:
+    """What a session has read from the store, kept current by its own ratings and undos,
+    so that the next card comes without reading every state again."""
+
+    day: date
+    states: dict[str, CardState]
+    marks: dict[str, CardMarks]
+    introduced: set[str]  # cards whose first review falls on ``day``
+
+
+@dataclass
 class StudySession:
     """Studying from the queue; ``scope`` narrows it to a deck, tag or type, or reviews ahead."""
 
@@ -111,6 +127,7 @@ class StudySession:
     scope: StudyScope = EVERYTHING
     _undo: list[Answer] = field(default_factory=list, init=False)
     _model: MemoryModel | None = field(default=None, init=False)
+    _known: _Known | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self._cards = studyable_cards(self.library)
@@ -126,9 +143,52 @@ class StudySession:
         return truncate_to_ms(self.clock())
 
     def queue(self) -> StudyQueue:
+        now = self.now()
+        known = self._read(now)
         return build_queue(
-            self._cards, self.store, self.settings, self.now(), self.tz, scope=self.scope
-        )
+            self._cards, self.store, self.settings, now, self.tz, known.states, self.scope,
+            known.marks, known.introduced,
+        )  # fmt: skip
+
+    def _read(self, now: datetime) -> _Known:
+        """The states, marks and today's new cards: read once a study day, then kept."""
+        rollover = self.settings.rollover_hour
+        today = study_day(now, self.tz, rollover)
+        if self._known is None or self._known.day != today:
+            start = day_start(today, self.tz, rollover)
+            self._known = _Known(
+                today,
+                self.store.card_states(),
+                self.store.marks(),
+                set(self.store.first_reviewed_since(start)),
+            )
+        return self._known
+
+    def _introduced_today(self, key: str) -> bool:
+        first = self.store.first_review_ms(key)
+        known = self._known
+        if first is None or known is None:
+            return False
+        start = day_start(known.day, self.tz, self.settings.rollover_hour)
+        return first >= int(start.timestamp() * 1000)
+
+    def _remember(self, key: str, state: CardState | None, marks: CardMarks | None) -> None:
+        """Keep what was read in step with a rating or an undo just written."""
+        known = self._known
+        if known is None:
+            return
+        if state is None or state.stage is Stage.NEW:
+            known.states.pop(key, None)
+        else:
+            known.states[key] = state
+        if marks is None:
+            known.marks.pop(key, None)
+        else:
+            known.marks[key] = marks
+        if self._introduced_today(key):
+            known.introduced.add(key)
+        else:
+            known.introduced.discard(key)
 
     def counts(self) -> QueueCounts:
         return self.queue().counts()
@@ -152,12 +212,13 @@ class StudySession:
             stage_before=prompt.state.stage,
         )
         self.store.record_review(review, after)
-        marks = self.store.marks().get(prompt.card.key)
+        marks = self._read(now).marks.get(prompt.card.key)
         became_leech = is_new_leech(after, marks, self.settings.leech_threshold)
+        marks_after = marks
         if became_leech:
-            self.store.set_marks(
-                prompt.card.key, CardMarks(suspended=True, buried_until=None, leech=True)
-            )
+            marks_after = CardMarks(suspended=True, buried_until=None, leech=True)
+            self.store.set_marks(prompt.card.key, marks_after)
+        self._remember(prompt.card.key, after, marks_after)
         answer = Answer(review, prompt.state, after, marks, became_leech)
         self._undo.append(answer)
         return answer
@@ -171,10 +232,16 @@ class StudySession:
         if not self._undo:
             return None
         answer = self._undo.pop()
+        key = answer.review.card_key
         self.store.undo_review(answer.review.id, answer.before)
+        marks = answer.marks_before
         if answer.became_leech:
-            self.store.set_marks(answer.review.card_key, answer.marks_before or CardMarks())
-        card = self.library.cards.get(answer.review.card_key)
+            marks = answer.marks_before or CardMarks()
+            self.store.set_marks(key, marks)
+        elif self._known is not None:
+            marks = self._known.marks.get(key)
+        self._remember(key, answer.before, marks)
+        card = self.library.cards.get(key)
         if card is not None and card.type in (CardType.KATA, CardType.PREDICT):
             # The review is open again, and its answer has been seen: the sitting says so.
             log_event(self.store, card.key, UNDONE, self.now())
