@@ -149,14 +149,15 @@ def test_the_queue_kept_by_a_session_is_the_one_read_afresh(
         queue = session.queue()
         return [card.key for card in (*queue.due, *queue.new, *queue.learning_soon)]
 
-    steps = [Rating.Good, Rating.Again, "undo", Rating.Easy, Rating.Easy, Rating.Easy]
-    steps += [Rating.Easy, Rating.Easy, "later", Rating.Again, "undo", Rating.Again, Rating.Good]
+    steps: list[Rating | str] = [Rating.Good, Rating.Again, "undo", Rating.Easy, Rating.Easy]
+    steps += [Rating.Easy, Rating.Easy, Rating.Easy, "later", Rating.Again, "undo", Rating.Again]
+    steps += [Rating.Good]
     for step in steps * 2:
         if step == "undo":
             session.undo()
         elif step == "later":
             clock.advance(days=60)  # reviews due: an Again now is a lapse, and a leech
-        else:
+        elif isinstance(step, Rating):
             prompt = session.next_prompt()
             if prompt is None:
                 clock.advance(days=1)
