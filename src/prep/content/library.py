@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,8 +31,9 @@ class StudyCard:
     line: int
     tags: tuple[str, ...]
 
-    @property
+    @cached_property
     def type(self) -> CardType:
+        # Cached: the queue asks every card's type on every rating.
         from prep.content.models import CardType
 
         return CardType(self.card.type)

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, literal_column, select
+from sqlalchemy import Engine, delete, func, literal_column, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from prep.clock import from_ms, to_ms
@@ -91,10 +91,10 @@ class Store:
     # -- card states -------------------------------------------------------
 
     def card_states(self) -> dict[str, CardState]:
+        # Plain rows, not ORM objects: a heavy learner has tens of thousands of states.
+        table = CardStateRow.__table__
         with self._sessions() as session:
-            return {
-                row.card_key: state_from_row(row) for row in session.scalars(select(CardStateRow))
-            }
+            return {row.card_key: state_from_row(row) for row in session.execute(select(table))}
 
     def card_state(self, key: str) -> CardState | None:
         with self._sessions() as session:
@@ -224,13 +224,17 @@ class Store:
 
     def first_reviewed_since(self, since: datetime) -> frozenset[str]:
         """The cards whose first review falls after ``since``: the new cards introduced."""
-        first = select(
-            ReviewRow.card_key, func.min(ReviewRow.reviewed_ms).label("first_ms")
-        ).group_by(ReviewRow.card_key)
-        sub = first.subquery()
-        query = select(sub.c.card_key).where(sub.c.first_ms >= to_ms(since))
+        # The reviews since then (few, by the time index), less the cards with an earlier
+        # one (by the card index): never a pass over the whole log. Written out because
+        # SQLite, left to choose, walks the card index for the DISTINCT — the whole log —
+        # and SQLAlchemy does not render an INDEXED BY hint for it.
+        query = text(
+            "SELECT DISTINCT r.card_key FROM reviews AS r INDEXED BY ix_reviews_reviewed_ms "
+            "WHERE r.reviewed_ms >= :since AND NOT EXISTS ("
+            "SELECT 1 FROM reviews AS p WHERE p.card_key = r.card_key AND p.reviewed_ms < :since)"
+        )
         with self._sessions() as session:
-            return frozenset(session.scalars(query))
+            return frozenset(session.scalars(query, {"since": to_ms(since)}))
 
     def first_review_ms(self, card_key: str) -> int | None:
         """When the card's log begins (ms), as ``first_reviewed_since`` counts it; one card."""

@@ -52,8 +52,8 @@ def build_queue(
     today = study_day(now, tz, rollover)
     if introduced is None:
         introduced = store.first_reviewed_since(day_start(today, tz, rollover))
-    types = {card.key: card.type for card in cards}
-    by_type = Counter(types[key] for key in introduced if key in types)
+    wanted = set(introduced)
+    by_type = Counter(card.type for card in cards if card.key in wanted)
     if marks is None:
         marks = store.marks()
     blocked = frozenset(key for key, mark in marks.items() if mark.blocks(now))
