@@ -663,20 +663,20 @@ def run_export(locations: Locations, file: Path, anki: bool, out: TextIO) -> int
         print(f"wrote {written} qa and predict cards to {file}", file=out)
         return 0
     from prep.clock import utc_now
-    from prep.transfer.backup import export_backup, write_json
+    from prep.transfer.backup import write_backup_file
 
     settings = load_user_settings(locations)
     store = open_store(locations)
     try:
-        data = export_backup(store, settings.to_dict(), utc_now())
+        try:
+            write_backup_file(store, settings.to_dict(), utc_now(), file)
+        except OSError as exc:
+            raise UserFacingError(f"cannot write {file}: {exc.strerror or exc}") from exc
+        reviews, states = store.count_reviews(kinds=None), len(store.card_states())
     finally:
         store.close()
-    try:
-        write_json(file, data)
-    except OSError as exc:
-        raise UserFacingError(f"cannot write {file}: {exc.strerror or exc}") from exc
     print(
-        f"exported {len(data['reviews'])} reviews and {len(data['card_states'])} card states to {file}",
+        f"exported {reviews} reviews and {states} card states to {file}",
         file=out,
     )
     return 0

@@ -10,7 +10,7 @@ from prep.grading.attempts import Attempt
 from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import CardState, Rating, Stage
 from prep.scheduling.replay import Review, ReviewKind
-from prep.store.tables import AttemptRow, CardMarkRow, CardStateRow, ReviewRow
+from prep.store.tables import AttemptRow, CardMarkRow, CardStateRow
 
 
 class StateColumns(Protocol):
@@ -53,7 +53,20 @@ def fill_state_row(row: CardStateRow, state: CardState) -> CardStateRow:
     return row
 
 
-def review_from_row(row: ReviewRow) -> Review:
+class ReviewColumns(Protocol):
+    """A reviews row: the ORM object or a plain result row of the table."""
+
+    id: str
+    card_key: str
+    rating: int
+    reviewed_ms: int
+    duration_ms: int | None
+    installation_id: str
+    kind: str
+    stage_before: int | None
+
+
+def review_from_row(row: ReviewColumns) -> Review:
     kind = ReviewKind(row.kind or "review")
     return Review(
         id=row.id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -131,6 +131,15 @@ class Store:
             query = query.where(ReviewRow.card_key == card_key)
         with self._sessions() as session:
             return [review_from_row(row) for row in session.scalars(query)]
+
+    def iter_reviews(self, chunk: int = 5000) -> Iterator[Review]:
+        """Every entry of the log in order, read a chunk at a time: a million reviews never
+        sit in memory at once (a backup streams them)."""
+        table = ReviewRow.__table__
+        query = select(table).order_by(table.c.reviewed_ms, literal_column("reviews.rowid"))
+        with self._sessions() as session:
+            for row in session.execute(query.execution_options(yield_per=chunk)):
+                yield review_from_row(row)
 
     def reset_card(self, reset: Review) -> None:
         """Log a reset and forget the card's memory state: it is new again."""

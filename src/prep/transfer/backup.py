@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from prep.grading.attempts import Attempt
 from prep.scheduling.marks import CardMarks
@@ -51,6 +52,35 @@ def _state_json(state: CardState) -> dict[str, Any]:
 
 
 def export_backup(store: Store, settings: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The backup as a value (what ``write_backup_json`` writes, read back)."""
+    out = io.StringIO()
+    write_backup_json(store, settings, now, out)
+    data: dict[str, Any] = json.loads(out.getvalue())
+    return data
+
+
+def write_backup_json(
+    store: Store, settings: dict[str, Any], now: datetime, out: TextIO, indent: int | None = None
+) -> None:
+    """The backup as JSON, the log streamed as it is read: memory stays flat whatever the
+    history. Everything but the log is small and written in one piece."""
+    rest = json.dumps(
+        _everything_but_the_log(store, settings, now), indent=indent, ensure_ascii=False
+    )
+    assert rest.endswith("}")
+    out.write(rest[:-1].rstrip())
+    out.write(',\n"reviews": [')
+    separator = "\n"
+    for review in store.iter_reviews():
+        out.write(separator)
+        out.write(json.dumps(_review_json(review), ensure_ascii=False))
+        separator = ",\n"
+    out.write("\n]}\n")
+
+
+def _everything_but_the_log(
+    store: Store, settings: dict[str, Any], now: datetime
+) -> dict[str, Any]:
     marks = store.marks()
     drafts = store.drafts()
     return {
@@ -58,7 +88,6 @@ def export_backup(store: Store, settings: dict[str, Any], now: datetime) -> dict
         "version": BACKUP_VERSION,
         "exported_at": now.isoformat(),
         "installation_id": store.installation_id,
-        "reviews": [_review_json(review) for review in store.reviews(include_resets=True)],
         "card_states": [_state_json(state) for state in store.card_states().values()],
         "marks": [
             {
@@ -305,6 +334,19 @@ def restore_backup(store: Store, data: dict[str, Any]) -> dict[str, Any]:
         )
     store.restore(contents)
     return contents.settings
+
+
+def write_backup_file(store: Store, settings: dict[str, Any], now: datetime, path: Path) -> None:
+    """``prep export``: the backup written beside its name, flushed, then renamed."""
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        with temporary.open("w", encoding="utf-8") as handle:
+            write_backup_json(store, settings, now, handle, indent=1)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from prep.store.repository import Store
-from prep.transfer.backup import export_backup
+from prep.transfer.backup import write_backup_json
 
 FOLDER = "backups"
 EVERY = timedelta(minutes=30)
@@ -68,12 +68,13 @@ def write_backup(store: Store, settings: dict[str, Any], home: Path, now: dateti
     """Write one compressed backup atomically, then thin the folder."""
     folder = backup_folder(home)
     folder.mkdir(parents=True, exist_ok=True)
-    data = json.dumps(export_backup(store, settings, now), ensure_ascii=False).encode("utf-8")
     path = folder / f"{_PREFIX}{now.astimezone(UTC).strftime(_STAMP)}{_SUFFIX}"
     temporary = path.with_name(path.name + ".tmp")
     try:
-        with gzip.open(temporary, "wb", compresslevel=6) as handle:
-            handle.write(data)
+        # Streamed, and lightly compressed: a backup on quit must not hold a heavy
+        # learner's whole log in memory, nor keep them waiting.
+        with gzip.open(temporary, "wt", compresslevel=1, encoding="utf-8") as handle:
+            write_backup_json(store, settings, now, handle)
             handle.flush()
         os.replace(temporary, path)  # never a half-written backup under a backup's name
     finally:
