@@ -3,42 +3,61 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol
+from typing import Any
 
 from prep.clock import from_ms, to_ms
 from prep.grading.attempts import Attempt
 from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import CardState, Rating, Stage
 from prep.scheduling.replay import Review, ReviewKind
-from prep.store.tables import AttemptRow, CardMarkRow, CardStateRow
+from prep.store.tables import AttemptRow, CardMarkRow, CardStateRow, ReviewRow
+
+# Enum members by value: a heavy learner's log is read a million rows at a time.
+_STAGES = {int(stage): stage for stage in Stage}
+_RATINGS = {int(rating): rating for rating in Rating}
+_KINDS = {kind.value: kind for kind in ReviewKind}
+
+# The columns, in order, that ``state_from_values`` and ``review_from_values`` take.
+STATE_COLUMNS = (
+    CardStateRow.card_key, CardStateRow.stage, CardStateRow.step, CardStateRow.stability,
+    CardStateRow.difficulty, CardStateRow.due_ms, CardStateRow.last_review_ms,
+    CardStateRow.reps, CardStateRow.lapses,
+)  # fmt: skip
+REVIEW_COLUMNS = (
+    ReviewRow.id, ReviewRow.card_key, ReviewRow.rating, ReviewRow.reviewed_ms,
+    ReviewRow.duration_ms, ReviewRow.installation_id, ReviewRow.kind, ReviewRow.stage_before,
+)  # fmt: skip
 
 
-class StateColumns(Protocol):
-    """A card_states row: the ORM object or a plain result row of the table."""
-
-    card_key: str
-    stage: int
-    step: int | None
-    stability: float | None
-    difficulty: float | None
-    due_ms: int
-    last_review_ms: int | None
-    reps: int
-    lapses: int
-
-
-def state_from_row(row: StateColumns) -> CardState:
+def state_from_values(
+    card_key: str,
+    stage: int,
+    step: int | None,
+    stability: float | None,
+    difficulty: float | None,
+    due_ms: int,
+    last_review_ms: int | None,
+    reps: int,
+    lapses: int,
+) -> CardState:
     return CardState(
-        key=row.card_key,
-        stage=Stage(row.stage),
-        step=row.step,
-        stability=row.stability,
-        difficulty=row.difficulty,
-        due=from_ms(row.due_ms),
-        last_review=from_ms(row.last_review_ms) if row.last_review_ms is not None else None,
-        reps=row.reps,
-        lapses=row.lapses,
+        key=card_key,
+        stage=_STAGES[stage],
+        step=step,
+        stability=stability,
+        difficulty=difficulty,
+        due=from_ms(due_ms),
+        last_review=from_ms(last_review_ms) if last_review_ms is not None else None,
+        reps=reps,
+        lapses=lapses,
     )
+
+
+def state_from_row(row: CardStateRow) -> CardState:
+    return state_from_values(
+        row.card_key, row.stage, row.step, row.stability, row.difficulty, row.due_ms,
+        row.last_review_ms, row.reps, row.lapses,
+    )  # fmt: skip
 
 
 def fill_state_row(row: CardStateRow, state: CardState) -> CardStateRow:
@@ -53,31 +72,34 @@ def fill_state_row(row: CardStateRow, state: CardState) -> CardStateRow:
     return row
 
 
-class ReviewColumns(Protocol):
-    """A reviews row: the ORM object or a plain result row of the table."""
-
-    id: str
-    card_key: str
-    rating: int
-    reviewed_ms: int
-    duration_ms: int | None
-    installation_id: str
-    kind: str
-    stage_before: int | None
-
-
-def review_from_row(row: ReviewColumns) -> Review:
-    kind = ReviewKind(row.kind or "review")
+def review_from_values(
+    review_id: str,
+    card_key: str,
+    rating: int,
+    reviewed_ms: int,
+    duration_ms: int | None,
+    installation_id: str,
+    kind: str | None,
+    stage_before: int | None,
+) -> Review:
+    review_kind = _KINDS[kind or "review"]
     return Review(
-        id=row.id,
-        card_key=row.card_key,
-        rating=Rating(row.rating) if kind is ReviewKind.REVIEW else None,
-        reviewed_at=from_ms(row.reviewed_ms),
-        duration_ms=row.duration_ms,
-        installation_id=row.installation_id,
-        kind=kind,
-        stage_before=Stage(row.stage_before) if row.stage_before is not None else None,
+        id=review_id,
+        card_key=card_key,
+        rating=_RATINGS[rating] if review_kind is ReviewKind.REVIEW else None,
+        reviewed_at=from_ms(reviewed_ms),
+        duration_ms=duration_ms,
+        installation_id=installation_id,
+        kind=review_kind,
+        stage_before=_STAGES[stage_before] if stage_before is not None else None,
     )
+
+
+def review_from_row(row: ReviewRow) -> Review:
+    return review_from_values(
+        row.id, row.card_key, row.rating, row.reviewed_ms, row.duration_ms,
+        row.installation_id, row.kind, row.stage_before,
+    )  # fmt: skip
 
 
 def review_values(review: Review) -> dict[str, Any]:

@@ -24,14 +24,18 @@ from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import DEFAULT_PARAMETERS, CardState, Stage
 from prep.scheduling.replay import Review, ReviewKind
 from prep.store.converters import (
+    REVIEW_COLUMNS,
+    STATE_COLUMNS,
     attempt_from_row,
     attempt_row,
     fill_marks_row,
     fill_state_row,
     marks_from_row,
     review_from_row,
+    review_from_values,
     review_values,
     state_from_row,
+    state_from_values,
 )
 from prep.store.database import open_database, writing
 from prep.store.tables import AttemptRow, CardMarkRow, CardStateRow, DraftRow, MetaRow, ReviewRow
@@ -91,10 +95,10 @@ class Store:
     # -- card states -------------------------------------------------------
 
     def card_states(self) -> dict[str, CardState]:
-        # Plain rows, not ORM objects: a heavy learner has tens of thousands of states.
-        table = CardStateRow.__table__
+        # Plain tuples, not ORM objects: a heavy learner has tens of thousands of states.
         with self._sessions() as session:
-            return {row.card_key: state_from_row(row) for row in session.execute(select(table))}
+            rows = session.execute(select(*STATE_COLUMNS)).tuples()
+            return {values[0]: state_from_values(*values) for values in rows}
 
     def card_state(self, key: str) -> CardState | None:
         with self._sessions() as session:
@@ -135,11 +139,12 @@ class Store:
     def iter_reviews(self, chunk: int = 5000) -> Iterator[Review]:
         """Every entry of the log in order, read a chunk at a time: a million reviews never
         sit in memory at once (a backup streams them)."""
-        table = ReviewRow.__table__
-        query = select(table).order_by(table.c.reviewed_ms, literal_column("reviews.rowid"))
+        query = select(*REVIEW_COLUMNS).order_by(
+            ReviewRow.reviewed_ms, literal_column("reviews.rowid")
+        )
         with self._sessions() as session:
-            for row in session.execute(query.execution_options(yield_per=chunk)):
-                yield review_from_row(row)
+            for values in session.execute(query.execution_options(yield_per=chunk)).tuples():
+                yield review_from_values(*values)
 
     def reset_card(self, reset: Review) -> None:
         """Log a reset and forget the card's memory state: it is new again."""
