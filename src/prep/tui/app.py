@@ -35,8 +35,14 @@ class PrepApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(TodayScreen(self.context))
+        # A backup at most every 30 minutes of use (and one on quit, by the CLI).
+        self.set_interval(BACKUP_CHECK_S, self._backup_if_due)
+        # Threads started now would hold the GIL while the first frame is drawn.
+        self.call_after_refresh(self._start_reading)
+
+    def _start_reading(self) -> None:
+        """The first frame is up: now SQLAlchemy and the database, then the decks."""
         if not self.context.store_is_open:
-            # The first frame is up: now SQLAlchemy and the database.
             self.jobs.start(
                 self,
                 lambda: self.context.store,
@@ -45,8 +51,6 @@ class PrepApp(App[None]):
                 group="store",
                 failed=self._store_failed,
             )
-        # A backup at most every 30 minutes of use (and one on quit, by the CLI).
-        self.set_interval(BACKUP_CHECK_S, self._backup_if_due)
         loader = self.context.library_loader
         if loader is not None:
             # The screen is up at once; the decks fill it in when they are read.

@@ -77,6 +77,7 @@ class TodayScreen(PrepScreen[None]):
         self.summary: TodaySummary | None = None
         self.fitting = False
         self.reviews_since_fit = 0  # refreshed with the summary, read by every binding check
+        self._sandbox_checked = False
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -98,15 +99,20 @@ class TodayScreen(PrepScreen[None]):
         table = self.query_one("#decks", DataTable)
         table.add_columns("Deck", "Cards", "Seen", "Due", "New")
         self.refresh_summary()
-        if self.context.grader_factory is not None:
-            # Starting the grader finds the sandbox (and warms it for the first kata).
-            context = self.context
-            self.in_background(
-                lambda: sandbox_warning(context.grader().isolation),
-                self._show_sandbox_warning,
-                what="checking the sandbox",
-                group="sandbox",
-            )
+
+    def _check_sandbox(self) -> None:
+        """Once, after the first numbers: starting the grader finds the sandbox (and warms
+        it for the first kata), which the counts need not wait for."""
+        if self._sandbox_checked or self.context.grader_factory is None:
+            return
+        self._sandbox_checked = True
+        context = self.context
+        self.in_background(
+            lambda: sandbox_warning(context.grader().isolation),
+            self._show_sandbox_warning,
+            what="checking the sandbox",
+            group="sandbox",
+        )
 
     def on_screen_resume(self) -> None:
         self.refresh_summary()
@@ -172,6 +178,7 @@ class TodayScreen(PrepScreen[None]):
                 lines.append(f"  … and {len(errors) - MAX_ERRORS_SHOWN} more (run 'prep check')")
             panel.update("\n".join(lines))
         self._show_refit_offer(numbers.reviews_since_fit)
+        self._check_sandbox()
 
     def _show_sandbox_warning(self, warning: str) -> None:
         panel = self.query_one("#sandbox-warning", Static)
