@@ -247,7 +247,8 @@ def main() -> None:
                 print(
                     f"run {run + 1}: launch {figures.launch[-1]:.2f} s, s {figures.first_card[-1]:.2f} s, "
                     f"ratings {', '.join(f'{t * 1000:.0f}' for t in figures.next_card[-RATINGS:])} ms, "
-                    f"p {figures.progress[-1]:.2f} s, stats {elapsed:.2f} s",
+                    f"p {figures.progress[-1]:.2f} s, stats {elapsed:.2f} s; peak RSS: "
+                    f"studying {figures.tui_rss[-2]:.0f} MB, Progress {figures.tui_rss[-1]:.0f} MB",
                     flush=True,
                 )
         except StepError as exc:
