@@ -32,7 +32,7 @@ from prep.tui.app import PrepApp
 from prep.tui.context import PrepContext
 from prep.tui.screens.progress import ProgressScreen
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "review-log-sample.csv"
+SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "review-log-sample.csv"
 
 
 async def draw_once(context: PrepContext) -> float:
