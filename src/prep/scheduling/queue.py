@@ -230,10 +230,12 @@ class StudyQueue:
         settings: QueueSettings,
         blocked: frozenset[str] = frozenset(),
         reviews_due_by: datetime | None = None,
+        interleaved: bool = False,
     ) -> StudyQueue:
         """``reviews_due_by`` reviews ahead: review cards due by then count as due now.
         Learning cards keep their minutes-long steps, or one forgotten would come
-        straight back ahead of everything."""
+        straight back ahead of everything. ``interleaved``: ``cards`` are already taken
+        deck by deck in turn (a session works that out once)."""
         due_by = now if reviews_due_by is None else max(now, reviews_due_by)
         due: list[tuple[datetime, StudyCard]] = []
         soon: list[tuple[datetime, StudyCard]] = []
@@ -241,20 +243,24 @@ class StudyQueue:
         later: list[datetime] = []
         # Interleave before filtering, so the rotation over decks is the same
         # whichever cards have already been introduced.
-        for card in interleave_by_deck(cards):
-            if card.key in blocked:
+        # Once per rating over every card: names bound here, not looked up per card.
+        state_of, new_stage, review_stage = states.get, Stage.NEW, Stage.REVIEW
+        ahead = now + LEARN_AHEAD
+        for card in cards if interleaved else interleave_by_deck(cards):
+            key = card.key
+            if key in blocked:
                 continue
-            state = states.get(card.key)
-            if state is None or state.stage is Stage.NEW:
+            state = state_of(key)
+            if state is None or state.stage is new_stage:
                 unseen.append(card)
-            elif state.due <= now or (state.stage is Stage.REVIEW and state.due <= due_by):
-                due.append((state.due, card))
-            elif (
-                state.stage in (Stage.LEARNING, Stage.RELEARNING) and state.due <= now + LEARN_AHEAD
-            ):
-                soon.append((state.due, card))
+                continue
+            when = state.due
+            if when <= now or (state.stage is review_stage and when <= due_by):
+                due.append((when, card))
+            elif state.stage is not review_stage and when <= ahead:
+                soon.append((when, card))
             else:
-                later.append(state.due)
+                later.append(when)
         due.sort(key=lambda pair: (pair[0], pair[1].key))
         soon.sort(key=lambda pair: (pair[0], pair[1].key))
         upcoming = [when for when, _ in soon] + later

@@ -19,7 +19,13 @@ from prep.content.pyversion import running_python
 from prep.scheduling.days import day_start, next_day_start, study_day
 from prep.scheduling.marks import CardMarks, is_new_leech
 from prep.scheduling.memory import CardState, MemoryModel, Rating, Stage, memory_model
-from prep.scheduling.queue import DaySoFar, QueueCounts, QueueSettings, StudyQueue
+from prep.scheduling.queue import (
+    DaySoFar,
+    QueueCounts,
+    QueueSettings,
+    StudyQueue,
+    interleave_by_deck,
+)
 from prep.scheduling.replay import Review
 from prep.settings import Settings
 from prep.store.repository import Store
@@ -44,16 +50,20 @@ def build_queue(
     scope: StudyScope = EVERYTHING,
     marks: Mapping[str, CardMarks] | None = None,
     introduced: Collection[str] | None = None,
+    prepared: PreparedCards | None = None,
 ) -> StudyQueue:
     """The queue of ``cards`` within ``scope`` as of ``now``: suspended and buried cards
     left out, and the new-card allowance reduced by the cards already introduced
-    this study day — in any scope, as the daily limit is one for the whole day."""
+    this study day — in any scope, as the daily limit is one for the whole day.
+    ``prepared`` is what a session works out once of ``cards`` and ``scope``."""
     rollover = settings.rollover_hour
     today = study_day(now, tz, rollover)
     if introduced is None:
         introduced = store.first_reviewed_since(day_start(today, tz, rollover))
-    wanted = set(introduced)
-    by_type = Counter(card.type for card in cards if card.key in wanted)
+    if prepared is None:
+        prepared = PreparedCards.of(cards, scope)
+    types = prepared.types
+    by_type = Counter(types[key] for key in introduced if key in types)
     if marks is None:
         marks = store.marks()
     blocked = frozenset(key for key, mark in marks.items() if mark.blocks(now))
@@ -64,14 +74,31 @@ def build_queue(
         reviews_due_by = day_start(today + timedelta(days=scope.ahead_days + 1), tz, rollover)
         queue_settings = replace(queue_settings, new_per_day=0)  # reviews only
     return StudyQueue.build(
-        [card for card in cards if scope.admits(card)],
+        prepared.in_turn,
         store.card_states() if states is None else states,
         now,
         DaySoFar(today, len(introduced), by_type),
         queue_settings,
         blocked,
         reviews_due_by,
+        interleaved=True,
     )
+
+
+@dataclass(frozen=True)
+class PreparedCards:
+    """What does not change between two ratings: every card's type, and the cards of the
+    scope taken deck by deck in turn."""
+
+    types: dict[str, CardType]
+    in_turn: tuple[StudyCard, ...]
+
+    @classmethod
+    def of(cls, cards: Sequence[StudyCard], scope: StudyScope) -> PreparedCards:
+        return cls(
+            {card.key: card.type for card in cards},
+            tuple(interleave_by_deck(card for card in cards if scope.admits(card))),
+        )
 
 
 def studyable_cards(library: Library) -> list[StudyCard]:
@@ -131,6 +158,7 @@ class StudySession:
 
     def __post_init__(self) -> None:
         self._cards = studyable_cards(self.library)
+        self._prepared = PreparedCards.of(self._cards, self.scope)
 
     @property
     def model(self) -> MemoryModel:
@@ -147,7 +175,7 @@ class StudySession:
         known = self._read(now)
         return build_queue(
             self._cards, self.store, self.settings, now, self.tz, known.states, self.scope,
-            known.marks, known.introduced,
+            known.marks, known.introduced, self._prepared,
         )  # fmt: skip
 
     def _read(self, now: datetime) -> _Known:
