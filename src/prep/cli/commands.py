@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from prep.cli.errors import UsageError, UserFacingError
-from prep.cli.factory import load_user_settings, make_app, make_grader, open_store
+from prep.cli.factory import load_decks, load_user_settings, make_app, make_grader, open_store
 from prep.paths import Locations
 
 if TYPE_CHECKING:
@@ -36,11 +36,10 @@ def run_check(
 ) -> int:
     import os
 
-    from prep.content import load_library
     from prep.content.rules import shipped_deck_problems, warnings
 
     targets = paths or list(locations.decks)
-    library = load_library(targets)
+    library = load_decks(locations, targets)
     errors = list(library.errors)
     advice = [warning for card in library.cards.values() for warning in warnings(card)]
     if strict:
@@ -129,11 +128,10 @@ def _progress_line(done: int, total: int) -> None:
 
 def run_stats(locations: Locations, as_json: bool, out: TextIO) -> int:
     from prep.clock import local_timezone, utc_now
-    from prep.content import load_library
     from prep.stats.progress import compute_progress
     from prep.stats.summary import today_summary
 
-    library = load_library(list(locations.decks))
+    library = load_decks(locations)
     settings = load_user_settings(locations)
     store = open_store(locations)
     try:
@@ -288,9 +286,9 @@ def _read_source(file: str) -> str:
 def run_grade(
     locations: Locations, kata_id: str, file: str, as_json: bool, record: bool, out: TextIO
 ) -> int:
-    from prep.content import KataCard, load_library
+    from prep.content import KataCard
 
-    study_card = _find_kata(load_library(list(locations.decks)), kata_id)
+    study_card = _find_kata(load_decks(locations), kata_id)
     assert isinstance(study_card.card, KataCard)
     try:
         source = _read_source(file)
@@ -385,12 +383,11 @@ def run_katas(
     deck: str | None = None,
 ) -> int:
     from prep.clock import utc_now
-    from prep.content import load_library
     from prep.content.models import Difficulty
     from prep.study.practice import KataFilter, KataStatus, filter_katas, kata_tags, read_kata_rows
     from prep.suggest import did_you_mean
 
-    library = load_library(list(locations.decks))
+    library = load_decks(locations)
     if library.failed_files:
         # A deck that failed to load would otherwise just be missing from the list.
         failed = _plural(len(library.failed_files), "deck file")
@@ -474,10 +471,10 @@ def run_start(
 ) -> int:
     import shlex
 
-    from prep.content import KataCard, load_library
+    from prep.content import KataCard
     from prep.content.render import prompt_markdown
 
-    study_card = _find_kata(load_library(list(locations.decks)), kata_name)
+    study_card = _find_kata(load_decks(locations), kata_name)
     kata = study_card.card
     assert isinstance(kata, KataCard)
     # Deck and card ids are slugs (lower-case letters, digits, hyphens): a safe folder name.
@@ -547,7 +544,6 @@ def run_doctor(locations: Locations, out: TextIO) -> int:
     import time
 
     from prep import __version__
-    from prep.content import load_library
     from prep.grading.sandbox import SANDBOX_CHOICES, SANDBOX_ENV, detect_isolation, protections
 
     print(f"prep {__version__} on Python {platform.python_version()} ({sys.executable})", file=out)
@@ -555,7 +551,7 @@ def run_doctor(locations: Locations, out: TextIO) -> int:
     print(f"database  {locations.database}", file=out)
     for deck_dir in locations.decks:
         print(f"content   {deck_dir}", file=out)
-    library = load_library(list(locations.decks))
+    library = load_decks(locations)
     counts = ", ".join(f"{n} {kind}" for kind, n in library.count_by_type().items())
     print(
         f"cards     {len(library.cards)} in {len(library.decks)} decks ({counts}); {len(library.errors)} errors",
@@ -656,10 +652,9 @@ def run_import_reviews(locations: Locations, file: Path, as_json: bool, out: Tex
 
 def run_export(locations: Locations, file: Path, anki: bool, out: TextIO) -> int:
     if anki:
-        from prep.content import load_library
         from prep.transfer.anki import write_apkg
 
-        written = write_apkg(load_library(list(locations.decks)), file)
+        written = write_apkg(load_decks(locations), file)
         print(f"wrote {written} qa and predict cards to {file}", file=out)
         return 0
     from prep.clock import utc_now

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prep.cli.errors import UserFacingError
@@ -21,6 +22,15 @@ if TYPE_CHECKING:  # imported lazily at run time: start-up only pays for what a 
     from prep.store import Store
     from prep.tui.app import PrepApp
     from prep.tui.context import PrepContext
+
+
+def load_decks(locations: Locations, paths: Sequence[Path] | None = None) -> Library:
+    """The decks (default: every configured one), parsed files kept in the home's cache
+    when there is a home: a command never makes one just for the cache."""
+    from prep.content import load_library
+
+    cache = locations.deck_cache if locations.home.is_dir() else None
+    return load_library(list(locations.decks) if paths is None else list(paths), cache)
 
 
 def make_grader(locations: Locations, size: int = 1) -> Grader:
