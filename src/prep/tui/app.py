@@ -33,8 +33,12 @@ class PrepApp(App[None]):
         self.context = context
         self.jobs = BackgroundJobs(self.show_failure)
 
+    def get_default_screen(self) -> TodayScreen:
+        # Today is the first screen itself, not pushed over a blank one: one screen to
+        # compose and draw before the first frame.
+        return TodayScreen(self.context)
+
     def on_mount(self) -> None:
-        self.push_screen(TodayScreen(self.context))
         # A backup at most every 30 minutes of use (and one on quit, by the CLI).
         self.set_interval(BACKUP_CHECK_S, self._backup_if_due)
         # Threads started now would hold the GIL while the first frame is drawn.
