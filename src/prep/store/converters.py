@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Protocol
 
 from prep.clock import from_ms, to_ms
 from prep.grading.attempts import Attempt
@@ -13,7 +13,21 @@ from prep.scheduling.replay import Review, ReviewKind
 from prep.store.tables import AttemptRow, CardMarkRow, CardStateRow, ReviewRow
 
 
-def state_from_row(row: CardStateRow) -> CardState:
+class StateColumns(Protocol):
+    """A card_states row: an ORM object, or a plain row of its columns."""
+
+    card_key: str
+    stage: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due_ms: int
+    last_review_ms: int | None
+    reps: int
+    lapses: int
+
+
+def state_from_row(row: StateColumns) -> CardState:
     return CardState(
         key=row.card_key,
         stage=Stage(row.stage),

@@ -6,22 +6,23 @@ transaction before the next card is shown.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, literal_column, select
+from sqlalchemy import Engine, delete, func, literal_column, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from prep.clock import from_ms, to_ms
 from prep.grading.attempts import Attempt
 from prep.scheduling.marks import CardMarks
-from prep.scheduling.memory import DEFAULT_PARAMETERS, CardState, Stage
+from prep.scheduling.memory import DEFAULT_PARAMETERS, CardState, Rating, Stage
 from prep.scheduling.replay import Review, ReviewKind
 from prep.store.converters import (
     attempt_from_row,
@@ -54,6 +55,25 @@ class Restorable:
     fit: dict[str, Any]
     installation_id: str | None
     settings: dict[str, Any]
+
+
+# The spans between consecutive boundaries, as rows (n, low, high): the boundaries
+# travel as one JSON array, whatever their number.
+_SPANS = (
+    "edge(n, at) AS (SELECT key, value FROM json_each(:edges)),"
+    " span(n, low, high) AS (SELECT lo.n, lo.at, hi.at FROM edge AS lo"
+    " JOIN edge AS hi ON hi.n = lo.n + 1)"
+)
+
+
+def _rising(boundaries_ms: Sequence[int]) -> list[int]:
+    if any(later < earlier for earlier, later in itertools.pairwise(boundaries_ms)):
+        raise ValueError("span boundaries must not decrease")
+    return [int(at) for at in boundaries_ms]
+
+
+def _spans(boundaries_ms: Sequence[int]) -> dict[str, Any]:
+    return {"edges": json.dumps(_rising(boundaries_ms))}
 
 
 def _write_state(session: Session, state: CardState) -> None:
@@ -91,10 +111,10 @@ class Store:
     # -- card states -------------------------------------------------------
 
     def card_states(self) -> dict[str, CardState]:
+        # Plain rows, not ORM objects: building an object per state costs more than the state.
+        query = select(*CardStateRow.__table__.columns)
         with self._sessions() as session:
-            return {
-                row.card_key: state_from_row(row) for row in session.scalars(select(CardStateRow))
-            }
+            return {row.card_key: state_from_row(row) for row in session.execute(query)}
 
     def card_state(self, key: str) -> CardState | None:
         with self._sessions() as session:
@@ -224,13 +244,56 @@ class Store:
 
     def first_reviewed_since(self, since: datetime) -> frozenset[str]:
         """The cards whose first review falls after ``since``: the new cards introduced."""
-        first = select(
-            ReviewRow.card_key, func.min(ReviewRow.reviewed_ms).label("first_ms")
-        ).group_by(ReviewRow.card_key)
-        sub = first.subquery()
-        query = select(sub.c.card_key).where(sub.c.first_ms >= to_ms(since))
+        # The cards reviewed since, less those with an earlier entry: a seek per card
+        # in ix_reviews_card_time, not a minimum over the whole log. MATERIALIZED keeps
+        # the planner on the time range (it would rather scan the card index for DISTINCT).
+        query = text(
+            "WITH recent AS MATERIALIZED"
+            " (SELECT card_key FROM reviews WHERE reviewed_ms >= :since)"
+            " SELECT DISTINCT card_key FROM recent WHERE NOT EXISTS"
+            " (SELECT 1 FROM reviews AS earlier"
+            "  WHERE earlier.card_key = recent.card_key AND earlier.reviewed_ms < :since)"
+        )
         with self._sessions() as session:
-            return frozenset(session.scalars(query))
+            return frozenset(session.scalars(query, {"since": to_ms(since)}))
+
+    def first_rating_ms(self) -> int | None:
+        """When the first rating was given (a reset is not a rating)."""
+        query = select(func.min(ReviewRow.reviewed_ms)).where(ReviewRow.kind == "review")
+        with self._sessions() as session:
+            first = session.scalar(query)
+            return int(first) if first is not None else None
+
+    def rating_counts(self, boundaries_ms: Sequence[int]) -> list[int]:
+        """How many ratings fall in each span ``[boundaries_ms[i], boundaries_ms[i + 1])``
+        (a reset is not a rating): one number per span, counted in ix_reviews_time."""
+        query = text(
+            f"WITH {_SPANS}"
+            " SELECT (SELECT count(*) FROM reviews"
+            "  WHERE kind = 'review' AND reviewed_ms >= span.low AND reviewed_ms < span.high)"
+            " FROM span ORDER BY span.n"
+        )
+        with self._sessions() as session:
+            return [int(n) for n in session.scalars(query, _spans(boundaries_ms))]
+
+    def rating_outcomes(
+        self, boundaries_ms: Sequence[int], stage_before: Stage, passing: Rating
+    ) -> list[tuple[int, int]]:
+        """(ratings, ratings of ``passing`` or better) in each span, of the cards that
+        were at ``stage_before`` when rated: for a few long spans (the retention periods),
+        each one range of ix_reviews_time."""
+        query = text(
+            "SELECT count(*), coalesce(sum(rating >= :passing), 0) FROM reviews"
+            " WHERE reviewed_ms >= :low AND reviewed_ms < :high"
+            " AND kind = 'review' AND stage_before = :stage"
+        )
+        values = {"stage": int(stage_before), "passing": int(passing)}
+        with self._sessions() as session:
+            outcomes = []
+            for low, high in itertools.pairwise(_rising(boundaries_ms)):
+                row = session.execute(query, values | {"low": low, "high": high}).one()
+                outcomes.append((int(row[0]), int(row[1])))
+            return outcomes
 
     # -- attempts and drafts -------------------------------------------------
 
@@ -249,6 +312,21 @@ class Store:
             query = query.where(AttemptRow.kind == kind)
         with self._sessions() as session:
             return [attempt_from_row(row) for row in session.scalars(query)]
+
+    def submission_outcomes(self) -> list[tuple[str, bool, float | None]]:
+        """(card_key, passed, elapsed_ms) of every kata submission, oldest first, without
+        building an Attempt each. elapsed_ms is the summary's when it is a number, as
+        ``Attempt.elapsed_ms`` reads it (JSON's true is not a number of milliseconds)."""
+        query = text(
+            "SELECT card_key, passed,"
+            " CASE WHEN json_type(summary, '$.elapsed_ms') IN ('integer', 'real')"
+            " THEN json_extract(summary, '$.elapsed_ms') END"
+            " FROM attempts WHERE kind = 'submit' ORDER BY submitted_ms, rowid"
+        )
+        with self._sessions() as session:
+            return [
+                (str(key), bool(passed), elapsed) for key, passed, elapsed in session.execute(query)
+            ]
 
     def save_draft(self, card_key: str, code: str, at: datetime) -> None:
         with self._writes.begin() as session:
