@@ -10,8 +10,8 @@ import itertools
 import json
 import math
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -35,26 +35,13 @@ from prep.store.converters import (
     state_from_row,
 )
 from prep.store.database import open_database, writing
+from prep.store.restoring import Restoring
 from prep.store.tables import AttemptRow, CardMarkRow, CardStateRow, DraftRow, MetaRow, ReviewRow
 
 INSTALLATION_KEY = "installation_id"
 FITTED_PARAMETERS_KEY = "fsrs_parameters"
 FIT_RECORD_KEY = "fsrs_fit"
-
-
-@dataclass(frozen=True)
-class Restorable:
-    """Everything a backup brings back, checked before a single row is written."""
-
-    reviews: list[Review]
-    states: list[CardState]
-    marks: dict[str, CardMarks]
-    drafts: list[tuple[str, str, datetime]]
-    attempts: list[Attempt]
-    fitted_parameters: tuple[float, ...] | None
-    fit: dict[str, Any]
-    installation_id: str | None
-    settings: dict[str, Any]
+RESTORE_CACHE_KIB = 64 * 1024
 
 
 # The spans between consecutive boundaries, as rows (n, low, high): the boundaries
@@ -174,34 +161,22 @@ class Store:
                 )
         return self.count_reviews(kinds=None) - before
 
-    def restore(self, contents: Restorable) -> None:
-        """Write a whole backup in one transaction: all of it, or (on any error) none."""
-        from sqlalchemy.dialects.sqlite import insert
-
-        with self._writes.begin() as session:
-            rows = [review_values(review) for review in contents.reviews]
-            for start in range(0, len(rows), 500):
-                session.execute(insert(ReviewRow), rows[start : start + 500])
-            for state in contents.states:
-                _write_state(session, state)
-            for key, marks in contents.marks.items():
-                session.add(fill_marks_row(CardMarkRow(card_key=key), marks))
-            for key, code, at in contents.drafts:
-                session.add(DraftRow(card_key=key, code=code, updated_ms=to_ms(at)))
-            for attempt in contents.attempts:
-                session.add(attempt_row(attempt))
-            meta = {}
-            if contents.fitted_parameters is not None:
-                meta[FITTED_PARAMETERS_KEY] = json.dumps(list(contents.fitted_parameters))
-                meta[FIT_RECORD_KEY] = json.dumps(contents.fit)
-            if contents.installation_id:
-                meta[INSTALLATION_KEY] = contents.installation_id
-            for key, value in meta.items():
-                row = session.get(MetaRow, key) or MetaRow(key=key)
-                row.value = value
-                session.add(row)
-        if contents.installation_id:
-            self.installation_id = contents.installation_id
+    @contextmanager
+    def restoring(self) -> Iterator[Restoring]:
+        """One transaction for a whole restore: committed when the block ends, rolled
+        back (nothing written) when it raises."""
+        with writing(self.engine).begin() as connection:
+            cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+            # The indexes of a million reviews take random inserts: with SQLite's
+            # default cache of 2 MB, most of them would wait for the disk.
+            connection.exec_driver_sql(f"PRAGMA cache_size = -{RESTORE_CACHE_KIB}")
+            try:
+                restoring = Restoring(connection)
+                yield restoring
+                restoring.finish()
+            finally:
+                connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache or 0)}")
+        self.installation_id = self.meta(INSTALLATION_KEY) or self.installation_id
 
     def write_states(self, states: Iterable[CardState]) -> None:
         with self._writes.begin() as session:
