@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 from prep.content.loader import load_deck_file
 from prep.scheduling.memory import MemoryModel
 from prep.store import Store
-from prep.transfer.backup import BackupError, export_backup, read_backup_contents, restore_backup
+from prep.transfer.backup import (
+    BackupError,
+    backup_members,
+    export_backup,
+    restore_backup,
+    restore_backup_members,
+)
 from prep.transfer.reviews_csv import import_review_csv
 from tests.conftest import qa_deck_yaml
 
@@ -164,13 +170,28 @@ def test_a_backup_with_any_value_anywhere_restores_or_is_refused_in_one_line(
     holder[target[-1]] = replacement
     # A fresh file each time: hypothesis may run the same example twice (replay, shrinking).
     store = Store.open(scratch / f"restore-{uuid.uuid4().hex}.db")
+    from_file = Store.open(scratch / f"restore-{uuid.uuid4().hex}.db")
+    (scratch / "damaged.json").write_text(json.dumps(damaged), encoding="utf-8")
     try:
-        try:
-            read_backup_contents(damaged)
-        except BackupError as refused:
-            assert "\n" not in str(refused)
-            assert store.is_empty()
-            return
-        restore_backup(store, damaged)  # whatever was accepted must also be written
+        parsed = _outcome(store, lambda: restore_backup(store, damaged))
+        streamed = _outcome(from_file, lambda: _restore_file(from_file, scratch / "damaged.json"))
+        # Read from the file a member at a time, or parsed whole: the same outcome.
+        assert parsed == streamed
     finally:
         store.close()
+        from_file.close()
+
+
+def _outcome(home: Store, restore: Callable[[], object]) -> tuple[object, ...]:
+    try:
+        restore()  # whatever is not refused must be written
+    except BackupError as refused:
+        assert "\n" not in str(refused)
+        assert home.is_empty()
+        return ("refused", str(refused))
+    return ("restored", home.count_reviews(), len(home.card_states()), len(home.attempts()))
+
+
+def _restore_file(store: Store, path: Path) -> dict[str, Any]:
+    with path.open("rb") as handle:
+        return restore_backup_members(store, backup_members(handle, 1 << 20))

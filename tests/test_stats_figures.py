@@ -122,12 +122,16 @@ def test_a_study_day_across_the_change_to_summer_time_still_ends_at_the_local_ro
     assert got.tolist() == [-1, 0, 0, 1]
 
 
-def activity_fields(activity: Activity) -> tuple[object, ...]:
+def activity_fields(
+    activity: Activity, times: np.ndarray[Any, np.dtype[np.int64]]
+) -> tuple[object, ...]:
+    """The figures of ``activity``, with the study day of each of the ``times`` it counted."""
+    assert activity.total == len(times)
     return (
         activity.first_day,
         activity.today,
         activity.per_day.tolist(),
-        activity.index.tolist(),
+        day_index(times, activity.first_day, activity.today, TOKYO, ROLLOVER).tolist(),
         activity.streak_current,
         activity.streak_longest,
     )
@@ -148,7 +152,7 @@ HISTORY = ms(
 
 def test_activity_counts_reviews_per_study_day_from_the_first_review_to_today() -> None:
     activity = review_activity(HISTORY, NOW, TOKYO, ROLLOVER)
-    assert activity_fields(activity) == (
+    assert activity_fields(activity, HISTORY) == (
         date(2026, 3, 5),
         TODAY,
         [2, 1, 1, 0, 1, 2],
@@ -160,7 +164,7 @@ def test_activity_counts_reviews_per_study_day_from_the_first_review_to_today() 
 
 def test_activity_reaches_back_at_least_the_days_asked_for() -> None:
     activity = review_activity(HISTORY, NOW, TOKYO, ROLLOVER, days_at_least=8)
-    assert activity_fields(activity) == (
+    assert activity_fields(activity, HISTORY) == (
         date(2026, 3, 3),
         TODAY,
         [0, 0, 2, 1, 1, 0, 1, 2],
@@ -171,13 +175,14 @@ def test_activity_reaches_back_at_least_the_days_asked_for() -> None:
 
 
 def test_activity_counts_the_days_since_the_last_review_as_days_without_reviews() -> None:
-    activity = review_activity(ms(start(date(2026, 3, 7))), NOW, TOKYO, ROLLOVER)
-    assert activity_fields(activity) == (date(2026, 3, 7), TODAY, [1, 0, 0, 0], [0], 0, 1)
+    times = ms(start(date(2026, 3, 7)))
+    activity = review_activity(times, NOW, TOKYO, ROLLOVER)
+    assert activity_fields(activity, times) == (date(2026, 3, 7), TODAY, [1, 0, 0, 0], [0], 0, 1)
 
 
 def test_activity_without_reviews_is_today_alone_with_no_streak() -> None:
     empty = np.array([], dtype=np.int64)
-    assert activity_fields(review_activity(empty, NOW, TOKYO, ROLLOVER)) == (
+    assert activity_fields(review_activity(empty, NOW, TOKYO, ROLLOVER), empty) == (
         TODAY,
         TODAY,
         [0],
@@ -185,7 +190,9 @@ def test_activity_without_reviews_is_today_alone_with_no_streak() -> None:
         0,
         0,
     )
-    assert activity_fields(review_activity(empty, NOW, TOKYO, ROLLOVER, days_at_least=3)) == (
+    assert activity_fields(
+        review_activity(empty, NOW, TOKYO, ROLLOVER, days_at_least=3), empty
+    ) == (
         date(2026, 3, 8),
         TODAY,
         [0, 0, 0],
@@ -205,7 +212,7 @@ def test_today_and_the_first_day_are_study_days_in_the_learners_zone() -> None:
     assert review_activity(empty, morning, TOKYO, ROLLOVER).today == TODAY
     # A first review at 05:00 on 7 March in Tokyo belongs to 6 March.
     early = ms(start(date(2026, 3, 7)) - timedelta(hours=1))
-    assert activity_fields(review_activity(early, NOW, TOKYO, ROLLOVER)) == (
+    assert activity_fields(review_activity(early, NOW, TOKYO, ROLLOVER), early) == (
         date(2026, 3, 6),
         TODAY,
         [1, 0, 0, 0, 0],

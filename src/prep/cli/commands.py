@@ -687,26 +687,43 @@ def _keep_backup_settings(locations: Locations, settings_data: dict[str, Any]) -
     save_settings(locations.settings_file, settings)
 
 
+def _not_a_backup(file: Path, error: BaseException) -> UserFacingError:
+    from prep.transfer.jsonstream import NotAnObjectError, NotUtf8Error, TooLargeError
+
+    if isinstance(error, TooLargeError):
+        limit = error.limit // (1024 * 1024)
+        return UserFacingError(f"{file} is larger than {limit} MiB: not a prep backup")
+    if isinstance(error, NotUtf8Error):
+        return UserFacingError(f"{file} is not UTF-8 text (byte {error.byte})")
+    if isinstance(error, NotAnObjectError):
+        return UserFacingError(f"{file} is not a prep backup")
+    detail = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+    return UserFacingError(f"{file} is not a prep backup: {detail}")
+
+
 def run_restore(locations: Locations, file: Path, out: TextIO) -> int:
-    from prep.transfer.backup import BackupError, restore_backup
+    from prep.transfer.backup import BackupError, backup_members, restore_backup_members
 
     try:
-        data = json.loads(read_bounded(str(file), MAX_BACKUP_BYTES, "a prep backup"))
-    except UsageError as exc:
-        raise UserFacingError(str(exc)) from exc
-    except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested absurdly deep
-        detail = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise UserFacingError(f"{file} is not a prep backup: {detail}") from exc
-    if not isinstance(data, dict):
-        raise UserFacingError(f"{file} is not a prep backup")
-    store = open_store(locations)
-    try:
-        settings_data = restore_backup(store, data)
-        reviews = store.count_reviews()
-    except BackupError as exc:
-        raise UserFacingError(str(exc)) from exc
-    finally:
-        store.close()
+        handle = sys.stdin.buffer if str(file) == "-" else open(file, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise UserFacingError(f"cannot read {file}: {exc.strerror or exc}") from exc
+    # RecursionError: JSON nested absurdly deep. ValueError: not JSON, or not an object.
+    with handle:
+        try:
+            members = backup_members(handle, MAX_BACKUP_BYTES)
+        except (ValueError, RecursionError) as exc:
+            raise _not_a_backup(file, exc) from exc
+        store = open_store(locations)
+        try:
+            settings_data = restore_backup_members(store, members)
+            reviews = store.count_reviews()
+        except BackupError as exc:
+            raise UserFacingError(str(exc)) from exc
+        except (ValueError, RecursionError) as exc:
+            raise _not_a_backup(file, exc) from exc
+        finally:
+            store.close()
     _keep_backup_settings(locations, settings_data)
     print(f"restored {reviews} reviews into {locations.home}", file=out)
     return 0

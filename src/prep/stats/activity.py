@@ -1,8 +1,10 @@
-"""Reviews per study day, and the streaks they make: the one way prep counts
+"""Ratings per study day, and the streaks they make: the one way prep counts
 days studied, for Today, Progress and ``prep stats`` alike.
 
 Days are study days (rolling over at the learner's hour, in their zone): a
-review at 1 a.m. counts for the day before, as in Anki.
+review at 1 a.m. counts for the day before, as in Anki. The store counts the
+ratings between the UTC moments the days begin, computed here with the real
+zone, so a day across a change of summer time lasts 23 or 25 hours exactly.
 """
 
 from __future__ import annotations
@@ -15,17 +17,26 @@ from numpy.typing import NDArray
 
 from prep.clock import from_ms, to_ms
 from prep.scheduling.days import day_start, streaks, study_day
+from prep.store.repository import Store
+
+# Bounds beyond any stored time: the spans before the first day and after today.
+BEFORE_ALL = -(2**63)
+AFTER_ALL = 2**63 - 1
+
+
+def day_starts(first: date, last: date, tz: tzinfo, rollover: int) -> list[int]:
+    """The UTC milliseconds at which the study days ``first`` to ``last + 1`` begin."""
+    return [
+        to_ms(day_start(first + timedelta(days=n), tz, rollover))
+        for n in range((last - first).days + 2)
+    ]
 
 
 def day_index(
     times_ms: NDArray[np.int64], first: date, last: date, tz: tzinfo, rollover: int
 ) -> NDArray[np.int64]:
     """Study-day number (0 = ``first``) of each time, honouring DST changes."""
-    count = (last - first).days + 2
-    boundaries = np.array(
-        [to_ms(day_start(first + timedelta(days=n), tz, rollover)) for n in range(count)],
-        dtype=np.int64,
-    )
+    boundaries = np.array(day_starts(first, last, tz, rollover), dtype=np.int64)
     return np.searchsorted(boundaries, times_ms, side="right").astype(np.int64) - 1
 
 
@@ -33,21 +44,47 @@ def day_index(
 class Activity:
     first_day: date
     today: date
-    per_day: NDArray[np.int64]  # reviews on first_day, first_day + 1, ..., today
-    index: NDArray[np.int64]  # the study day of each review (0 = first_day)
+    per_day: NDArray[np.int64]  # ratings on first_day, first_day + 1, ..., today
+    total: int  # every rating, also one timed after today (a device whose clock ran ahead)
     streak_current: int
     streak_longest: int
+
+
+def _first_day(first_ms: int | None, today: date, tz: tzinfo, rollover: int, at_least: int) -> date:
+    """The day of the first rating, or ``at_least`` days back when that is earlier."""
+    first = study_day(from_ms(first_ms), tz, rollover) if first_ms is not None else today
+    return min(first, today - timedelta(days=at_least - 1))
+
+
+def _activity(first_day: date, today: date, per_day: NDArray[np.int64], total: int) -> Activity:
+    studied = {first_day + timedelta(days=int(n)) for n in np.nonzero(per_day)[0]}
+    current, longest = streaks(studied, today)
+    return Activity(first_day, today, per_day, total, current, longest)
+
+
+def stored_activity(
+    store: Store, now: datetime, tz: tzinfo, rollover: int, days_at_least: int = 1
+) -> Activity:
+    """Ratings per day from the first rating (or ``days_at_least`` days back) to today,
+    counted by the store one day at a time: no row is read per review."""
+    today = study_day(now, tz, rollover)
+    first_day = _first_day(store.first_rating_ms(), today, tz, rollover, days_at_least)
+    counts = store.rating_counts(
+        [BEFORE_ALL, *day_starts(first_day, today, tz, rollover), AFTER_ALL]
+    )
+    per_day = np.array(counts[1:-1], dtype=np.int64)
+    return _activity(first_day, today, per_day, sum(counts))
 
 
 def review_activity(
     times_ms: NDArray[np.int64], now: datetime, tz: tzinfo, rollover: int, days_at_least: int = 1
 ) -> Activity:
-    """Reviews per day from the first review (or ``days_at_least`` days back) to today."""
+    """The same figures from the times of the ratings themselves (``stored_activity``
+    is checked against it)."""
     today = study_day(now, tz, rollover)
-    first_day = study_day(from_ms(int(times_ms.min())), tz, rollover) if len(times_ms) else today
-    first_day = min(first_day, today - timedelta(days=days_at_least - 1))
+    first_ms = int(times_ms.min()) if len(times_ms) else None
+    first_day = _first_day(first_ms, today, tz, rollover, days_at_least)
+    days = (today - first_day).days + 1
     index = day_index(times_ms, first_day, today, tz, rollover)
-    per_day = np.bincount(index[index >= 0], minlength=(today - first_day).days + 1)
-    studied = {first_day + timedelta(days=int(n)) for n in np.nonzero(per_day)[0]}
-    current, longest = streaks(studied, today)
-    return Activity(first_day, today, per_day.astype(np.int64), index, current, longest)
+    per_day = np.bincount(index[(index >= 0) & (index < days)], minlength=days)
+    return _activity(first_day, today, per_day.astype(np.int64), len(times_ms))

@@ -14,11 +14,12 @@ from typing import Any
 
 import numpy as np
 
-from prep.clock import from_ms
+from prep.clock import from_ms, to_ms
 from prep.content.library import Library
-from prep.scheduling.memory import CardState, Stage, memory_model
+from prep.scheduling.days import day_start
+from prep.scheduling.memory import CardState, Rating, Stage, memory_model
 from prep.settings import Settings
-from prep.stats.activity import day_index, review_activity
+from prep.stats.activity import day_index, stored_activity
 from prep.store.repository import Store
 
 HEATMAP_DAYS = 365
@@ -120,23 +121,11 @@ def compute_progress(
     model = memory_model(settings, store.fitted_parameters())
 
     # -- reviews per day, streaks, retention -----------------------------------
-    rows = store.review_columns()
-    times = np.array([row[0] for row in rows], dtype=np.int64)
-    ratings = np.array([row[1] for row in rows], dtype=np.int64)
-    stage_before = np.array([-1 if row[2] is None else row[2] for row in rows], dtype=np.int64)
-    activity = review_activity(times, now, tz, rollover, days_at_least=HEATMAP_DAYS)
-    today, first_day, index = activity.today, activity.first_day, activity.index
-    current, longest = activity.streak_current, activity.streak_longest
+    activity = stored_activity(store, now, tz, rollover, days_at_least=HEATMAP_DAYS)
+    today, current, longest = activity.today, activity.streak_current, activity.streak_longest
     heat = activity.per_day[-HEATMAP_DAYS:]
     heat_days = tuple(today - timedelta(days=HEATMAP_DAYS - 1 - n) for n in range(HEATMAP_DAYS))
-
-    today_index = (today - first_day).days
-    mature = stage_before == int(Stage.REVIEW)
-    retention = {}
-    for name, span in PERIODS.items():
-        start = today_index - span if span is not None else -1
-        in_period = mature & (index > start) & (index <= today_index)
-        retention[name] = Retention(int(np.sum(in_period & (ratings >= 2))), int(np.sum(in_period)))
+    retention = period_retention(store, activity.first_day, today, tz, rollover)
 
     # -- states, forecast, mastery, hardest -------------------------------------
     states = store.state_columns()
@@ -205,7 +194,7 @@ def compute_progress(
         today=today,
         days=heat_days,
         reviews_per_day=tuple(int(n) for n in heat),
-        reviews_total=len(rows),
+        reviews_total=activity.total,
         streak_current=current,
         streak_longest=longest,
         retention=retention,
@@ -218,20 +207,45 @@ def compute_progress(
     )
 
 
+def period_retention(
+    store: Store, first_day: date, today: date, tz: tzinfo, rollover: int
+) -> dict[str, Retention]:
+    """True retention: the share of reviews of mature cards (in review when rated)
+    passed with Hard or better, over each period ending today."""
+    # The periods nest, so the store counts the disjoint spans between their starts
+    # once, oldest first; each period adds up the spans from its start to today.
+    starts = {
+        name: day_start(today - timedelta(days=span - 1), tz, rollover)
+        if span is not None
+        else day_start(first_day, tz, rollover)
+        for name, span in PERIODS.items()
+    }
+    edges = sorted({to_ms(at) for at in starts.values()})
+    end = to_ms(day_start(today + timedelta(days=1), tz, rollover))
+    spans = store.rating_outcomes([*edges, end], Stage.REVIEW, Rating.Hard)
+    retention = {}
+    for name, at in starts.items():
+        since = spans[edges.index(to_ms(at)) :]
+        retention[name] = Retention(sum(p for _, p in since), sum(t for t, _ in since))
+    return retention
+
+
 def kata_stats(store: Store) -> KataStats:
-    submissions = store.attempts(kind="submit")
+    submissions = store.submission_outcomes()
     if not submissions:
         return KataStats(0, 0, None, None, None)
     first_by_card: dict[str, bool] = {}
-    for attempt in submissions:
-        first_by_card.setdefault(attempt.card_key, attempt.passed)
+    for key, passed, _ in submissions:
+        first_by_card.setdefault(key, passed)
     solve_times = [
-        a.elapsed_ms / 1000 for a in submissions if a.passed and a.elapsed_ms is not None
+        round(elapsed) / 1000
+        for _, passed, elapsed in submissions
+        if passed and elapsed is not None
     ]
     return KataStats(
         katas_tried=len(first_by_card),
         submissions=len(submissions),
-        pass_rate=sum(a.passed for a in submissions) / len(submissions),
+        pass_rate=sum(passed for _, passed, _ in submissions) / len(submissions),
         first_try_rate=sum(first_by_card.values()) / len(first_by_card),
         median_seconds_to_solve=statistics.median(solve_times) if solve_times else None,
     )

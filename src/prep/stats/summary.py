@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-import numpy as np
-
 from prep.content.library import Library
 from prep.scheduling.days import day_start, study_day
 from prep.scheduling.memory import Stage
 from prep.settings import Settings
-from prep.stats.activity import review_activity
+from prep.stats.activity import stored_activity
 from prep.store.repository import Store
 from prep.study.session import build_queue, studyable_cards
 
@@ -71,7 +69,7 @@ def today_summary(
     today_start = day_start(today, tz, rollover)
     states = store.card_states()
     queue = build_queue(studyable_cards(library), store, settings, now, tz, states)
-    activity = review_activity(np.array(store.review_times_ms(), dtype=np.int64), now, tz, rollover)
+    activity = stored_activity(store, now, tz, rollover)
     due_keys = {card.key for card in queue.due}
     new_keys = {card.key for card in queue.new}
     history_only = sorted(key for key in states if key not in library.cards)
@@ -97,7 +95,7 @@ def today_summary(
     return TodaySummary(
         cards_total=len(library.cards) + len(history_only),
         cards_seen=len(states),
-        reviews_total=store.count_reviews(),
+        reviews_total=activity.total,
         reviewed_today=store.count_reviews_since(today_start),
         due_now=len(queue.due),
         new_available=len(queue.new),

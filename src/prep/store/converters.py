@@ -60,15 +60,23 @@ def state_from_row(row: CardStateRow) -> CardState:
     )  # fmt: skip
 
 
+def state_values(state: CardState) -> dict[str, Any]:
+    return {
+        "card_key": state.key,
+        "stage": int(state.stage),
+        "step": state.step,
+        "stability": state.stability,
+        "difficulty": state.difficulty,
+        "due_ms": to_ms(state.due),
+        "last_review_ms": to_ms(state.last_review) if state.last_review is not None else None,
+        "reps": state.reps,
+        "lapses": state.lapses,
+    }
+
+
 def fill_state_row(row: CardStateRow, state: CardState) -> CardStateRow:
-    row.stage = int(state.stage)
-    row.step = state.step
-    row.stability = state.stability
-    row.difficulty = state.difficulty
-    row.due_ms = to_ms(state.due)
-    row.last_review_ms = to_ms(state.last_review) if state.last_review is not None else None
-    row.reps = state.reps
-    row.lapses = state.lapses
+    for column, value in state_values(state).items():
+        setattr(row, column, value)
     return row
 
 
@@ -115,18 +123,22 @@ def review_values(review: Review) -> dict[str, Any]:
     }
 
 
+def attempt_values(attempt: Attempt) -> dict[str, Any]:
+    return {
+        "id": attempt.id,
+        "card_key": attempt.card_key,
+        "kind": attempt.kind,
+        "submitted_ms": to_ms(attempt.submitted_at),
+        "code": attempt.code,
+        "passed": attempt.passed,
+        "summary": json.dumps(attempt.summary),
+        "duration_ms": attempt.duration_ms,
+        "installation_id": attempt.installation_id,
+    }
+
+
 def attempt_row(attempt: Attempt) -> AttemptRow:
-    return AttemptRow(
-        id=attempt.id,
-        card_key=attempt.card_key,
-        kind=attempt.kind,
-        submitted_ms=to_ms(attempt.submitted_at),
-        code=attempt.code,
-        passed=attempt.passed,
-        summary=json.dumps(attempt.summary),
-        duration_ms=attempt.duration_ms,
-        installation_id=attempt.installation_id,
-    )
+    return AttemptRow(**attempt_values(attempt))
 
 
 def attempt_from_row(row: AttemptRow) -> Attempt:
@@ -151,8 +163,16 @@ def marks_from_row(row: CardMarkRow) -> CardMarks:
     )
 
 
+def marks_values(key: str, marks: CardMarks) -> dict[str, Any]:
+    return {
+        "card_key": key,
+        "suspended": marks.suspended,
+        "buried_until_ms": to_ms(marks.buried_until) if marks.buried_until is not None else None,
+        "leech": marks.leech,
+    }
+
+
 def fill_marks_row(row: CardMarkRow, marks: CardMarks) -> CardMarkRow:
-    row.suspended = marks.suspended
-    row.buried_until_ms = to_ms(marks.buried_until) if marks.buried_until is not None else None
-    row.leech = marks.leech
+    for column, value in marks_values(row.card_key, marks).items():
+        setattr(row, column, value)
     return row

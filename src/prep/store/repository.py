@@ -6,11 +6,12 @@ transaction before the next card is shown.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import uuid
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from prep.clock import from_ms, to_ms
 from prep.grading.attempts import Attempt
 from prep.scheduling.marks import CardMarks
-from prep.scheduling.memory import DEFAULT_PARAMETERS, CardState, Stage
+from prep.scheduling.memory import DEFAULT_PARAMETERS, CardState, Rating, Stage
 from prep.scheduling.replay import Review, ReviewKind
 from prep.store.converters import (
     REVIEW_COLUMNS,
@@ -38,26 +39,32 @@ from prep.store.converters import (
     state_from_values,
 )
 from prep.store.database import open_database, writing
+from prep.store.restoring import Restoring
 from prep.store.tables import AttemptRow, CardMarkRow, CardStateRow, DraftRow, MetaRow, ReviewRow
 
 INSTALLATION_KEY = "installation_id"
 FITTED_PARAMETERS_KEY = "fsrs_parameters"
 FIT_RECORD_KEY = "fsrs_fit"
+RESTORE_CACHE_KIB = 64 * 1024
 
 
-@dataclass(frozen=True)
-class Restorable:
-    """Everything a backup brings back, checked before a single row is written."""
+# The spans between consecutive boundaries, as rows (n, low, high): the boundaries
+# travel as one JSON array, whatever their number.
+_SPANS = (
+    "edge(n, at) AS (SELECT key, value FROM json_each(:edges)),"
+    " span(n, low, high) AS (SELECT lo.n, lo.at, hi.at FROM edge AS lo"
+    " JOIN edge AS hi ON hi.n = lo.n + 1)"
+)
 
-    reviews: list[Review]
-    states: list[CardState]
-    marks: dict[str, CardMarks]
-    drafts: list[tuple[str, str, datetime]]
-    attempts: list[Attempt]
-    fitted_parameters: tuple[float, ...] | None
-    fit: dict[str, Any]
-    installation_id: str | None
-    settings: dict[str, Any]
+
+def _rising(boundaries_ms: Sequence[int]) -> list[int]:
+    if any(later < earlier for earlier, later in itertools.pairwise(boundaries_ms)):
+        raise ValueError("span boundaries must not decrease")
+    return [int(at) for at in boundaries_ms]
+
+
+def _spans(boundaries_ms: Sequence[int]) -> dict[str, Any]:
+    return {"edges": json.dumps(_rising(boundaries_ms))}
 
 
 def _write_state(session: Session, state: CardState) -> None:
@@ -168,34 +175,22 @@ class Store:
                 )
         return self.count_reviews(kinds=None) - before
 
-    def restore(self, contents: Restorable) -> None:
-        """Write a whole backup in one transaction: all of it, or (on any error) none."""
-        from sqlalchemy.dialects.sqlite import insert
-
-        with self._writes.begin() as session:
-            rows = [review_values(review) for review in contents.reviews]
-            for start in range(0, len(rows), 500):
-                session.execute(insert(ReviewRow), rows[start : start + 500])
-            for state in contents.states:
-                _write_state(session, state)
-            for key, marks in contents.marks.items():
-                session.add(fill_marks_row(CardMarkRow(card_key=key), marks))
-            for key, code, at in contents.drafts:
-                session.add(DraftRow(card_key=key, code=code, updated_ms=to_ms(at)))
-            for attempt in contents.attempts:
-                session.add(attempt_row(attempt))
-            meta = {}
-            if contents.fitted_parameters is not None:
-                meta[FITTED_PARAMETERS_KEY] = json.dumps(list(contents.fitted_parameters))
-                meta[FIT_RECORD_KEY] = json.dumps(contents.fit)
-            if contents.installation_id:
-                meta[INSTALLATION_KEY] = contents.installation_id
-            for key, value in meta.items():
-                row = session.get(MetaRow, key) or MetaRow(key=key)
-                row.value = value
-                session.add(row)
-        if contents.installation_id:
-            self.installation_id = contents.installation_id
+    @contextmanager
+    def restoring(self) -> Iterator[Restoring]:
+        """One transaction for a whole restore: committed when the block ends, rolled
+        back (nothing written) when it raises."""
+        with writing(self.engine).begin() as connection:
+            cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+            # The indexes of a million reviews take random inserts: with SQLite's
+            # default cache of 2 MB, most of them would wait for the disk.
+            connection.exec_driver_sql(f"PRAGMA cache_size = -{RESTORE_CACHE_KIB}")
+            try:
+                restoring = Restoring(connection)
+                yield restoring
+                restoring.finish()
+            finally:
+                connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache or 0)}")
+        self.installation_id = self.meta(INSTALLATION_KEY) or self.installation_id
 
     def write_states(self, states: Iterable[CardState]) -> None:
         with self._writes.begin() as session:
@@ -238,14 +233,15 @@ class Store:
 
     def first_reviewed_since(self, since: datetime) -> frozenset[str]:
         """The cards whose first review falls after ``since``: the new cards introduced."""
-        # The reviews since then (few, by the time index), less the cards with an earlier
-        # one (by the card index): never a pass over the whole log. Written out because
-        # SQLite, left to choose, walks the card index for the DISTINCT — the whole log —
-        # and SQLAlchemy does not render an INDEXED BY hint for it.
+        # The cards reviewed since, less those with an earlier entry: a seek per card
+        # in ix_reviews_card_time, not a minimum over the whole log. MATERIALIZED keeps
+        # the planner on the time range (it would rather scan the card index for DISTINCT).
         query = text(
-            "SELECT DISTINCT r.card_key FROM reviews AS r INDEXED BY ix_reviews_reviewed_ms "
-            "WHERE r.reviewed_ms >= :since AND NOT EXISTS ("
-            "SELECT 1 FROM reviews AS p WHERE p.card_key = r.card_key AND p.reviewed_ms < :since)"
+            "WITH recent AS MATERIALIZED"
+            " (SELECT card_key FROM reviews WHERE reviewed_ms >= :since)"
+            " SELECT DISTINCT card_key FROM recent WHERE NOT EXISTS"
+            " (SELECT 1 FROM reviews AS earlier"
+            "  WHERE earlier.card_key = recent.card_key AND earlier.reviewed_ms < :since)"
         )
         with self._sessions() as session:
             return frozenset(session.scalars(query, {"since": to_ms(since)}))
@@ -256,6 +252,44 @@ class Store:
         with self._sessions() as session:
             first = session.scalar(query)
         return int(first) if first is not None else None
+
+    def first_rating_ms(self) -> int | None:
+        """When the first rating was given (a reset is not a rating)."""
+        query = select(func.min(ReviewRow.reviewed_ms)).where(ReviewRow.kind == "review")
+        with self._sessions() as session:
+            first = session.scalar(query)
+            return int(first) if first is not None else None
+
+    def rating_counts(self, boundaries_ms: Sequence[int]) -> list[int]:
+        """How many ratings fall in each span ``[boundaries_ms[i], boundaries_ms[i + 1])``
+        (a reset is not a rating): one number per span, counted in ix_reviews_time."""
+        query = text(
+            f"WITH {_SPANS}"
+            " SELECT (SELECT count(*) FROM reviews"
+            "  WHERE kind = 'review' AND reviewed_ms >= span.low AND reviewed_ms < span.high)"
+            " FROM span ORDER BY span.n"
+        )
+        with self._sessions() as session:
+            return [int(n) for n in session.scalars(query, _spans(boundaries_ms))]
+
+    def rating_outcomes(
+        self, boundaries_ms: Sequence[int], stage_before: Stage, passing: Rating
+    ) -> list[tuple[int, int]]:
+        """(ratings, ratings of ``passing`` or better) in each span, of the cards that
+        were at ``stage_before`` when rated: for a few long spans (the retention periods),
+        each one range of ix_reviews_time."""
+        query = text(
+            "SELECT count(*), coalesce(sum(rating >= :passing), 0) FROM reviews"
+            " WHERE reviewed_ms >= :low AND reviewed_ms < :high"
+            " AND kind = 'review' AND stage_before = :stage"
+        )
+        values = {"stage": int(stage_before), "passing": int(passing)}
+        with self._sessions() as session:
+            outcomes = []
+            for low, high in itertools.pairwise(_rising(boundaries_ms)):
+                row = session.execute(query, values | {"low": low, "high": high}).one()
+                outcomes.append((int(row[0]), int(row[1])))
+            return outcomes
 
     # -- attempts and drafts -------------------------------------------------
 
@@ -274,6 +308,21 @@ class Store:
             query = query.where(AttemptRow.kind == kind)
         with self._sessions() as session:
             return [attempt_from_row(row) for row in session.scalars(query)]
+
+    def submission_outcomes(self) -> list[tuple[str, bool, float | None]]:
+        """(card_key, passed, elapsed_ms) of every kata submission, oldest first, without
+        building an Attempt each. elapsed_ms is the summary's when it is a number, as
+        ``Attempt.elapsed_ms`` reads it (JSON's true is not a number of milliseconds)."""
+        query = text(
+            "SELECT card_key, passed,"
+            " CASE WHEN json_type(summary, '$.elapsed_ms') IN ('integer', 'real')"
+            " THEN json_extract(summary, '$.elapsed_ms') END"
+            " FROM attempts WHERE kind = 'submit' ORDER BY submitted_ms, rowid"
+        )
+        with self._sessions() as session:
+            return [
+                (str(key), bool(passed), elapsed) for key, passed, elapsed in session.execute(query)
+            ]
 
     def save_draft(self, card_key: str, code: str, at: datetime) -> None:
         with self._writes.begin() as session:

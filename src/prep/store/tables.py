@@ -36,7 +36,7 @@ class CardStateRow(Base):
 class ReviewRow(Base):
     __tablename__ = "reviews"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    card_key: Mapped[str] = mapped_column(String, index=True)
+    card_key: Mapped[str] = mapped_column(String)
     rating: Mapped[int] = mapped_column(Integer)
     reviewed_ms: Mapped[int] = mapped_column(Integer)
     duration_ms: Mapped[int | None] = mapped_column(Integer)
@@ -44,7 +44,12 @@ class ReviewRow(Base):
     kind: Mapped[str] = mapped_column(String(8), default="review", server_default="review")
     stage_before: Mapped[int | None] = mapped_column(Integer)
 
-    __table_args__ = (Index("ix_reviews_reviewed_ms", "reviewed_ms"),)
+    # Covering indexes (migration 0004): the statistics count ratings per day and
+    # find each card's first review from an index alone, never reading a row.
+    __table_args__ = (
+        Index("ix_reviews_time", "reviewed_ms", "kind", "stage_before", "rating"),
+        Index("ix_reviews_card_time", "card_key", "reviewed_ms"),
+    )
 
 
 class AttemptRow(Base):

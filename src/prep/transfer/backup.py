@@ -7,15 +7,21 @@ import io
 import json
 import math
 import os
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from enum import Enum
+from functools import cache
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
+from prep.clock import to_ms
 from prep.grading.attempts import Attempt
 from prep.scheduling.marks import CardMarks
-from prep.scheduling.memory import DEFAULT_PARAMETERS, CardState, Rating, Stage
+from prep.scheduling.memory import DEFAULT_PARAMETERS, CardState, Stage
 from prep.scheduling.replay import Review, ReviewKind
-from prep.store.repository import Restorable, Store
+from prep.store.repository import FIT_RECORD_KEY, FITTED_PARAMETERS_KEY, INSTALLATION_KEY, Store
+from prep.store.restoring import DuplicateKeyError, Restoring, ReviewValues
+from prep.transfer.jsonstream import object_members
 
 BACKUP_FORMAT = "prep-backup"
 BACKUP_VERSION = 1
@@ -129,11 +135,17 @@ class BackupError(Exception):
 class _Entry:
     """One entry of a backup list, read with its place named in every error."""
 
+    __slots__ = ("_index", "_section", "item")
+
     def __init__(self, section: str, index: int, item: Any) -> None:
-        self.where = f"{section}[{index}]"
+        self._section, self._index = section, index
         if not isinstance(item, dict):
             raise BackupError(f"the backup is damaged: {self.where} is not an object")
         self.item = item
+
+    @property
+    def where(self) -> str:
+        return f"{self._section}[{self._index}]"
 
     def _fail(self, key: str, what: str) -> BackupError:
         return BackupError(f"the backup is damaged: {self.where}.{key} must be {what}")
@@ -190,19 +202,146 @@ class _Entry:
             raise self._fail(key, "true or false")
         return value
 
-    def choice(self, key: str, kind: type[Any], default: Any = None) -> Any:
+    def choice(self, key: str, kind: type[Enum], default: Any = None) -> Any:
         value = self.item.get(key, default)
         try:
-            return kind(value)
-        except (ValueError, TypeError):
+            # What kind(value) gives, without the cost of calling an Enum a million times.
+            return _members(kind)[value]
+        except (KeyError, TypeError):
             raise self._fail(key, f"one of {', '.join(repr(m.value) for m in kind)}") from None
 
 
-def _entries(data: dict[str, Any], section: str) -> list[_Entry]:
-    items = data.get(section, [])
-    if not isinstance(items, list):
+@cache
+def _members(kind: type[Enum]) -> dict[Any, Enum]:
+    return {member.value: member for member in kind}
+
+
+def _review(entry: _Entry) -> ReviewValues:
+    # Values, not a Review: a million of those would cost more than the writing. A
+    # value that plainly passes is taken as it is; any other goes to the entry's own
+    # check, which names the fault (or accepts it). The checks keep their order.
+    item = entry.item
+    rating = item.get("rating")
+    if rating is not None and not (type(rating) is int and 1 <= rating <= 4):
+        rating = entry.integer("rating", optional=True)
+    kind = ReviewKind.REVIEW if item.get("kind", "review") == "review" else None
+    if kind is None:
+        kind = entry.choice("kind", ReviewKind, "review")
+    if (rating is None) != (kind is ReviewKind.RESET) or (
+        rating is not None and rating not in (1, 2, 3, 4)
+    ):
+        raise entry._fail("rating", "1 to 4 for a review, and null only for a reset")
+    stage_before = item.get("stage_before")
+    review_id, card_key = item.get("id"), item.get("card_key")
+    if type(review_id) is not str:
+        review_id = entry.text("id")
+    if type(card_key) is not str:
+        card_key = entry.text("card_key")
+    reviewed_ms = to_ms(entry.required_time("reviewed_at"))
+    duration = item.get("duration_ms")
+    if duration is not None and not (type(duration) is int and 0 <= duration < 2**62):
+        duration = entry.integer("duration_ms", optional=True)
+    installation = item.get("installation_id")
+    if type(installation) is not str:
+        installation = entry.text("installation_id")
+    if stage_before is not None and not (type(stage_before) is int and 0 <= stage_before <= 3):
+        stage_before = int(entry.choice("stage_before", Stage))
+    return (
+        review_id,
+        card_key,
+        rating,
+        reviewed_ms,
+        duration,
+        installation,
+        kind.value,
+        stage_before,
+    )
+
+
+def _state(entry: _Entry) -> CardState:
+    return CardState(
+        key=entry.text("card_key"),
+        stage=entry.choice("stage", Stage),
+        step=entry.integer("step", optional=True),
+        # FSRS keeps stability positive and difficulty between 1 and 10.
+        stability=entry.number("stability", 1e-6, 1e9),
+        difficulty=entry.number("difficulty", 1.0, 10.0),
+        due=entry.required_time("due"),
+        last_review=entry.time("last_review", optional=True),
+        reps=entry.count("reps"),
+        lapses=entry.count("lapses"),
+    )
+
+
+def _marks(entry: _Entry) -> tuple[str, CardMarks]:
+    return entry.text("card_key"), CardMarks(
+        entry.flag("suspended"), entry.time("buried_until", optional=True), entry.flag("leech")
+    )
+
+
+def _draft(entry: _Entry) -> tuple[str, str, datetime]:
+    return entry.text("card_key"), entry.text("code"), entry.required_time("updated_at")
+
+
+def _attempt(entry: _Entry) -> Attempt:
+    summary = entry.item.get("summary") or {}
+    if not isinstance(summary, dict):
+        raise entry._fail("summary", "an object")
+    return Attempt(
+        id=entry.text("id"),
+        card_key=entry.text("card_key"),
+        kind=entry.text("kind"),
+        submitted_at=entry.required_time("submitted_at"),
+        code=entry.text("code"),
+        passed=entry.flag("passed"),
+        summary=summary,
+        duration_ms=entry.count("duration_ms"),
+        installation_id=entry.text("installation_id"),
+    )
+
+
+# Each list of a backup: how an entry is read, and where it is written. Each has
+# a key (id or card_key) that no two of its entries may share.
+_SECTIONS: dict[str, tuple[Callable[[_Entry], Any], Callable[[Restoring, list[Any]], None]]] = {
+    "reviews": (_review, Restoring.add_reviews),
+    "card_states": (_state, Restoring.add_states),
+    "marks": (_marks, Restoring.add_marks),
+    "drafts": (_draft, Restoring.add_drafts),
+    "attempts": (_attempt, Restoring.add_attempts),
+}
+SECTIONS = frozenset(_SECTIONS)
+# Entries written at a time: enough for executemany to run at full speed, little
+# enough to hold.
+CHUNK = 5_000
+
+
+def _write_section(restoring: Restoring, section: str, items: Any) -> None:
+    if not isinstance(items, list | Iterator):
         raise BackupError(f"the backup is damaged: {section} is not a list")
-    return [_Entry(section, index, item) for index, item in enumerate(items)]
+    read, write = _SECTIONS[section]
+    chunk: list[Any] = []
+    try:
+        for index, item in enumerate(items):
+            chunk.append(read(_Entry(section, index, item)))
+            if len(chunk) == CHUNK:
+                write(restoring, chunk)
+                chunk = []
+        write(restoring, chunk)
+    except DuplicateKeyError as repeated:
+        raise BackupError(
+            f"the backup is damaged: {section} holds {repeated.key!r} twice"
+        ) from None
+
+
+def _check_header(header: dict[str, Any], complete: bool) -> None:
+    """The format, then the version, each as soon as it can be told."""
+    if ("format" in header or complete) and header.get("format") != BACKUP_FORMAT:
+        raise BackupError("not a prep backup (no 'format: prep-backup')")
+    known = "version" in header or complete
+    if known and "format" in header and header.get("version") != BACKUP_VERSION:
+        raise BackupError(
+            f"backup version {header.get('version')} is not supported (this prep reads {BACKUP_VERSION})"
+        )
 
 
 def _fitted_parameters(data: dict[str, Any]) -> tuple[float, ...] | None:
@@ -221,119 +360,56 @@ def _fitted_parameters(data: dict[str, Any]) -> tuple[float, ...] | None:
     return tuple(float(v) for v in values)
 
 
-def read_backup_contents(data: dict[str, Any]) -> Restorable:
-    """Everything a backup holds, checked entry by entry before anything is written."""
-    if data.get("format") != BACKUP_FORMAT:
-        raise BackupError("not a prep backup (no 'format: prep-backup')")
-    if data.get("version") != BACKUP_VERSION:
-        raise BackupError(
-            f"backup version {data.get('version')} is not supported (this prep reads {BACKUP_VERSION})"
-        )
-    reviews = []
-    for entry in _entries(data, "reviews"):
-        rating = entry.integer("rating", optional=True)
-        kind = entry.choice("kind", ReviewKind, "review")
-        if (rating is None) != (kind is ReviewKind.RESET) or (
-            rating is not None and rating not in (1, 2, 3, 4)
-        ):
-            raise entry._fail("rating", "1 to 4 for a review, and null only for a reset")
-        stage_before = entry.item.get("stage_before")
-        reviews.append(
-            Review(
-                id=entry.text("id"),
-                card_key=entry.text("card_key"),
-                rating=Rating(rating) if rating is not None else None,
-                reviewed_at=entry.required_time("reviewed_at"),
-                duration_ms=entry.integer("duration_ms", optional=True),
-                installation_id=entry.text("installation_id"),
-                kind=kind,
-                stage_before=entry.choice("stage_before", Stage)
-                if stage_before is not None
-                else None,
+def restore_backup_members(store: Store, members: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """Restore a backup from its members as they come (``backup_members``), checking
+    each entry on the way: on any error the transaction is rolled back and the home
+    stays empty. Returns the settings the backup carried."""
+    header: dict[str, Any] = {}
+    written: set[str] = set()
+    with store.restoring() as restoring:
+        if not restoring.is_empty():
+            raise BackupError(
+                "the home already holds a history; restore into an empty home (--home NEW_FOLDER)"
             )
-        )
-    states = [
-        CardState(
-            key=entry.text("card_key"),
-            stage=entry.choice("stage", Stage),
-            step=entry.integer("step", optional=True),
-            # FSRS keeps stability positive and difficulty between 1 and 10.
-            stability=entry.number("stability", 1e-6, 1e9),
-            difficulty=entry.number("difficulty", 1.0, 10.0),
-            due=entry.required_time("due"),
-            last_review=entry.time("last_review", optional=True),
-            reps=entry.count("reps"),
-            lapses=entry.count("lapses"),
-        )
-        for entry in _entries(data, "card_states")
-    ]
-    marks = {
-        entry.text("card_key"): CardMarks(
-            entry.flag("suspended"), entry.time("buried_until", optional=True), entry.flag("leech")
-        )
-        for entry in _entries(data, "marks")
-    }
-    drafts = [
-        (entry.text("card_key"), entry.text("code"), entry.required_time("updated_at"))
-        for entry in _entries(data, "drafts")
-    ]
-    attempts = []
-    for entry in _entries(data, "attempts"):
-        summary = entry.item.get("summary") or {}
-        if not isinstance(summary, dict):
-            raise entry._fail("summary", "an object")
-        attempts.append(
-            Attempt(
-                id=entry.text("id"),
-                card_key=entry.text("card_key"),
-                kind=entry.text("kind"),
-                submitted_at=entry.required_time("submitted_at"),
-                code=entry.text("code"),
-                passed=entry.flag("passed"),
-                summary=summary,
-                duration_ms=entry.count("duration_ms"),
-                installation_id=entry.text("installation_id"),
-            )
-        )
-    for section, keys in (
-        ("reviews", [review.id for review in reviews]),
-        ("card_states", [state.key for state in states]),
-        ("marks", [entry.text("card_key") for entry in _entries(data, "marks")]),
-        ("drafts", [key for key, _, _ in drafts]),
-        ("attempts", [attempt.id for attempt in attempts]),
-    ):
-        if len(set(keys)) != len(keys):
-            repeated = next(key for key in keys if keys.count(key) > 1)
-            raise BackupError(f"the backup is damaged: {section} holds {repeated!r} twice")
-    fit = data.get("fit") or {}
-    if not isinstance(fit, dict):
-        raise BackupError("the backup is damaged: fit is not an object")
-    installation = data.get("installation_id")
-    if installation is not None and not isinstance(installation, str):
-        raise BackupError("the backup is damaged: installation_id is not a string")
-    settings = data.get("settings") or {}
-    return Restorable(
-        reviews=reviews,
-        states=states,
-        marks=marks,
-        drafts=drafts,
-        attempts=attempts,
-        fitted_parameters=_fitted_parameters(data),
-        fit=fit,
-        installation_id=installation or None,
-        settings=settings if isinstance(settings, dict) else {},
-    )
+        for name, value in members:
+            if name not in SECTIONS:
+                header[name] = value
+                _check_header(header, complete=False)
+                continue
+            if name in written:  # json.loads would keep the last; a restore cannot
+                raise BackupError(f"the backup is damaged: it holds {name} twice")
+            written.add(name)
+            _write_section(restoring, name, value)
+        _check_header(header, complete=True)
+        fit = header.get("fit") or {}
+        if not isinstance(fit, dict):
+            raise BackupError("the backup is damaged: fit is not an object")
+        installation = header.get("installation_id")
+        if installation is not None and not isinstance(installation, str):
+            raise BackupError("the backup is damaged: installation_id is not a string")
+        fitted = _fitted_parameters(header)
+        if fitted is not None:
+            restoring.set_meta(FITTED_PARAMETERS_KEY, json.dumps(list(fitted)))
+            restoring.set_meta(FIT_RECORD_KEY, json.dumps(fit))
+        if installation:
+            restoring.set_meta(INSTALLATION_KEY, installation)
+    settings = header.get("settings") or {}
+    return settings if isinstance(settings, dict) else {}
 
 
 def restore_backup(store: Store, data: dict[str, Any]) -> dict[str, Any]:
     """Restore a backup into an empty store, all or nothing; returns the settings it carried."""
-    contents = read_backup_contents(data)
-    if not store.is_empty():
-        raise BackupError(
-            "the home already holds a history; restore into an empty home (--home NEW_FOLDER)"
-        )
-    store.restore(contents)
-    return contents.settings
+    # The format and version first, as an export writes them.
+    first = [(name, data[name]) for name in ("format", "version") if name in data]
+    rest = [(name, value) for name, value in data.items() if name not in ("format", "version")]
+    return restore_backup_members(store, [*first, *rest])
+
+
+def backup_members(handle: IO[bytes], limit: int) -> Iterator[tuple[str, Any]]:
+    """The members of a backup file, each read when it is used: a backup of a million
+    reviews is never held whole. A file that is not a JSON object is refused at once;
+    a fault further in, when it is reached (jsonstream's errors, as json's)."""
+    return object_members(handle, limit, SECTIONS)
 
 
 def write_backup_file(store: Store, settings: dict[str, Any], now: datetime, path: Path) -> None:
