@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.screen import Screen
@@ -14,6 +15,15 @@ if TYPE_CHECKING:
     from prep.tui.app import PrepApp
 
 T = TypeVar("T")
+
+STYLES = Path(__file__).parent.parent / "styles"
+
+
+def styles(*names: str) -> list[str | PurePath]:
+    """A screen's own style files, loaded with it rather than before the first frame."""
+    return [STYLES / name for name in names]
+
+
 ScreenResultType = TypeVar("ScreenResultType")
 
 

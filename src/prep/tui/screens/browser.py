@@ -23,7 +23,7 @@ from prep.study.actions import bury_until_next_day, reset_progress, set_suspende
 from prep.study.search import BrowserRow, QueryError, browser_rows, search
 from prep.tui.context import PrepContext
 from prep.tui.format import format_when
-from prep.tui.screens.base import PrepScreen
+from prep.tui.screens.base import PrepScreen, styles
 from prep.tui.screens.practice import KataOpener
 
 SEARCH_DELAY_S = 0.15
@@ -121,6 +121,7 @@ def read_preview(context: PrepContext, key: str) -> Preview:
 
 
 class BrowserScreen(PrepScreen[None]):
+    CSS_PATH = styles("browser.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("slash", "focus_search", "Search"),

@@ -19,9 +19,11 @@ from prep.content.library import Library, StudyCard
 from prep.content.models import CardType
 from prep.study.scope import TYPE_NAMES, StudyScope, scope_problem
 from prep.study.session import studyable_cards
+from prep.tui.screens.base import styles
 
 
 class CustomStudyScreen(ModalScreen[StudyScope | None]):
+    CSS_PATH = styles("custom_study.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
     ]

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from prep.content.models import KataCard
 from prep.grading.attempts import PRACTICE, Attempt
+from prep.tui.screens.base import styles
 
 
 def submission_label(attempt: Attempt) -> str:
@@ -32,6 +33,8 @@ def submission_label(attempt: Attempt) -> str:
 
 class EarlierCode(ModalScreen[bool]):
     """Answers True when the learner asks for the starter back."""
+
+    CSS_PATH = styles("earlier.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reset", "Reset editor to the starter"),

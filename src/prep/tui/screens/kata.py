@@ -25,6 +25,7 @@ from prep.grading.verdict import GradeReport, Which
 from prep.study.session import Prompt
 from prep.study.sitting import GAVE_UP, HINT, Sitting
 from prep.tui.context import PrepContext
+from prep.tui.screens.base import styles
 from prep.tui.screens.exercise import ExerciseScreen, RatingPanel
 from prep.tui.widgets.code_editor import PythonEditor
 from prep.tui.widgets.grade_results import (
@@ -39,6 +40,7 @@ NARROW_BELOW = 100
 
 
 class KataScreen(ExerciseScreen):
+    CSS_PATH = styles("exercise.tcss", "kata.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "run_examples", "Run examples", priority=True),
         Binding("ctrl+s", "submit", "Submit", priority=True),

@@ -31,7 +31,7 @@ from prep.study.practice import (
 )
 from prep.study.session import Prompt, StudySession
 from prep.tui.context import PrepContext
-from prep.tui.screens.base import PrepScreen
+from prep.tui.screens.base import PrepScreen, styles
 from prep.tui.screens.exercise import ExerciseResult
 
 ANY = "any"
@@ -117,6 +117,7 @@ class KataOpener:
 
 
 class PracticeScreen(PrepScreen[None]):
+    CSS_PATH = styles("practice.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "focus_filter('#filter-difficulty')", "Difficulty"),
         Binding("t", "focus_filter('#filter-tag')", "Tag"),

@@ -18,6 +18,7 @@ from prep.grading.verdict import SnippetRun, normalise_output, outputs_match
 from prep.study.session import Prompt
 from prep.study.sitting import HINT, Sitting
 from prep.tui.context import PrepContext
+from prep.tui.screens.base import styles
 from prep.tui.screens.exercise import ExerciseScreen, RatingPanel
 
 
@@ -34,6 +35,7 @@ def output_diff(expected: str, guess: str) -> str:
 
 
 class PredictScreen(ExerciseScreen):
+    CSS_PATH = styles("exercise.tcss", "predict.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "check", "Check", priority=True),
         Binding("ctrl+t", "hint", "Hint", priority=True),

@@ -12,7 +12,7 @@ from textual_plotext import PlotextPlot
 
 from prep.stats.progress import PERIODS, Progress, compute_progress
 from prep.tui.context import PrepContext
-from prep.tui.screens.base import PrepScreen
+from prep.tui.screens.base import PrepScreen, styles
 from prep.tui.widgets.heatmap import Heatmap
 
 CHART_DAYS = 90
@@ -28,6 +28,7 @@ def _percent(value: float | None) -> str:
 
 
 class ProgressScreen(PrepScreen[None]):
+    CSS_PATH = styles("progress.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("r", "reload", "Refresh"),

@@ -18,10 +18,11 @@ from prep.settings import (
     settings_from_mapping,
 )
 from prep.tui.context import PrepContext
-from prep.tui.screens.base import PrepScreen
+from prep.tui.screens.base import PrepScreen, styles
 
 
 class SettingsScreen(PrepScreen[None]):
+    CSS_PATH = styles("settings.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "app.pop_screen", "Back"),
