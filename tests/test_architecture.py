@@ -70,3 +70,22 @@ def test_domain_modules_import_without_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_the_first_frame_imports_none_of_the_heavy_libraries() -> None:
+    """What the app needs before Today is drawn: the heavy parts load in workers after."""
+    code = (
+        "import sys\n"
+        "import prep.cli\n"
+        "from prep.cli.factory import make_app\n"
+        "from prep.paths import resolve_locations\n"
+        "app = make_app(resolve_locations(None, [], False))\n"
+        "screen = app.get_default_screen()\n"
+        "heavy = ('sqlalchemy', 'pydantic', 'yaml', 'numpy', 'fsrs', 'alembic')\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in heavy)\n"
+        "print(','.join(sorted({m.split('.')[0] for m in loaded})))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""
