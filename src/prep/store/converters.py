@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol
+from typing import Any
 
 from prep.clock import from_ms, to_ms
 from prep.grading.attempts import Attempt
@@ -12,33 +12,29 @@ from prep.scheduling.memory import CardState, Rating, Stage
 from prep.scheduling.replay import Review, ReviewKind
 from prep.store.tables import AttemptRow, CardMarkRow, CardStateRow, ReviewRow
 
-
-class StateColumns(Protocol):
-    """A card_states row: an ORM object, or a plain row of its columns."""
-
-    card_key: str
-    stage: int
-    step: int | None
-    stability: float | None
-    difficulty: float | None
-    due_ms: int
-    last_review_ms: int | None
-    reps: int
-    lapses: int
+# A card_states row as plain values, in the table's order of columns: (card_key,
+# stage, step, stability, difficulty, due_ms, last_review_ms, reps, lapses).
+StateRow = tuple[str, int, int | None, float | None, float | None, int, int | None, int, int]
+_STAGES = {int(stage): stage for stage in Stage}
 
 
-def state_from_row(row: StateColumns) -> CardState:
+def state_from_values(values: StateRow) -> CardState:
+    key, stage, step, stability, difficulty, due_ms, last_ms, reps, lapses = values
+    # Positional, and the stage looked up rather than called: card_states builds
+    # ten thousand of these for the Today screen.
     return CardState(
-        key=row.card_key,
-        stage=Stage(row.stage),
-        step=row.step,
-        stability=row.stability,
-        difficulty=row.difficulty,
-        due=from_ms(row.due_ms),
-        last_review=from_ms(row.last_review_ms) if row.last_review_ms is not None else None,
-        reps=row.reps,
-        lapses=row.lapses,
-    )
+        key, _STAGES[stage], step, stability, difficulty, from_ms(due_ms),
+        from_ms(last_ms) if last_ms is not None else None, reps, lapses,
+    )  # fmt: skip
+
+
+def state_from_row(row: CardStateRow) -> CardState:
+    return state_from_values(
+        (
+            row.card_key, row.stage, row.step, row.stability, row.difficulty, row.due_ms,
+            row.last_review_ms, row.reps, row.lapses,
+        )
+    )  # fmt: skip
 
 
 def state_values(state: CardState) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from prep.store.converters import (
     review_from_row,
     review_values,
     state_from_row,
+    state_from_values,
 )
 from prep.store.database import open_database, writing
 from prep.store.restoring import Restoring
@@ -101,7 +102,8 @@ class Store:
         # Plain rows, not ORM objects: building an object per state costs more than the state.
         query = select(*CardStateRow.__table__.columns)
         with self._sessions() as session:
-            return {row.card_key: state_from_row(row) for row in session.execute(query)}
+            rows = session.execute(query).tuples()
+            return {row[0]: state_from_values(row) for row in rows}
 
     def card_state(self, key: str) -> CardState | None:
         with self._sessions() as session:
