@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
+from functools import cached_property
 
 from prep.clock import truncate_to_ms
 from prep.content.library import Library, StudyCard
@@ -156,9 +157,15 @@ class StudySession:
     _model: MemoryModel | None = field(default=None, init=False)
     _known: _Known | None = field(default=None, init=False)
 
-    def __post_init__(self) -> None:
-        self._cards = studyable_cards(self.library)
-        self._prepared = PreparedCards.of(self._cards, self.scope)
+    @cached_property
+    def _cards(self) -> list[StudyCard]:
+        # Worked out on first use, in the worker that reads the first card: creating a
+        # session (on the UI thread) costs nothing, whatever the size of the decks.
+        return studyable_cards(self.library)
+
+    @cached_property
+    def _prepared(self) -> PreparedCards:
+        return PreparedCards.of(self._cards, self.scope)
 
     @property
     def model(self) -> MemoryModel:

@@ -45,6 +45,15 @@ def read_today(context: PrepContext) -> TodayNumbers:
     return TodayNumbers(summary, offer)
 
 
+def import_study_screens() -> None:
+    """What the first card needs, imported ahead of time (in a worker)."""
+    import markdown_it  # noqa: F401  (the first Markdown drawn parses with it)
+
+    import prep.tui.screens.kata
+    import prep.tui.screens.predict
+    import prep.tui.screens.study  # noqa: F401
+
+
 def sandbox_warning(isolation: Isolation | None) -> str:
     """Shown on Today for as long as grading has no real sandbox ('' when it has one)."""
     from prep.grading.sandbox import IsolationMode
@@ -78,6 +87,7 @@ class TodayScreen(PrepScreen[None]):
         self.fitting = False
         self.reviews_since_fit = 0  # refreshed with the summary, read by every binding check
         self._sandbox_checked = False
+        self._study_prepared = False
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -99,6 +109,18 @@ class TodayScreen(PrepScreen[None]):
         table = self.query_one("#decks", DataTable)
         table.add_columns("Deck", "Cards", "Seen", "Due", "New")
         self.refresh_summary()
+
+    def _prepare_study(self) -> None:
+        """Once, after the first numbers: the study screens' modules (the scheduler, the
+        card models, Markdown) are imported in a worker, so that `s` does not import them
+        on the UI thread."""
+        if self._study_prepared:
+            return
+        self._study_prepared = True
+        self.in_background(
+            import_study_screens, lambda _: None, what="preparing the study screens",
+            group="prepare-study",
+        )  # fmt: skip
 
     def _check_sandbox(self) -> None:
         """Once, after the first numbers: starting the grader finds the sandbox (and warms
@@ -179,6 +201,7 @@ class TodayScreen(PrepScreen[None]):
             panel.update("\n".join(lines))
         self._show_refit_offer(numbers.reviews_since_fit)
         self._check_sandbox()
+        self._prepare_study()
 
     def _show_sandbox_warning(self, warning: str) -> None:
         panel = self.query_one("#sandbox-warning", Static)
