@@ -14,6 +14,7 @@ first instead of racing it.
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -122,11 +123,29 @@ def migrate(engine: Engine, path: Path | None = None) -> None:
         command.upgrade(config, "head")
 
 
+def _migrate_when_free(engine: Engine, path: Path) -> None:
+    """Migrate, waiting out a concurrent first start. SQLite answers "locked" at once,
+    without its busy timeout, in a few cases (a switch to WAL, a read that would turn
+    into a write while another process writes): those are tried again until the
+    timeout, as the busy handler would have waited."""
+    from sqlalchemy.exc import OperationalError
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            migrate(engine, path)
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def open_database(path: Path) -> Engine:
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_database_engine(path)
     try:
-        migrate(engine, path)
+        _migrate_when_free(engine, path)
     except DatabaseError:
         engine.dispose()
         raise
