@@ -21,6 +21,8 @@ import termios
 import time
 from collections.abc import Callable, Mapping
 
+from prep.grading.proctree import descendants  # every process below a pid
+
 # CSI, OSC, DCS, character-set and two-byte escapes, each only when complete.
 SEQUENCE = re.compile(
     rb"\x1b\[[0-?]*[ -/]*[@-~]"
@@ -44,28 +46,6 @@ def clean_env(**extra: str) -> dict[str, str]:
     env.pop("TEXTUAL_PRESS", None)
     env.update(TERM="xterm-256color", **extra)
     return env
-
-
-def descendants(root: int) -> list[int]:
-    """Every process below ``root``, from the parent links in /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as stat:
-                    data = stat.read()
-            except OSError:
-                continue
-            fields = data[data.rfind(b")") + 2 :].split()
-            if len(fields) > 1:
-                children.setdefault(int(fields[1]), []).append(int(entry))
-    found: list[int] = []
-    stack = list(children.get(root, []))
-    while stack:
-        pid = stack.pop()
-        found.append(pid)
-        stack.extend(children.get(pid, []))
-    return found
 
 
 class Terminal:

@@ -328,10 +328,24 @@ async def test_a_rating_that_cannot_be_written_keeps_the_card_and_a_retry_saves_
         assert screen.prompt is not None and screen.prompt.card.key != shown
 
 
+def opening_with(context: PrepContext, opener: Any) -> PrepContext:
+    """The fixture's context, but the history opened by ``opener`` (on first use)."""
+    from prep.cli.factory import make_context
+
+    made = make_context(
+        context.locations or pytest.fail("the fixture has locations"),
+        library=context.library,
+        settings=context.settings,
+        clock=context.clock,
+        tz=context.tz,
+    )
+    made.store_opener = opener
+    return made
+
+
 async def test_the_history_opens_in_a_worker_after_the_first_screen(
     context: PrepContext, tmp_path: Path
 ) -> None:
-    from prep.cli.factory import make_context
 
     release = threading.Event()
     opened = context.store
@@ -340,14 +354,7 @@ async def test_the_history_opens_in_a_worker_after_the_first_screen(
         release.wait(30)
         return opened
 
-    late = make_context(
-        context.locations or pytest.fail("the fixture has locations"),
-        library=context.library,
-        settings=context.settings,
-        clock=context.clock,
-        tz=context.tz,
-    )
-    late.store_opener = slow_opener
+    late = opening_with(context, slow_opener)
     app = PrepApp(late)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -363,19 +370,11 @@ async def test_a_history_that_cannot_be_opened_ends_the_app_with_one_line(
     context: PrepContext, tmp_path: Path
 ) -> None:
     from prep.cli.errors import UserFacingError
-    from prep.cli.factory import make_context
 
     def damaged() -> Any:
         raise UserFacingError("cannot open the database: file is not a database")
 
-    broken = make_context(
-        context.locations or pytest.fail("the fixture has locations"),
-        library=context.library,
-        settings=context.settings,
-        clock=context.clock,
-        tz=context.tz,
-    )
-    broken.store_opener = damaged
+    broken = opening_with(context, damaged)
     app = PrepApp(broken)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
