@@ -351,9 +351,14 @@ class Store:
         self.installation_id = value
 
     def draft(self, card_key: str) -> str | None:
+        saved = self.saved_draft(card_key)
+        return saved[0] if saved is not None else None
+
+    def saved_draft(self, card_key: str) -> tuple[str, datetime] | None:
+        """One card's draft and when it was saved."""
         with self._sessions() as session:
             row = session.get(DraftRow, card_key)
-            return row.code if row is not None else None
+            return (row.code, from_ms(row.updated_ms)) if row is not None else None
 
     # -- marks: suspended, buried, leech -------------------------------------
 

@@ -65,10 +65,6 @@ def _answer_given(attempt: Attempt, kata: bool) -> bool:
     return not kata and attempt.kind == "predict" and not attempt.passed
 
 
-def _passed(attempt: Attempt, kata: bool) -> bool:
-    return attempt.passed and attempt.kind == ("submit" if kata else "predict")
-
-
 @dataclass(frozen=True)
 class Sitting:
     """Where this review of the card stands, and what to put back on screen."""
@@ -76,7 +72,6 @@ class Sitting:
     attempt: CardAttempt
     practice: bool
     draft: str | None  # typed in this review (or this practice) and not yet rated
-    hints_seen: int
     last_code: str | None  # the code of this review's last graded run, once it is over
     submissions: tuple[Attempt, ...]  # every submission of the card, newest first
 
@@ -101,11 +96,7 @@ def rebuild(
     it has none). Pure: time and history are parameters.
     """
     kata = isinstance(card.card, KataCard)
-    events = [
-        item
-        for item in history
-        if _after(item.submitted_at, review_started) and not is_practice(item)
-    ]
+    events = _this_review(history, review_started)
     opened = next((item.submitted_at for item in events if item.kind == OPENED), now)
     attempt = new_attempt(card, opened)
     for item in events:
@@ -148,31 +139,23 @@ def open_sitting(
         first_opening = True
     else:
         attempt = rebuild(card, history, review_started, now, tz, rollover_hour)
-        first_opening = not any(
-            item.kind == OPENED
-            and _after(item.submitted_at, review_started)
-            and not is_practice(item)
-            for item in history
-        )
+        first_opening = all(item.kind != OPENED for item in _this_review(history, review_started))
     if first_opening:
         store.record_attempt(event(card.key, OPENED, now, store.installation_id, practice))
     draft = None
-    drafts = store.drafts()
-    if card.key in drafts and not attempt.finished:
-        text, updated = drafts[card.key]
+    saved = store.saved_draft(card.key)
+    if saved is not None and not attempt.finished:
+        text, updated = saved
         # A review opens on the starter: only what was typed in this review comes back
         # (in practice, what was typed since the last review).
         if updated >= attempt.opened_at or (practice and _after(updated, review_started)):
             draft = text
     runs = [item for item in history if item.kind in ("submit", "predict")]
-    this_review = [
-        item for item in runs if _after(item.submitted_at, review_started) and not is_practice(item)
-    ]
+    this_review = _this_review(runs, review_started)
     return Sitting(
         attempt=attempt,
         practice=practice,
         draft=draft,
-        hints_seen=attempt.hints_used,
         last_code=this_review[-1].code if this_review and attempt.finished else None,
         submissions=tuple(reversed(runs)),
     )
@@ -180,6 +163,15 @@ def open_sitting(
 
 def _after(moment: datetime, start: datetime | None) -> bool:
     return start is None or moment > start
+
+
+def _this_review(history: Sequence[Attempt], review_started: datetime | None) -> list[Attempt]:
+    """The entries of the review under way: after the card's last log entry, not practice."""
+    return [
+        item
+        for item in history
+        if _after(item.submitted_at, review_started) and not is_practice(item)
+    ]
 
 
 def since_practice_opened(history: Sequence[Attempt], now: datetime) -> timedelta | None:

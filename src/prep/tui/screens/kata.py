@@ -112,7 +112,7 @@ class KataScreen(ExerciseScreen):
         code = sitting.last_code if self.attempt.finished else sitting.draft
         if code is not None:
             editor.load_text(code)
-        self._hints_shown = min(sitting.hints_seen, len(self.kata.hints))
+        self._hints_shown = min(self.attempt.hints_used, len(self.kata.hints))
         if self._hints_shown:
             self._show_hints()
         editor.read_only = self.attempt.finished

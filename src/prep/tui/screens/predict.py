@@ -74,7 +74,7 @@ class PredictScreen(ExerciseScreen):
         text = sitting.last_code if self.attempt.finished else sitting.draft
         if text is not None:
             answer.load_text(text)
-        if sitting.hints_seen:
+        if self.attempt.hints_used:
             self._show_hint()
         answer.read_only = self.attempt.finished
         if not self.attempt.finished:
