@@ -25,6 +25,12 @@ def format_interval(interval: timedelta) -> str:
     return f"{years:.1f}y".replace(".0y", "y")
 
 
+def format_duration(span: timedelta) -> str:
+    """'3:07': minutes and seconds, as a stopwatch shows them."""
+    seconds = max(0, int(span.total_seconds()))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
 def format_when(moment: datetime, now: datetime, tz: tzinfo) -> str:
     """'in 3h (at 14:05)', 'tomorrow at 04:00', 'on Mon 30 Nov'."""
     local = moment.astimezone(tz)

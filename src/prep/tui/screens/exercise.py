@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any, ClassVar, Literal, TypeVar
 
 from textual.app import ComposeResult
@@ -23,6 +22,7 @@ from prep.study.drafts import DraftKeeper
 from prep.study.session import Prompt
 from prep.study.sitting import Sitting, log_event, new_attempt, open_sitting
 from prep.tui.context import PrepContext
+from prep.tui.format import format_duration
 from prep.tui.screens.base import PrepScreen
 from prep.tui.widgets.rating_bar import RatingBar
 
@@ -33,16 +33,6 @@ UNDO: Literal["undo"] = "undo"
 ExerciseResult = Rating | Literal["undo"] | None
 
 DRAFT_DELAY_S = 0.4
-
-
-def clock_text(elapsed: timedelta, budget: timedelta) -> str:
-    """'3:07 of 10:00' — the sitting's time against the budget for an Easy."""
-
-    def minutes(span: timedelta) -> str:
-        seconds = max(0, int(span.total_seconds()))
-        return f"{seconds // 60}:{seconds % 60:02d}"
-
-    return f"{minutes(elapsed)} of {minutes(budget)}"
 
 
 class RatingPanel(Vertical):
@@ -142,9 +132,10 @@ class ExerciseScreen(PrepScreen[ExerciseResult]):
             where += " · practice"
         elapsed = self.attempt.elapsed(now)
         if self.attempt.solved_at is not None:
-            timing = f"solved in {clock_text(elapsed, self.attempt.budget).split(' of ')[0]}"
+            timing = f"solved in {format_duration(elapsed)}"
         else:
-            timing = clock_text(elapsed, self.attempt.budget)
+            # Against the budget for an Easy.
+            timing = f"{format_duration(elapsed)} of {format_duration(self.attempt.budget)}"
         self.sub_title = f"{where} · {timing}"
 
     def log_event(self, kind: str) -> None:

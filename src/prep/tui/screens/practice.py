@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import ClassVar
 
 from textual import events, on
@@ -31,6 +32,7 @@ from prep.study.practice import (
 )
 from prep.study.session import Prompt, StudySession
 from prep.tui.context import PrepContext
+from prep.tui.format import format_duration
 from prep.tui.screens.base import PrepScreen, styles
 from prep.tui.screens.exercise import ExerciseResult
 
@@ -42,8 +44,7 @@ COLUMNS = (("Kata", 30), ("Deck", 14), ("Level", 6), ("Status", 9), ("Last", 11)
 def best_time(row: KataRow) -> str:
     if row.best_time_ms is None:
         return "–"
-    seconds = row.best_time_ms // 1000
-    return f"{seconds // 60}:{seconds % 60:02d}"
+    return format_duration(timedelta(milliseconds=row.best_time_ms))
 
 
 def last_result(row: KataRow) -> str:
