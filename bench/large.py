@@ -41,7 +41,7 @@ from prep.clock import from_ms, to_ms
 from prep.scheduling.memory import CardState, Rating, memory_model
 from prep.scheduling.replay import Review, replay_with_stages
 from prep.settings import Settings
-from prep.transfer.backup import BACKUP_FORMAT, BACKUP_VERSION
+from prep.transfer.backup import BACKUP_FORMAT, BACKUP_VERSION, state_json
 
 # The history ends here; nothing in the output depends on when it is generated.
 END = datetime(2026, 11, 1, tzinfo=UTC)
@@ -448,21 +448,6 @@ def _nested(item: object) -> str:
     return textwrap.indent(json.dumps(item, indent=1, ensure_ascii=False), "  ")
 
 
-def _state_json(state: CardState) -> dict[str, object]:
-    # As prep.transfer.backup writes it, with times read back at the store's millisecond grain.
-    return {
-        "card_key": state.key,
-        "stage": int(state.stage),
-        "step": state.step,
-        "stability": state.stability,
-        "difficulty": state.difficulty,
-        "due": from_ms(to_ms(state.due)).isoformat(),
-        "last_review": from_ms(to_ms(state.last_review)).isoformat() if state.last_review else None,
-        "reps": state.reps,
-        "lapses": state.lapses,
-    }
-
-
 def write_backup(
     path: Path,
     log: _Log,
@@ -514,7 +499,18 @@ def write_backup(
         "exported_at": END.isoformat(),
         "installation_id": installations[0],
         "reviews": [sentinel.format("reviews")] if chronological else [],
-        "card_states": [_state_json(replace(s, key=keys[i])) for i, s in enumerate(states)],
+        # As the store keeps them: times at its millisecond grain.
+        "card_states": [
+            state_json(
+                replace(
+                    s,
+                    key=keys[i],
+                    due=from_ms(to_ms(s.due)),
+                    last_review=from_ms(to_ms(s.last_review)) if s.last_review else None,
+                )
+            )
+            for i, s in enumerate(states)
+        ],
         "marks": marks,
         "drafts": [],
         "attempts": [sentinel.format("attempts")] if attempts else [],

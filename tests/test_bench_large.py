@@ -43,7 +43,7 @@ def test_the_decks_load_and_the_backup_restores(large: ModuleType, tmp_path: Pat
 
     text = (tmp_path / "backup.json").read_text(encoding="utf-8")
     data = json.loads(text)
-    # Byte for byte what `prep export` writes (prep.transfer.backup.write_json).
+    # Written as json.dumps(indent=1) writes it; the value is what `prep export` gives (below).
     assert json.dumps(data, indent=1, ensure_ascii=False) == text
     store = Store.open(tmp_path / "restored.db")
     try:

@@ -5,6 +5,7 @@ complete, minimal or damaged — is restored into an empty home, and refused oth
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import CardState, Rating, Stage
 from prep.scheduling.replay import Review, ReviewKind
 from prep.store import Store
-from prep.transfer.backup import BackupError, export_backup, restore_backup, write_json
+from prep.transfer.backup import BackupError, export_backup, restore_backup, write_in_place
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 FITTED = tuple(round(0.1 * n + 0.05, 2) for n in range(21))  # a full FSRS-6 set
@@ -187,7 +188,8 @@ def test_the_export_file_is_indented_utf8_json_written_in_place_of_the_old(
 ) -> None:
     path = tmp_path / "backup.json"
     path.write_text("old", encoding="utf-8")
-    write_json(path, {"note": "Zoë", "list": [1]})
+    data = {"note": "Zoë", "list": [1]}
+    write_in_place(path, lambda out: out.write(json.dumps(data, indent=1, ensure_ascii=False)))
     assert path.read_bytes() == '{\n "note": "Zoë",\n "list": [\n  1\n ]\n}'.encode()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.json"]
 

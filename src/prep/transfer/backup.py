@@ -43,7 +43,8 @@ def _review_json(review: Review) -> dict[str, Any]:
     }
 
 
-def _state_json(state: CardState) -> dict[str, Any]:
+def state_json(state: CardState) -> dict[str, Any]:
+    """A card state as the backup writes it."""
     return {
         "card_key": state.key,
         "stage": int(state.stage),
@@ -94,7 +95,7 @@ def _everything_but_the_log(
         "version": BACKUP_VERSION,
         "exported_at": now.isoformat(),
         "installation_id": store.installation_id,
-        "card_states": [_state_json(state) for state in store.card_states().values()],
+        "card_states": [state_json(state) for state in store.card_states().values()],
         "marks": [
             {
                 "card_key": key,
@@ -413,25 +414,17 @@ def backup_members(handle: IO[bytes], limit: int) -> Iterator[tuple[str, Any]]:
 
 
 def write_backup_file(store: Store, settings: dict[str, Any], now: datetime, path: Path) -> None:
-    """``prep export``: the backup written beside its name, flushed, then renamed."""
-    temporary = path.with_name(path.name + ".tmp")
-    try:
-        with temporary.open("w", encoding="utf-8") as handle:
-            write_backup_json(store, settings, now, handle, indent=1)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    """``prep export``: the backup, indented, in place of the file (see ``write_in_place``)."""
+    write_in_place(path, lambda out: write_backup_json(store, settings, now, out, indent=1))
 
 
-def write_json(path: Path, data: dict[str, Any]) -> None:
+def write_in_place(path: Path, write: Callable[[TextIO], object]) -> None:
     """Written beside its name, flushed to disk, then renamed: a full disk or a crash
     leaves either the old file or the whole new one, and no partial copy."""
     temporary = path.with_name(path.name + ".tmp")
     try:
         with temporary.open("w", encoding="utf-8") as handle:
-            handle.write(json.dumps(data, indent=1, ensure_ascii=False))
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         temporary.replace(path)
