@@ -71,6 +71,11 @@ def submit(store: Store, card: StudyCard, passed: bool, at: FakeClock, code: str
     )
 
 
+def studying(library: Library, store: Store, clock: FakeClock) -> StudySession:
+    """A session over the exercises, with pinned time and ids."""
+    return StudySession(library, store, Settings(), UTC, clock, counting_ids())
+
+
 def sit(store: Store, card: StudyCard, clock: FakeClock, practice: bool = False) -> Sitting:
     return open_sitting(store, card, clock(), UTC, 4, practice=practice)
 
@@ -84,7 +89,7 @@ def rate(session: StudySession, card: StudyCard, rating: Rating) -> Prompt:
 def miss_a_prediction(library: Library, store: Store, clock: FakeClock) -> StudySession:
     """The predict card shown, answered wrong and rated Again; the session that rated it."""
     card = library.cards["ex/late"]
-    session = StudySession(library, store, Settings(), UTC, clock, counting_ids())
+    session = studying(library, store, clock)
     sit(store, card, clock)
     store.record_attempt(
         predict_attempt(card.key, "2", "1\n", False, clock(), store.installation_id, 3.0)
@@ -132,7 +137,7 @@ def test_a_review_opens_on_the_starter_not_on_last_weeks_code(
     exercises: Library, store: Store, clock: FakeClock
 ) -> None:
     kata = exercises.cards["ex/double"]
-    session = StudySession(exercises, store, Settings(), UTC, clock, counting_ids())
+    session = studying(exercises, store, clock)
     sit(store, kata, clock)
     store.save_draft(kata.key, GOOD, clock())
     submit(store, kata, True, clock)
@@ -154,7 +159,7 @@ def test_a_give_up_is_again_and_caps_the_same_days_relearning_at_hard(
     exercises: Library, store: Store, clock: FakeClock
 ) -> None:
     kata = exercises.cards["ex/double"]
-    session = StudySession(exercises, store, Settings(), UTC, clock, counting_ids())
+    session = studying(exercises, store, clock)
     sit(store, kata, clock)
     log_event(store, kata.key, GAVE_UP, clock())
     gave_up = sit(store, kata, clock)
@@ -182,7 +187,7 @@ def test_after_an_undo_a_solved_kata_is_proposed_no_better_than_hard(
     exercises: Library, store: Store, clock: FakeClock
 ) -> None:
     kata = exercises.cards["ex/double"]
-    session = StudySession(exercises, store, Settings(), UTC, clock, counting_ids())
+    session = studying(exercises, store, clock)
     sit(store, kata, clock)
     submit(store, kata, True, clock)
     assert sit(store, kata, clock).attempt.proposal(clock()) is Rating.Easy
@@ -225,7 +230,7 @@ def test_practice_starts_afresh_and_a_later_review_inherits_nothing_from_it(
     exercises: Library, store: Store, clock: FakeClock
 ) -> None:
     kata = exercises.cards["ex/double"]
-    session = StudySession(exercises, store, Settings(), UTC, clock, counting_ids())
+    session = studying(exercises, store, clock)
     sit(store, kata, clock)
     submit(store, kata, True, clock)
     clock.advance(seconds=1)
