@@ -103,13 +103,6 @@ def review_from_values(
     )
 
 
-def review_from_row(row: ReviewRow) -> Review:
-    return review_from_values(
-        row.id, row.card_key, row.rating, row.reviewed_ms, row.duration_ms,
-        row.installation_id, row.kind, row.stage_before,
-    )  # fmt: skip
-
-
 def review_values(review: Review) -> dict[str, Any]:
     return {
         "id": review.id,

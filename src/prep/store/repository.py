@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, literal_column, select, text
+from sqlalchemy import Engine, Select, delete, func, literal_column, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from prep.clock import from_ms, to_ms
@@ -32,7 +32,6 @@ from prep.store.converters import (
     fill_marks_row,
     fill_state_row,
     marks_from_row,
-    review_from_row,
     review_from_values,
     review_values,
     state_from_row,
@@ -70,6 +69,11 @@ def _spans(boundaries_ms: Sequence[int]) -> dict[str, Any]:
 def _write_state(session: Session, state: CardState) -> None:
     row = session.get(CardStateRow, state.key) or CardStateRow(card_key=state.key)
     session.add(fill_state_row(row, state))
+
+
+def _log_in_order() -> Select[tuple[Any, ...]]:
+    """The review log's columns as ``review_from_values`` takes them, oldest first."""
+    return select(*REVIEW_COLUMNS).order_by(ReviewRow.reviewed_ms, literal_column("reviews.rowid"))
 
 
 class Store:
@@ -135,22 +139,20 @@ class Store:
                 _write_state(session, before)
 
     def reviews(self, card_key: str | None = None, include_resets: bool = True) -> list[Review]:
-        query = select(ReviewRow).order_by(ReviewRow.reviewed_ms, literal_column("reviews.rowid"))
+        query = _log_in_order()
         if not include_resets:
             query = query.where(ReviewRow.kind == "review")
         if card_key is not None:
             query = query.where(ReviewRow.card_key == card_key)
         with self._sessions() as session:
-            return [review_from_row(row) for row in session.scalars(query)]
+            return [review_from_values(*values) for values in session.execute(query).tuples()]
 
     def iter_reviews(self, chunk: int = 5000) -> Iterator[Review]:
         """Every entry of the log in order, read a chunk at a time: a million reviews never
         sit in memory at once (a backup streams them)."""
-        query = select(*REVIEW_COLUMNS).order_by(
-            ReviewRow.reviewed_ms, literal_column("reviews.rowid")
-        )
+        query = _log_in_order().execution_options(yield_per=chunk)
         with self._sessions() as session:
-            for values in session.execute(query.execution_options(yield_per=chunk)).tuples():
+            for values in session.execute(query).tuples():
                 yield review_from_values(*values)
 
     def reset_card(self, reset: Review) -> None:
