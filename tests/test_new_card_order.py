@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prep.content import StudyCard, load_library
-from prep.content.models import CardType
+from prep.content.kinds import CardType
 from prep.scheduling.memory import CardState, Stage
 from prep.scheduling.queue import (
     DaySoFar,

@@ -14,11 +14,11 @@ from prep.scheduling.replay import Review, replay
 from prep.settings import Settings
 from prep.store import DatabaseError, Store
 from prep.store.database import (
-    HEAD_REVISION,
     MIGRATIONS_DIR,
     create_database_engine,
     current_revision,
 )
+from prep.store.history import HEAD_REVISION
 from prep.study.session import StudySession
 from tests.conftest import FakeClock, counting_ids
 

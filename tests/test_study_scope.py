@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from prep.content import Library, load_library
-from prep.content.models import CardType
+from prep.content.kinds import CardType
 from prep.scheduling.memory import CardState, Rating, Stage
 from prep.settings import Settings
 from prep.store import Store

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from prep.content import Library, load_library
-from prep.content.models import CardType
+from prep.content.kinds import CardType
 from prep.scheduling.memory import Rating, Stage
 from prep.settings import Settings
 from prep.store import Store

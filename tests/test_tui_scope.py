@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.widgets import DataTable, Input, Select, Static
 
 from prep.content import load_library
-from prep.content.models import CardType
+from prep.content.kinds import CardType
 from prep.scheduling.memory import CardState, Stage
 from prep.settings import NewOrder, load_settings
 from prep.study.scope import StudyScope

@@ -192,7 +192,7 @@ def test_a_wrong_solution_that_passes_is_a_problem(library: Library, grader: Gra
             "wrong_solutions": (kata.wrong_solutions[0].model_copy(update={"code": kata.solution}),)
         }
     )
-    checks = plan_checks([replace(double, card=lenient)])
+    checks = plan_checks([replace(double, source=lenient)])
     errors = run_checks(checks, grader, jobs=1)
     assert [error.message for error in errors] == [
         "kata 'double': wrong solution 'square' passes every hidden test: "

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from prep.content.errors import ContentError
+    from prep.content.kinds import CardType
     from prep.content.library import DeckSummary, Library, StudyCard, load_library
-    from prep.content.models import CardType, KataCard, PredictCard, QACard
+    from prep.content.models import KataCard, PredictCard, QACard
 
 _HOMES = {
     "ContentError": "prep.content.errors",
@@ -20,7 +21,7 @@ _HOMES = {
     "Library": "prep.content.library",
     "StudyCard": "prep.content.library",
     "load_library": "prep.content.library",
-    "CardType": "prep.content.models",
+    "CardType": "prep.content.kinds",
     "KataCard": "prep.content.models",
     "PredictCard": "prep.content.models",
     "QACard": "prep.content.models",

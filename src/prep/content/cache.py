@@ -1,7 +1,9 @@
 """Parsed deck files kept between runs, so that a warm start parses nothing.
 
 Each deck file's parse (cards, or the errors found) is pickled under the
-home's cache folder, keyed by the file's resolved path. An entry is used only
+home's cache folder, keyed by the file's resolved path, each card's model
+pickled on its own (``DeckFile.packed``): reading an entry imports no pydantic,
+and a card's model is unpickled only when it is needed. An entry is used only
 while the file's size and modification time, prep's version, the running
 Python and the content code itself are what they were when it was written;
 anything else — a changed file, a new release, a damaged entry — parses the
@@ -25,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 from prep import __version__
 
 if TYPE_CHECKING:
-    from prep.content.loader import FileResult
+    from prep.content.entries import DeckFile
 
-FORMAT = 1
+FORMAT = 2
 
 
 def _code_stamp() -> tuple[Any, ...]:
@@ -55,18 +57,18 @@ class DeckCache:
         name = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
         return self.folder / f"{name[:32]}.pickle"
 
-    def load(self, path: Path) -> FileResult:
+    def load(self, path: Path) -> DeckFile:
         """The file's parse: from the cache when it is current, else parsed (and kept)."""
-        from prep.content.loader import load_deck_file
+        from prep.content.entries import load_deck
 
         try:
             stamp = (self._stamp, _file_stamp(path))
         except OSError:
-            return load_deck_file(path)  # the loader says what is wrong with the file
+            return load_deck(path)  # the loader says what is wrong with the file
         cached = self._read(path, stamp)
         if cached is not None:
             return cached
-        result = load_deck_file(path)
+        result = load_deck(path)
         try:
             # The file may have changed while it was read: keep the entry only if it did not.
             if _file_stamp(path) == stamp[1]:
@@ -75,8 +77,8 @@ class DeckCache:
             pass
         return result
 
-    def _read(self, path: Path, stamp: tuple[Any, ...]) -> FileResult | None:
-        from prep.content.loader import FileResult
+    def _read(self, path: Path, stamp: tuple[Any, ...]) -> DeckFile | None:
+        from prep.content.entries import DeckFile
 
         try:
             with self._entry(path).open("rb") as handle:
@@ -85,15 +87,15 @@ class DeckCache:
                 result = pickle.load(handle)
         except Exception:  # missing, damaged or from another version: parse again
             return None
-        return result if isinstance(result, FileResult) else None
+        return result if isinstance(result, DeckFile) else None
 
-    def _write(self, path: Path, stamp: tuple[Any, ...], result: FileResult) -> None:
+    def _write(self, path: Path, stamp: tuple[Any, ...], result: DeckFile) -> None:
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
                 pickle.dump(stamp, out, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(result.packed(), out, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, self._entry(path))
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

@@ -6,49 +6,63 @@ deck summaries, and the errors of the files that failed to load.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from prep.content.kinds import CardType
+
 if TYPE_CHECKING:
     # The loader (YAML) and the models (pydantic) are imported by what uses them, not
     # by the app's first frame, which only needs an empty library.
+    from prep.content.entries import CardModel, DeckFile
     from prep.content.errors import ContentError
-    from prep.content.loader import FileResult
-    from prep.content.models import CardType, KataCard, PredictCard, QACard
+    from prep.content.models import KataCard, PredictCard, QACard
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class StudyCard:
-    """A card placed in its deck: what scheduling and the UI work with."""
+    """A card placed in its deck: what scheduling and the UI work with. Its model
+    (``card``) is unpickled on first use when the deck came from the cache."""
 
     key: str
     deck: str
-    card: QACard | PredictCard | KataCard
     path: Path
     line: int
     tags: tuple[str, ...]
+    type: CardType
+    python: str | None
+    prompt_text: str  # one line, for lists and tables
+    source: CardModel | bytes = field(repr=False)
 
     @cached_property
-    def type(self) -> CardType:
-        # Cached: the queue asks every card's type on every rating.
-        from prep.content.models import CardType
+    def card(self) -> QACard | PredictCard | KataCard:
+        source = self.source
+        if isinstance(source, bytes):
+            model: QACard | PredictCard | KataCard = pickle.loads(source)
+            return model
+        return source
 
-        return CardType(self.card.type)
+    def __eq__(self, other: object) -> bool:
+        # The same card whether its model was parsed or unpickled.
+        if not isinstance(other, StudyCard):
+            return NotImplemented
+        return self._placed() == other._placed() and self.card == other.card
 
-    @property
-    def prompt_text(self) -> str:
-        """A one-line description for lists and tables."""
-        from prep.content.models import KataCard, PredictCard
+    def __hash__(self) -> int:
+        return hash(self._placed())
 
-        card = self.card
-        text = card.title if isinstance(card, KataCard) else card.question
-        if isinstance(card, PredictCard):
-            first_code_line = next((ln for ln in card.code.splitlines() if ln.strip()), "")
-            text = first_code_line
-        return " ".join(text.split())
+    def _placed(self) -> tuple[object, ...]:
+        return (self.key, self.deck, self.path, self.line, self.tags, self.type, self.python)
+
+    def applies_to(self, version: tuple[int, int]) -> bool:
+        """Whether the card makes sense on this Python (its ``python:`` range)."""
+        from prep.content.pyversion import VersionSpec
+
+        return self.python is None or VersionSpec.parse(self.python).contains(version)
 
 
 @dataclass(frozen=True)
@@ -68,11 +82,9 @@ class Library:
     files_read: int = 0
 
     def count_by_type(self) -> dict[str, int]:
-        from prep.content.models import CardType
-
         counts = {kind.value: 0 for kind in CardType}
         for card in self.cards.values():
-            counts[card.card.type] += 1
+            counts[card.type.value] += 1
         return counts
 
     def deck(self, slug: str) -> DeckSummary | None:
@@ -86,7 +98,7 @@ class Library:
 def load_library(paths: Sequence[Path], cache: Path | None = None) -> Library:
     """Every deck under ``paths``; with ``cache`` (a folder), files unchanged since the
     last run are not parsed again."""
-    from prep.content.loader import find_deck_files, load_deck_file
+    from prep.content.files import find_deck_files
 
     files, missing = find_deck_files(paths)
     if cache is not None:
@@ -94,7 +106,9 @@ def load_library(paths: Sequence[Path], cache: Path | None = None) -> Library:
 
         load = DeckCache(cache).load
     else:
-        load = load_deck_file
+        from prep.content.entries import load_deck
+
+        load = load_deck
     library = assemble(load(path) for path in _unique(files))
     if missing:
         library = replace(library, errors=(*missing, *library.errors))
@@ -112,7 +126,7 @@ def _unique(paths: Iterable[Path]) -> list[Path]:
     return unique
 
 
-def assemble(results: Iterable[FileResult]) -> Library:
+def assemble(results: Iterable[DeckFile]) -> Library:
     """Join per-file results; a deck slug defined twice is an error on the second file."""
     from prep.content.errors import ContentError
 
@@ -124,28 +138,29 @@ def assemble(results: Iterable[FileResult]) -> Library:
     for result in results:
         files_read += 1
         errors.extend(result.errors)
-        loaded = result.deck
-        if loaded is None:
+        deck = result.deck
+        if deck is None:
             continue
-        slug = loaded.deck.deck
+        slug = deck.slug
         if slug in first_definition:
             other_path, other_line = first_definition[slug]
             errors.append(
                 ContentError(
-                    loaded.path,
-                    loaded.line,
+                    deck.path,
+                    deck.line,
                     f"deck '{slug}' is already defined at {other_path}:{other_line}",
                 )
             )
             continue
-        first_definition[slug] = (loaded.path, loaded.line)
+        first_definition[slug] = (deck.path, deck.line)
         keys = []
-        for card, line in zip(loaded.deck.cards, loaded.card_lines, strict=True):
-            key = f"{slug}/{card.id}"
-            tags = tuple(dict.fromkeys((*loaded.deck.tags, *card.tags)))
-            cards[key] = StudyCard(key, slug, card, loaded.path, line, tags)
+        for entry in deck.cards:
+            key = f"{slug}/{entry.id}"
+            tags = tuple(dict.fromkeys((*deck.tags, *entry.tags)))
+            cards[key] = StudyCard(
+                key, slug, deck.path, entry.line, tags, entry.type, entry.python, entry.text,
+                entry.model,
+            )  # fmt: skip
             keys.append(key)
-        decks.append(
-            DeckSummary(slug, loaded.deck.title, loaded.deck.description, loaded.path, tuple(keys))
-        )
+        decks.append(DeckSummary(slug, deck.title, deck.description, deck.path, tuple(keys)))
     return Library(tuple(decks), cards, tuple(errors), files_read)

@@ -6,8 +6,7 @@ errors, and the library keeps both.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,6 @@ _NESTED_MODELS: dict[str, type[BaseModel]] = {
     "wrong_solutions": WrongSolution,
     "limits": Limits,
 }
-YAML_SUFFIXES = (".yaml", ".yml")
 MAX_ERRORS_PER_FILE = 20
 
 
@@ -45,57 +43,6 @@ class FileResult:
     path: Path
     deck: LoadedDeck | None
     errors: tuple[ContentError, ...]
-
-
-def find_deck_files(paths: Iterable[Path]) -> tuple[list[Path], list[ContentError]]:
-    """Expand folders into their YAML files (sorted, hidden entries skipped)."""
-    files: list[Path] = []
-    errors: list[ContentError] = []
-    for path in paths:
-        if path.is_dir():
-            found: list[Path] = []
-            _walk(path, found, errors)
-            files.extend(sorted(found))
-        elif path.is_file():
-            files.append(path)
-        else:
-            errors.append(ContentError(path, 1, "no such file or folder"))
-    return files, errors
-
-
-def _walk(root: Path, files: list[Path], errors: list[ContentError]) -> None:
-    """Every YAML file under ``root``, following symbolic links once: a folder reached a
-    second time (a link that loops) and a folder that cannot be read are reported."""
-    visited: set[tuple[int, int]] = set()
-
-    def visit(folder: Path) -> None:
-        try:
-            info = folder.stat()
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError as exc:
-            errors.append(ContentError(folder, 1, f"folder not read: {exc.strerror or exc}"))
-            return
-        if (info.st_dev, info.st_ino) in visited:
-            errors.append(
-                ContentError(
-                    folder, 1, "folder skipped: a symbolic link leads back to a folder already read"
-                )
-            )
-            return
-        visited.add((info.st_dev, info.st_ino))
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            path = Path(entry.path)
-            if entry.is_dir():
-                visit(path)
-            elif path.suffix in YAML_SUFFIXES:
-                if entry.is_file():
-                    files.append(path)
-                elif entry.is_symlink():
-                    errors.append(ContentError(path, 1, "broken symbolic link"))
-
-    visit(root)
 
 
 def load_deck_file(path: Path) -> FileResult:

@@ -26,12 +26,6 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 
 
-class CardType(StrEnum):
-    QA = "qa"
-    PREDICT = "predict"
-    KATA = "kata"
-
-
 class Difficulty(StrEnum):
     EASY = "easy"
     MEDIUM = "medium"

@@ -24,8 +24,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from prep.content.kinds import CardType
 from prep.content.library import StudyCard
-from prep.content.models import CardType
 from prep.scheduling.memory import CardState, Stage
 from prep.settings import NewOrder, Settings
 

@@ -1,31 +1,41 @@
-"""Rows ↔ domain values, at the edge of the store: nothing above it sees a row."""
+"""Rows ↔ domain values, at the edge of the store: nothing above it sees a row.
+
+Plain values in, domain values out: no SQLAlchemy here, so that the history can be
+read without it (``History.open``).
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prep.clock import from_ms, to_ms
 from prep.grading.attempts import Attempt
 from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import CardState, Rating, Stage
 from prep.scheduling.replay import Review, ReviewKind
-from prep.store.tables import AttemptRow, CardMarkRow, CardStateRow, ReviewRow
+
+if TYPE_CHECKING:
+    from prep.store.tables import CardMarkRow, CardStateRow
 
 # Enum members by value: a heavy learner's log is read a million rows at a time.
 _STAGES = {int(stage): stage for stage in Stage}
 _RATINGS = {int(rating): rating for rating in Rating}
 _KINDS = {kind.value: kind for kind in ReviewKind}
 
-# The columns, in order, that ``state_from_values`` and ``review_from_values`` take.
-STATE_COLUMNS = (
-    CardStateRow.card_key, CardStateRow.stage, CardStateRow.step, CardStateRow.stability,
-    CardStateRow.difficulty, CardStateRow.due_ms, CardStateRow.last_review_ms,
-    CardStateRow.reps, CardStateRow.lapses,
+# The columns, in order, that ``state_from_values``, ``review_from_values`` and
+# ``attempt_from_values`` take.
+STATE_FIELDS = (
+    "card_key", "stage", "step", "stability", "difficulty", "due_ms", "last_review_ms",
+    "reps", "lapses",
 )  # fmt: skip
-REVIEW_COLUMNS = (
-    ReviewRow.id, ReviewRow.card_key, ReviewRow.rating, ReviewRow.reviewed_ms,
-    ReviewRow.duration_ms, ReviewRow.installation_id, ReviewRow.kind, ReviewRow.stage_before,
+REVIEW_FIELDS = (
+    "id", "card_key", "rating", "reviewed_ms", "duration_ms", "installation_id", "kind",
+    "stage_before",
+)  # fmt: skip
+ATTEMPT_FIELDS = (
+    "id", "card_key", "kind", "submitted_ms", "code", "passed", "summary", "duration_ms",
+    "installation_id",
 )  # fmt: skip
 
 
@@ -51,13 +61,6 @@ def state_from_values(
         reps=reps,
         lapses=lapses,
     )
-
-
-def state_from_row(row: CardStateRow) -> CardState:
-    return state_from_values(
-        row.card_key, row.stage, row.step, row.stability, row.difficulty, row.due_ms,
-        row.last_review_ms, row.reps, row.lapses,
-    )  # fmt: skip
 
 
 def state_values(state: CardState) -> dict[str, Any]:
@@ -130,29 +133,37 @@ def attempt_values(attempt: Attempt) -> dict[str, Any]:
     }
 
 
-def attempt_row(attempt: Attempt) -> AttemptRow:
-    return AttemptRow(**attempt_values(attempt))
-
-
-def attempt_from_row(row: AttemptRow) -> Attempt:
+def attempt_from_values(
+    attempt_id: str,
+    card_key: str,
+    kind: str,
+    submitted_ms: int,
+    code: str,
+    passed: int | bool,
+    summary: str,
+    duration_ms: int,
+    installation_id: str,
+) -> Attempt:
     return Attempt(
-        id=row.id,
-        card_key=row.card_key,
-        kind=row.kind,
-        submitted_at=from_ms(row.submitted_ms),
-        code=row.code,
-        passed=bool(row.passed),
-        summary=json.loads(row.summary),
-        duration_ms=row.duration_ms,
-        installation_id=row.installation_id,
+        id=attempt_id,
+        card_key=card_key,
+        kind=kind,
+        submitted_at=from_ms(submitted_ms),
+        code=code,
+        passed=bool(passed),
+        summary=json.loads(summary),
+        duration_ms=duration_ms,
+        installation_id=installation_id,
     )
 
 
-def marks_from_row(row: CardMarkRow) -> CardMarks:
+def marks_from_values(
+    suspended: int | bool, buried_until_ms: int | None, leech: int | bool
+) -> CardMarks:
     return CardMarks(
-        bool(row.suspended),
-        from_ms(row.buried_until_ms) if row.buried_until_ms is not None else None,
-        bool(row.leech),
+        bool(suspended),
+        from_ms(buried_until_ms) if buried_until_ms is not None else None,
+        bool(leech),
     )
 
 

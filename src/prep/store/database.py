@@ -20,9 +20,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 
+from prep.store.history import BUSY_TIMEOUT_MS, HEAD_REVISION
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-# The newest migration; a test checks it against Alembic's own idea of head.
-HEAD_REVISION = "0004"
 
 
 class DatabaseError(Exception):
@@ -30,7 +30,6 @@ class DatabaseError(Exception):
 
 
 PREP_TABLES = frozenset({"meta", "card_states", "reviews", "attempts", "drafts", "card_marks"})
-BUSY_TIMEOUT_MS = 15_000
 # An execution option: the transactions that write take the write lock at once.
 BEGIN_MODE = "prep_begin"
 

@@ -1,4 +1,5 @@
-"""The store: review log and card states, as domain values.
+"""The store: review log and card states, as domain values, written through
+SQLAlchemy (and read as a ``History``).
 
 One Session per user action; every rating is committed in its own
 transaction before the next card is shown.
@@ -6,64 +7,40 @@ transaction before the next card is shown.
 
 from __future__ import annotations
 
-import itertools
 import json
-import math
+import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Select, delete, func, literal_column, select, text
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from prep.clock import from_ms, to_ms
+from prep.clock import to_ms
 from prep.grading.attempts import Attempt
 from prep.scheduling.marks import CardMarks
-from prep.scheduling.memory import DEFAULT_PARAMETERS, CardState, Rating, Stage
+from prep.scheduling.memory import CardState, Stage
 from prep.scheduling.replay import Review, ReviewKind
 from prep.store.converters import (
-    REVIEW_COLUMNS,
-    STATE_COLUMNS,
-    attempt_from_row,
-    attempt_row,
+    attempt_values,
     fill_marks_row,
     fill_state_row,
-    marks_from_row,
-    review_from_values,
     review_values,
-    state_from_row,
-    state_from_values,
 )
 from prep.store.database import open_database, writing
+from prep.store.history import (
+    FIT_RECORD_KEY,
+    FITTED_PARAMETERS_KEY,
+    INSTALLATION_KEY,
+    History,
+)
 from prep.store.restoring import Restoring
 from prep.store.tables import AttemptRow, CardMarkRow, CardStateRow, DraftRow, MetaRow, ReviewRow
 
-INSTALLATION_KEY = "installation_id"
-FITTED_PARAMETERS_KEY = "fsrs_parameters"
-FIT_RECORD_KEY = "fsrs_fit"
 RESTORE_CACHE_KIB = 64 * 1024
-
-
-# The spans between consecutive boundaries, as rows (n, low, high): the boundaries
-# travel as one JSON array, whatever their number.
-_SPANS = (
-    "edge(n, at) AS (SELECT key, value FROM json_each(:edges)),"
-    " span(n, low, high) AS (SELECT lo.n, lo.at, hi.at FROM edge AS lo"
-    " JOIN edge AS hi ON hi.n = lo.n + 1)"
-)
-
-
-def _rising(boundaries_ms: Sequence[int]) -> list[int]:
-    if any(later < earlier for earlier, later in itertools.pairwise(boundaries_ms)):
-        raise ValueError("span boundaries must not decrease")
-    return [int(at) for at in boundaries_ms]
-
-
-def _spans(boundaries_ms: Sequence[int]) -> dict[str, Any]:
-    return {"edges": json.dumps(_rising(boundaries_ms))}
 
 
 def _write_state(session: Session, state: CardState) -> None:
@@ -71,18 +48,26 @@ def _write_state(session: Session, state: CardState) -> None:
     session.add(fill_state_row(row, state))
 
 
-def _log_in_order() -> Select[tuple[Any, ...]]:
-    """The review log's columns as ``review_from_values`` takes them, oldest first."""
-    return select(*REVIEW_COLUMNS).order_by(ReviewRow.reviewed_ms, literal_column("reviews.rowid"))
+class Store(History):
+    """The history, read (``History``) and written, through SQLAlchemy."""
 
-
-class Store:
     def __init__(self, engine: Engine, path: Path | None = None) -> None:
+        super().__init__(self._pooled_connection)
         self.engine = engine
         self.path = path
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._writes = sessionmaker(writing(engine), expire_on_commit=False)
         self.installation_id = self._ensure_installation_id()
+
+    @contextmanager
+    def _pooled_connection(self) -> Iterator[sqlite3.Connection]:
+        """A connection of the engine's pool, as the driver's own (reads are plain SQL)."""
+        pooled = self.engine.raw_connection()
+        try:
+            driver = pooled.driver_connection
+            assert isinstance(driver, sqlite3.Connection)
+            yield driver
+        finally:
+            pooled.close()
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -102,19 +87,6 @@ class Store:
                 .on_conflict_do_nothing()
             )
             return str(session.scalar(select(MetaRow.value).where(MetaRow.key == INSTALLATION_KEY)))
-
-    # -- card states -------------------------------------------------------
-
-    def card_states(self) -> dict[str, CardState]:
-        # Plain tuples, not ORM objects: a heavy learner has tens of thousands of states.
-        with self._sessions() as session:
-            rows = session.execute(select(*STATE_COLUMNS)).tuples()
-            return {values[0]: state_from_values(*values) for values in rows}
-
-    def card_state(self, key: str) -> CardState | None:
-        with self._sessions() as session:
-            row = session.get(CardStateRow, key)
-            return state_from_row(row) if row is not None else None
 
     # -- the review log ----------------------------------------------------
 
@@ -137,23 +109,6 @@ class Store:
                 )
             else:
                 _write_state(session, before)
-
-    def reviews(self, card_key: str | None = None, include_resets: bool = True) -> list[Review]:
-        query = _log_in_order()
-        if not include_resets:
-            query = query.where(ReviewRow.kind == "review")
-        if card_key is not None:
-            query = query.where(ReviewRow.card_key == card_key)
-        with self._sessions() as session:
-            return [review_from_values(*values) for values in session.execute(query).tuples()]
-
-    def iter_reviews(self, chunk: int = 5000) -> Iterator[Review]:
-        """Every entry of the log in order, read a chunk at a time: a million reviews never
-        sit in memory at once (a backup streams them)."""
-        query = _log_in_order().execution_options(yield_per=chunk)
-        with self._sessions() as session:
-            for values in session.execute(query).tuples():
-                yield review_from_values(*values)
 
     def reset_card(self, reset: Review) -> None:
         """Log a reset and forget the card's memory state: it is new again."""
@@ -205,126 +160,11 @@ class Store:
             for state in states:
                 _write_state(session, state)
 
-    def count_reviews(self, kinds: tuple[str, ...] | None = ("review",)) -> int:
-        query = select(func.count()).select_from(ReviewRow)
-        if kinds is not None:
-            query = query.where(ReviewRow.kind.in_(kinds))
-        with self._sessions() as session:
-            return int(session.scalar(query) or 0)
-
-    def review_times_ms(self, since: datetime | None = None) -> list[int]:
-        query = select(ReviewRow.reviewed_ms).where(ReviewRow.kind == "review")
-        if since is not None:
-            query = query.where(ReviewRow.reviewed_ms >= to_ms(since))
-        with self._sessions() as session:
-            return list(session.scalars(query))
-
-    def count_reviews_since(self, since: datetime) -> int:
-        """Ratings given since ``since``; a reset is not a review."""
-        with self._sessions() as session:
-            query = (
-                select(func.count())
-                .select_from(ReviewRow)
-                .where(ReviewRow.reviewed_ms >= to_ms(since), ReviewRow.kind == "review")
-            )
-            return int(session.scalar(query) or 0)
-
-    def count_first_reviews_since(self, since: datetime) -> int:
-        """How many cards were first reviewed after ``since``: new cards introduced."""
-        return len(self.first_reviewed_since(since))
-
-    def first_reviewed_since(self, since: datetime) -> frozenset[str]:
-        """The cards whose first review falls after ``since``: the new cards introduced."""
-        # The cards reviewed since, less those with an earlier entry: a seek per card
-        # in ix_reviews_card_time, not a minimum over the whole log. MATERIALIZED keeps
-        # the planner on the time range (it would rather scan the card index for DISTINCT).
-        query = text(
-            "WITH recent AS MATERIALIZED"
-            " (SELECT card_key FROM reviews WHERE reviewed_ms >= :since)"
-            " SELECT DISTINCT card_key FROM recent WHERE NOT EXISTS"
-            " (SELECT 1 FROM reviews AS earlier"
-            "  WHERE earlier.card_key = recent.card_key AND earlier.reviewed_ms < :since)"
-        )
-        with self._sessions() as session:
-            return frozenset(session.scalars(query, {"since": to_ms(since)}))
-
-    def first_review_ms(self, card_key: str) -> int | None:
-        """When the card's log begins (ms), as ``first_reviewed_since`` counts it; one card."""
-        query = select(func.min(ReviewRow.reviewed_ms)).where(ReviewRow.card_key == card_key)
-        with self._sessions() as session:
-            first = session.scalar(query)
-        return int(first) if first is not None else None
-
-    def first_rating_ms(self) -> int | None:
-        """When the first rating was given (a reset is not a rating)."""
-        query = select(func.min(ReviewRow.reviewed_ms)).where(ReviewRow.kind == "review")
-        with self._sessions() as session:
-            first = session.scalar(query)
-            return int(first) if first is not None else None
-
-    def rating_counts(self, boundaries_ms: Sequence[int]) -> list[int]:
-        """How many ratings fall in each span ``[boundaries_ms[i], boundaries_ms[i + 1])``
-        (a reset is not a rating): one number per span, counted in ix_reviews_time."""
-        query = text(
-            f"WITH {_SPANS}"
-            " SELECT (SELECT count(*) FROM reviews"
-            "  WHERE kind = 'review' AND reviewed_ms >= span.low AND reviewed_ms < span.high)"
-            " FROM span ORDER BY span.n"
-        )
-        with self._sessions() as session:
-            return [int(n) for n in session.scalars(query, _spans(boundaries_ms))]
-
-    def rating_outcomes(
-        self, boundaries_ms: Sequence[int], stage_before: Stage, passing: Rating
-    ) -> list[tuple[int, int]]:
-        """(ratings, ratings of ``passing`` or better) in each span, of the cards that
-        were at ``stage_before`` when rated: for a few long spans (the retention periods),
-        each one range of ix_reviews_time."""
-        query = text(
-            "SELECT count(*), coalesce(sum(rating >= :passing), 0) FROM reviews"
-            " WHERE reviewed_ms >= :low AND reviewed_ms < :high"
-            " AND kind = 'review' AND stage_before = :stage"
-        )
-        values = {"stage": int(stage_before), "passing": int(passing)}
-        with self._sessions() as session:
-            outcomes = []
-            for low, high in itertools.pairwise(_rising(boundaries_ms)):
-                row = session.execute(query, values | {"low": low, "high": high}).one()
-                outcomes.append((int(row[0]), int(row[1])))
-            return outcomes
-
     # -- attempts and drafts -------------------------------------------------
 
     def record_attempt(self, attempt: Attempt) -> None:
         with self._writes.begin() as session:
-            session.add(attempt_row(attempt))
-
-    def attempts(self, card_key: str | None = None, kind: str | None = None) -> list[Attempt]:
-        query = select(AttemptRow).order_by(
-            AttemptRow.submitted_ms, literal_column("attempts.rowid")
-        )
-        if card_key is not None:
-            query = query.where(AttemptRow.card_key == card_key)
-        if kind is not None:
-            # Building an Attempt costs more than reading its row: leave out the kinds not asked for.
-            query = query.where(AttemptRow.kind == kind)
-        with self._sessions() as session:
-            return [attempt_from_row(row) for row in session.scalars(query)]
-
-    def submission_outcomes(self) -> list[tuple[str, bool, float | None]]:
-        """(card_key, passed, elapsed_ms) of every kata submission, oldest first, without
-        building an Attempt each. elapsed_ms is the summary's when it is a number, as
-        ``Attempt.elapsed_ms`` reads it (JSON's true is not a number of milliseconds)."""
-        query = text(
-            "SELECT card_key, passed,"
-            " CASE WHEN json_type(summary, '$.elapsed_ms') IN ('integer', 'real')"
-            " THEN json_extract(summary, '$.elapsed_ms') END"
-            " FROM attempts WHERE kind = 'submit' ORDER BY submitted_ms, rowid"
-        )
-        with self._sessions() as session:
-            return [
-                (str(key), bool(passed), elapsed) for key, passed, elapsed in session.execute(query)
-            ]
+            session.add(AttemptRow(**attempt_values(attempt)))
 
     def save_draft(self, card_key: str, code: str, at: datetime) -> None:
         with self._writes.begin() as session:
@@ -333,42 +173,11 @@ class Store:
             row.updated_ms = to_ms(at)
             session.add(row)
 
-    def drafts(self) -> dict[str, tuple[str, datetime]]:
-        with self._sessions() as session:
-            return {
-                row.card_key: (row.code, from_ms(row.updated_ms))
-                for row in session.scalars(select(DraftRow))
-            }
-
-    def is_empty(self) -> bool:
-        """No history at all: nothing reviewed, attempted, drafted or marked."""
-        with self._sessions() as session:
-            for table in (ReviewRow, CardStateRow, AttemptRow, DraftRow, CardMarkRow):
-                if session.scalar(select(func.count()).select_from(table)):
-                    return False
-        return True
-
     def set_installation_id(self, value: str) -> None:
         self.set_meta(INSTALLATION_KEY, value)
         self.installation_id = value
 
-    def draft(self, card_key: str) -> str | None:
-        saved = self.saved_draft(card_key)
-        return saved[0] if saved is not None else None
-
-    def saved_draft(self, card_key: str) -> tuple[str, datetime] | None:
-        """One card's draft and when it was saved."""
-        with self._sessions() as session:
-            row = session.get(DraftRow, card_key)
-            return (row.code, from_ms(row.updated_ms)) if row is not None else None
-
     # -- marks: suspended, buried, leech -------------------------------------
-
-    def marks(self) -> dict[str, CardMarks]:
-        with self._sessions() as session:
-            return {
-                row.card_key: marks_from_row(row) for row in session.scalars(select(CardMarkRow))
-            }
 
     def set_marks(self, card_key: str, marks: CardMarks) -> None:
         with self._writes.begin() as session:
@@ -376,11 +185,6 @@ class Store:
             session.add(fill_marks_row(row, marks))
 
     # -- settings kept with the history ---------------------------------------
-
-    def meta(self, key: str) -> str | None:
-        with self._sessions() as session:
-            row = session.get(MetaRow, key)
-            return row.value if row is not None else None
 
     def set_meta(self, key: str, value: str | None) -> None:
         with self._writes.begin() as session:
@@ -394,66 +198,7 @@ class Store:
             row.value = value
             session.add(row)
 
-    # -- columns for statistics (numbers, not objects) -------------------------
-
-    def review_columns(
-        self, since: datetime | None = None
-    ) -> list[tuple[int, int, int | None, str, int | None]]:
-        """(reviewed_ms, rating, stage_before, card_key, duration_ms) of every review."""
-        query = select(
-            ReviewRow.reviewed_ms,
-            ReviewRow.rating,
-            ReviewRow.stage_before,
-            ReviewRow.card_key,
-            ReviewRow.duration_ms,
-        ).where(ReviewRow.kind == "review")
-        if since is not None:
-            query = query.where(ReviewRow.reviewed_ms >= to_ms(since))
-        with self._sessions() as session:
-            return [tuple(row) for row in session.execute(query.order_by(ReviewRow.reviewed_ms))]
-
-    def state_columns(
-        self,
-    ) -> list[tuple[str, int, float | None, float | None, int, int | None, int, int]]:
-        """(card_key, stage, stability, difficulty, due_ms, last_review_ms, reps, lapses) of every state."""
-        query = select(
-            CardStateRow.card_key,
-            CardStateRow.stage,
-            CardStateRow.stability,
-            CardStateRow.difficulty,
-            CardStateRow.due_ms,
-            CardStateRow.last_review_ms,
-            CardStateRow.reps,
-            CardStateRow.lapses,
-        )
-        with self._sessions() as session:
-            return [tuple(row) for row in session.execute(query)]
-
     # -- fitted FSRS parameters -------------------------------------------------
-
-    def _meta_json(self, key: str) -> Any:
-        """A JSON meta value, or None when it is missing or unreadable."""
-        raw = self.meta(key)
-        try:
-            return json.loads(raw) if raw else None
-        except ValueError:
-            return None
-
-    def fitted_parameters(self) -> tuple[float, ...] | None:
-        """The fitted FSRS parameters; None when missing or not a full, finite set
-        (the scheduler then uses its defaults rather than failing)."""
-        values = self._meta_json(FITTED_PARAMETERS_KEY)
-        if (
-            not isinstance(values, list)
-            or len(values) != len(DEFAULT_PARAMETERS)
-            or not all(type(v) in (int, float) and math.isfinite(v) for v in values)
-        ):
-            return None
-        return tuple(float(v) for v in values)
-
-    def fit_record(self) -> dict[str, Any] | None:
-        record = self._meta_json(FIT_RECORD_KEY)
-        return record if isinstance(record, dict) else None
 
     def save_fit(self, parameters: tuple[float, ...], record: dict[str, Any]) -> None:
         self.set_meta(FITTED_PARAMETERS_KEY, json.dumps(list(parameters)))

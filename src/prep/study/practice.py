@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from prep.content.kinds import CardType
 from prep.content.library import Library, StudyCard
 from prep.content.models import Difficulty, KataCard
 from prep.content.pyversion import running_python
@@ -115,7 +116,7 @@ def kata_cards(library: Library, python: tuple[int, int] | None = None) -> list[
     return [
         card
         for card in library.cards.values()
-        if isinstance(card.card, KataCard) and card.card.applies_to(version)
+        if card.type is CardType.KATA and card.applies_to(version)
     ]
 
 
@@ -234,7 +235,7 @@ def find_kata(library: Library, name: str) -> StudyCard:
 
     Every kata counts, even one meant for another Python: it can still be read and graded.
     """
-    katas = [card for card in library.cards.values() if isinstance(card.card, KataCard)]
+    katas = [card for card in library.cards.values() if card.type is CardType.KATA]
     exact = library.cards.get(name)
     if exact is not None and isinstance(exact.card, KataCard):
         return exact

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from prep.content.kinds import CardType
 from prep.content.library import Library, StudyCard
-from prep.content.models import CardType
 from prep.suggest import did_you_mean
 
 # How a scope names a type of card in a sentence.

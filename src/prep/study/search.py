@@ -144,7 +144,7 @@ def browser_rows(library: Library, store: Store) -> list[BrowserRow]:
         BrowserRow(
             key=key,
             deck=card.deck,
-            type=card.card.type,
+            type=card.type,
             title=card.prompt_text,
             text=_searchable(card.card) + " " + key,
             tags=card.tags,

@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property
 
 from prep.clock import truncate_to_ms
+from prep.content.kinds import CardType
 from prep.content.library import Library, StudyCard
-from prep.content.models import CardType
 from prep.content.pyversion import running_python
 from prep.scheduling.days import day_start, next_day_start, study_day
 from prep.scheduling.marks import CardMarks, is_new_leech
@@ -107,7 +107,7 @@ def studyable_cards(library: Library) -> list[StudyCard]:
     return [
         card
         for card in library.cards.values()
-        if card.type in STUDY_TYPES and card.card.applies_to(version)
+        if card.type in STUDY_TYPES and card.applies_to(version)
     ]
 
 

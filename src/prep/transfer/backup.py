@@ -19,7 +19,8 @@ from prep.grading.attempts import Attempt
 from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import DEFAULT_PARAMETERS, CardState, Stage
 from prep.scheduling.replay import Review, ReviewKind
-from prep.store.repository import FIT_RECORD_KEY, FITTED_PARAMETERS_KEY, INSTALLATION_KEY, Store
+from prep.store.history import FIT_RECORD_KEY, FITTED_PARAMETERS_KEY, INSTALLATION_KEY
+from prep.store.repository import Store
 from prep.store.restoring import DuplicateKeyError, Restoring, ReviewValues
 from prep.transfer.jsonstream import object_members
 

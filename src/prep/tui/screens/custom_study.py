@@ -15,8 +15,8 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select, Static
 
+from prep.content.kinds import CardType
 from prep.content.library import Library, StudyCard
-from prep.content.models import CardType
 from prep.study.scope import TYPE_NAMES, StudyScope, scope_problem
 from prep.study.session import studyable_cards
 from prep.tui.screens.base import styles
