@@ -89,3 +89,35 @@ def test_the_first_frame_imports_none_of_the_heavy_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_todays_numbers_of_a_used_home_are_read_without_sqlalchemy_or_pydantic(
+    tmp_path: Path,
+) -> None:
+    """A home used before (its schema current, its decks cached): Today's numbers come
+    from plain SQL and the deck cache, before SQLAlchemy, the card models or YAML load."""
+    home = tmp_path / "home"
+    start = (
+        "from prep.cli.factory import load_decks, open_store\n"
+        "from prep.paths import resolve_locations\n"
+        f"locations = resolve_locations({str(home)!r}, [], False)\n"
+        "open_store(locations).close()\n"
+        "load_decks(locations)\n"
+    )
+    subprocess.run([sys.executable, "-c", start], check=True, capture_output=True)
+    code = (
+        "import sys\n"
+        "from prep.cli.factory import make_context\n"
+        "from prep.paths import resolve_locations\n"
+        "from prep.tui.screens.today import read_today\n"
+        f"context = make_context(resolve_locations({str(home)!r}, [], False))\n"
+        "context.library = context.library_loader()\n"
+        "numbers = read_today(context)\n"
+        "assert not context.store_is_open\n"
+        "assert numbers.summary.cards_total > 400, numbers.summary.cards_total\n"
+        "heavy = ('sqlalchemy', 'pydantic', 'yaml', 'numpy', 'alembic')\n"
+        "print(','.join(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy})))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from prep.content import Library, load_library
-from prep.content.models import Difficulty
+from prep.content.kinds import Difficulty
 from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import CardState, Rating, Stage
 from prep.scheduling.replay import Review

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from prep.content import ContentError, Library, StudyCard, load_library
+from prep.content.kinds import Difficulty
 from prep.content.loader import FileResult, load_deck_file
-from prep.content.models import Compare, Difficulty, KataCard, PredictCard
+from prep.content.models import Compare, KataCard, PredictCard
 from prep.content.pyversion import VersionSpec, running_python
 from prep.content.rules import shipped_deck_problems, warnings
 from prep.content.yamlfile import YamlDocument, read_yaml

@@ -16,7 +16,7 @@ import pytest
 
 from prep.cli import main
 from prep.cli.parser import DIFFICULTIES, KATA_STATUSES
-from prep.content.models import Difficulty
+from prep.content.kinds import Difficulty
 from prep.grading.attempts import Attempt
 from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import CardState, Stage

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from prep.content import Library, load_library
-from prep.content.models import Difficulty
+from prep.content.kinds import Difficulty
 from prep.grading.attempts import Attempt
 from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import CardState, Stage

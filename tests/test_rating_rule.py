@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from prep.content.models import Difficulty
+from prep.content.kinds import Difficulty
 from prep.scheduling.memory import Rating
 from prep.study.attempt import CardAttempt
 

@@ -79,7 +79,7 @@ def test_the_ratings_per_study_day_counted_by_the_store_are_those_of_every_row(
     stored = stored_activity(history, now, tz, rollover, days_at_least)
     plain = review_activity(times, now, tz, rollover, days_at_least)
     assert (stored.first_day, stored.today) == (plain.first_day, plain.today)
-    assert stored.per_day.tolist() == plain.per_day.tolist()
+    assert stored.per_day == plain.per_day
     assert (stored.total, stored.streak_current, stored.streak_longest) == (
         plain.total,
         plain.streak_current,
@@ -185,7 +185,7 @@ def test_a_rating_timed_after_today_counts_in_the_total_but_on_no_day(tmp_path: 
                 days_at_least=3,
             ),
         ):
-            assert activity.per_day.tolist() == [0, 1, 0]
+            assert activity.per_day == (0, 1, 0)
             assert (activity.total, activity.streak_current, activity.streak_longest) == (2, 1, 1)
     finally:
         store.close()

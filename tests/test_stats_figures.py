@@ -130,7 +130,7 @@ def activity_fields(
     return (
         activity.first_day,
         activity.today,
-        activity.per_day.tolist(),
+        list(activity.per_day),
         day_index(times, activity.first_day, activity.today, TOKYO, ROLLOVER).tolist(),
         activity.streak_current,
         activity.streak_longest,

@@ -17,7 +17,7 @@ from prep.tui.screens.study import StudyScreen
 from prep.tui.screens.today import TodayScreen
 from prep.tui.widgets.rating_bar import RatingBar
 from prep.tui.widgets.stat_tile import StatTile
-from tests.helpers import press, settle
+from tests.helpers import press, settle, wait_for
 
 
 def tile(app: PrepApp, name: str) -> str:
@@ -366,16 +366,21 @@ async def test_the_history_opens_in_a_worker_after_the_first_screen(
         assert tile(app, "new") == "5"
 
 
+@pytest.mark.parametrize("readable_before", [True, False], ids=["read-first", "unreadable"])
 async def test_a_history_that_cannot_be_opened_ends_the_app_with_one_line(
-    context: PrepContext, tmp_path: Path
+    context: PrepContext, readable_before: bool
 ) -> None:
+    """Whether the store fails after Today's first numbers were read in plain SQL, or
+    before them (the history could not be read that way either)."""
     from prep.cli.errors import UserFacingError
 
     def damaged() -> Any:
         raise UserFacingError("cannot open the database: file is not a database")
 
     broken = opening_with(context, damaged)
+    if not readable_before:
+        broken.history_opener = lambda: None
     app = PrepApp(broken)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+        await wait_for(pilot, lambda: app.return_code is not None)
     assert app.return_code == 1

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from prep.cli.errors import UsageError, UserFacingError
-from prep.cli.factory import load_decks, load_user_settings, make_app, make_grader, open_store
+from prep.cli.factory import (
+    load_decks,
+    load_user_settings,
+    make_app,
+    make_grader,
+    open_history,
+    open_store,
+)
 from prep.paths import Locations
 
 if TYPE_CHECKING:
@@ -128,18 +135,24 @@ def _progress_line(done: int, total: int) -> None:
 
 def run_stats(locations: Locations, as_json: bool, out: TextIO) -> int:
     from prep.clock import local_timezone, utc_now
-    from prep.stats.progress import compute_progress
+    from prep.stats.progress import compute_progress, progress_activity
     from prep.stats.summary import today_summary
 
     library = load_decks(locations)
     settings = load_user_settings(locations)
-    store = open_store(locations)
+    # Read in plain SQL when the schema is current: no SQLAlchemy for a report.
+    history = open_history(locations.database)
+    store = open_store(locations) if history is None else None
     try:
         now, tz = utc_now(), local_timezone()
-        summary = today_summary(library, store, settings, now, tz)
-        progress = compute_progress(library, store, settings, now, tz)
+        reader = history or store
+        assert reader is not None
+        activity = progress_activity(reader, now, tz, settings.rollover_hour)
+        summary = today_summary(library, reader, settings, now, tz, activity)
+        progress = compute_progress(library, reader, settings, now, tz, activity)
     finally:
-        store.close()
+        if store is not None:
+            store.close()
     data: dict[str, Any] = summary.to_dict() | progress.to_dict()
     data["retention"] = {name: row.rate for name, row in progress.retention.items()}
     data["retention_counts"] = {
@@ -383,7 +396,7 @@ def run_katas(
     deck: str | None = None,
 ) -> int:
     from prep.clock import utc_now
-    from prep.content.models import Difficulty
+    from prep.content.kinds import Difficulty
     from prep.study.practice import KataFilter, KataStatus, filter_katas, kata_tags, read_kata_rows
     from prep.suggest import did_you_mean
 

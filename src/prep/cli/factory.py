@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # imported lazily at run time: start-up only pays for what a 
     from prep.grading.grader import Grader
     from prep.settings import Settings
     from prep.store import Store
+    from prep.store.history import History
     from prep.tui.app import PrepApp
     from prep.tui.context import PrepContext
 
@@ -58,6 +59,13 @@ def open_store(locations: Locations) -> Store:
         raise UserFacingError(f"cannot open {locations.home}: {exc.strerror or exc}") from exc
 
 
+def open_history(database: Path) -> History | None:
+    """The history read without SQLAlchemy, when its schema is current (see History.open)."""
+    from prep.store.history import History
+
+    return History.open(database)
+
+
 def load_user_settings(locations: Locations) -> Settings:
     """The settings file, with every problem in it said once on stderr."""
     from prep.settings import load_settings
@@ -85,6 +93,7 @@ def make_context(
     from prep.tui.context import PrepContext
 
     decks, cache = list(locations.decks), locations.deck_cache
+    database = locations.database
     return PrepContext(
         library=library if library is not None else Library(),
         library_loader=None if library is not None else (lambda: load_library(decks, cache)),
@@ -96,6 +105,7 @@ def make_context(
         locations=locations,
         settings_path=locations.settings_file,
         grader_factory=grader_factory or (lambda: make_grader(locations)),
+        history_opener=None if store is not None else (lambda: open_history(database)),
     )
 
 

@@ -1,5 +1,5 @@
-"""The kinds of card, apart from the card models: counting cards by kind and
-building the study queue need no pydantic."""
+"""The kinds of card and the levels of a kata, apart from the card models: counting
+cards by kind and building the study queue need no pydantic."""
 
 from __future__ import annotations
 
@@ -10,3 +10,9 @@ class CardType(StrEnum):
     QA = "qa"
     PREDICT = "predict"
     KATA = "kata"
+
+
+class Difficulty(StrEnum):
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"

@@ -19,17 +19,12 @@ from pydantic import (
     model_validator,
 )
 
+from prep.content.kinds import Difficulty
 from prep.content.pyversion import VersionSpec
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 Text = Annotated[str, StringConstraints(min_length=1)]
-
-
-class Difficulty(StrEnum):
-    EASY = "easy"
-    MEDIUM = "medium"
-    HARD = "hard"
 
 
 class Compare(StrEnum):

@@ -13,8 +13,9 @@ import re
 from collections.abc import Iterable
 
 from prep.content.errors import ContentError
+from prep.content.kinds import Difficulty
 from prep.content.library import StudyCard
-from prep.content.models import Difficulty, KataCard, PredictCard, QACard
+from prep.content.models import KataCard, PredictCard, QACard
 
 MIN_HIDDEN_TESTS = 8
 MIN_WRONG_SOLUTIONS = 3

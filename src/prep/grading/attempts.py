@@ -6,9 +6,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from prep.grading.verdict import GradeReport
+if TYPE_CHECKING:  # the history is read without the grader's modules (or the card models)
+    from prep.grading.verdict import GradeReport
 
 # The summary flag of a run made in practice (a kata neither due nor new): not part of a review.
 PRACTICE = "practice"

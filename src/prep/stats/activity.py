@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING
 
 from prep.clock import from_ms, to_ms
 from prep.scheduling.days import day_start, streaks, study_day
-from prep.store.repository import Store
+from prep.store.history import History
+
+if TYPE_CHECKING:  # numpy only for the check of the counts against every row's time
+    import numpy as np
+    from numpy.typing import NDArray
 
 # Bounds beyond any stored time: the spans before the first day and after today.
 BEFORE_ALL = -(2**63)
@@ -36,6 +38,8 @@ def day_index(
     times_ms: NDArray[np.int64], first: date, last: date, tz: tzinfo, rollover: int
 ) -> NDArray[np.int64]:
     """Study-day number (0 = ``first``) of each time, honouring DST changes."""
+    import numpy as np
+
     boundaries = np.array(day_starts(first, last, tz, rollover), dtype=np.int64)
     return np.searchsorted(boundaries, times_ms, side="right").astype(np.int64) - 1
 
@@ -44,7 +48,7 @@ def day_index(
 class Activity:
     first_day: date
     today: date
-    per_day: NDArray[np.int64]  # ratings on first_day, first_day + 1, ..., today
+    per_day: tuple[int, ...]  # ratings on first_day, first_day + 1, ..., today
     total: int  # every rating, also one timed after today (a device whose clock ran ahead)
     streak_current: int
     streak_longest: int
@@ -56,14 +60,14 @@ def _first_day(first_ms: int | None, today: date, tz: tzinfo, rollover: int, at_
     return min(first, today - timedelta(days=at_least - 1))
 
 
-def _activity(first_day: date, today: date, per_day: NDArray[np.int64], total: int) -> Activity:
-    studied = {first_day + timedelta(days=int(n)) for n in np.nonzero(per_day)[0]}
+def _activity(first_day: date, today: date, per_day: tuple[int, ...], total: int) -> Activity:
+    studied = {first_day + timedelta(days=n) for n, count in enumerate(per_day) if count}
     current, longest = streaks(studied, today)
     return Activity(first_day, today, per_day, total, current, longest)
 
 
 def stored_activity(
-    store: Store, now: datetime, tz: tzinfo, rollover: int, days_at_least: int = 1
+    store: History, now: datetime, tz: tzinfo, rollover: int, days_at_least: int = 1
 ) -> Activity:
     """Ratings per day from the first rating (or ``days_at_least`` days back) to today,
     counted by the store one day at a time: no row is read per review."""
@@ -72,8 +76,7 @@ def stored_activity(
     counts = store.rating_counts(
         [BEFORE_ALL, *day_starts(first_day, today, tz, rollover), AFTER_ALL]
     )
-    per_day = np.array(counts[1:-1], dtype=np.int64)
-    return _activity(first_day, today, per_day, sum(counts))
+    return _activity(first_day, today, tuple(counts[1:-1]), sum(counts))
 
 
 def review_activity(
@@ -85,6 +88,8 @@ def review_activity(
     first_ms = int(times_ms.min()) if len(times_ms) else None
     first_day = _first_day(first_ms, today, tz, rollover, days_at_least)
     days = (today - first_day).days + 1
+    import numpy as np
+
     index = day_index(times_ms, first_day, today, tz, rollover)
     per_day = np.bincount(index[(index >= 0) & (index < days)], minlength=days)
-    return _activity(first_day, today, per_day.astype(np.int64), len(times_ms))
+    return _activity(first_day, today, tuple(int(n) for n in per_day), len(times_ms))

@@ -1,4 +1,4 @@
-"""The numbers of the Progress screen and ``prep stats``, from columns with numpy.
+"""The numbers of the Progress screen and ``prep stats``, from the store's counts and columns.
 
 Days are study days (rolling over at the learner's hour, in their zone): a
 review at 1 a.m. counts for the day before, as in Anki.
@@ -7,20 +7,19 @@ review at 1 a.m. counts for the day before, as in Anki.
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
-
-import numpy as np
 
 from prep.clock import from_ms, to_ms
 from prep.content.library import Library
 from prep.scheduling.days import day_start
 from prep.scheduling.memory import CardState, Rating, Stage, memory_model
 from prep.settings import Settings
-from prep.stats.activity import day_index, stored_activity
-from prep.store.repository import Store
+from prep.stats.activity import Activity, day_starts, stored_activity
+from prep.store.history import History
 
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 30
@@ -114,14 +113,26 @@ def state_from_columns(
     )  # fmt: skip
 
 
+def progress_activity(store: History, now: datetime, tz: tzinfo, rollover: int) -> Activity:
+    """The ratings per day Progress shows: its heatmap's year at least."""
+    return stored_activity(store, now, tz, rollover, days_at_least=HEATMAP_DAYS)
+
+
 def compute_progress(
-    library: Library, store: Store, settings: Settings, now: datetime, tz: tzinfo
+    library: Library,
+    store: History,
+    settings: Settings,
+    now: datetime,
+    tz: tzinfo,
+    activity: Activity | None = None,
 ) -> Progress:
+    """``activity``: ``progress_activity`` of the same moment, when it is already counted."""
     rollover = settings.rollover_hour
     model = memory_model(settings, store.fitted_parameters())
 
     # -- reviews per day, streaks, retention -----------------------------------
-    activity = stored_activity(store, now, tz, rollover, days_at_least=HEATMAP_DAYS)
+    if activity is None:
+        activity = progress_activity(store, now, tz, rollover)
     today, current, longest = activity.today, activity.streak_current, activity.streak_longest
     heat = activity.per_day[-HEATMAP_DAYS:]
     heat_days = tuple(today - timedelta(days=HEATMAP_DAYS - 1 - n) for n in range(HEATMAP_DAYS))
@@ -152,13 +163,13 @@ def compute_progress(
     # A card suspended before it was ever studied has no state, and is still suspended.
     stage_counts["suspended"] += len((suspended & content_keys) - seen_content)
 
-    next_days = day_index(
-        np.array(due_ms, dtype=np.int64), today, today + timedelta(days=FORECAST_DAYS), tz, rollover
-    )
-    next_days = np.clip(next_days, 0, None)  # overdue cards are due today
-    forecast = np.bincount(next_days[next_days < FORECAST_DAYS], minlength=FORECAST_DAYS)[
-        :FORECAST_DAYS
-    ]
+    # The study day each card is due on (an overdue card is due today), for the days ahead.
+    starts = day_starts(today, today + timedelta(days=FORECAST_DAYS), tz, rollover)
+    forecast = [0] * FORECAST_DAYS
+    for at in due_ms:
+        day = max(bisect_right(starts, at) - 1, 0)
+        if day < FORECAST_DAYS:
+            forecast[day] += 1
 
     by_deck = []
     for deck in library.decks:
@@ -208,7 +219,7 @@ def compute_progress(
 
 
 def period_retention(
-    store: Store, first_day: date, today: date, tz: tzinfo, rollover: int
+    store: History, first_day: date, today: date, tz: tzinfo, rollover: int
 ) -> dict[str, Retention]:
     """True retention: the share of reviews of mature cards (in review when rated)
     passed with Hard or better, over each period ending today."""
@@ -230,7 +241,7 @@ def period_retention(
     return retention
 
 
-def kata_stats(store: Store) -> KataStats:
+def kata_stats(store: History) -> KataStats:
     submissions = store.submission_outcomes()
     if not submissions:
         return KataStats(0, 0, None, None, None)

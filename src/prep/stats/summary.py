@@ -9,8 +9,8 @@ from prep.content.library import Library
 from prep.scheduling.days import day_start, study_day
 from prep.scheduling.memory import Stage
 from prep.settings import Settings
-from prep.stats.activity import stored_activity
-from prep.store.repository import Store
+from prep.stats.activity import Activity, stored_activity
+from prep.store.history import History
 from prep.study.session import build_queue, studyable_cards
 
 
@@ -62,14 +62,22 @@ class TodaySummary:
 
 
 def today_summary(
-    library: Library, store: Store, settings: Settings, now: datetime, tz: tzinfo
+    library: Library,
+    store: History,
+    settings: Settings,
+    now: datetime,
+    tz: tzinfo,
+    activity: Activity | None = None,
 ) -> TodaySummary:
+    """``activity``: the ratings per day up to the same moment, when already counted
+    (from any first day: the total and the streaks are the same)."""
     rollover = settings.rollover_hour
     today = study_day(now, tz, rollover)
     today_start = day_start(today, tz, rollover)
     states = store.card_states()
     queue = build_queue(studyable_cards(library), store, settings, now, tz, states)
-    activity = stored_activity(store, now, tz, rollover)
+    if activity is None:
+        activity = stored_activity(store, now, tz, rollover)
     due_keys = {card.key for card in queue.due}
     new_keys = {card.key for card in queue.new}
     history_only = sorted(key for key in states if key not in library.cards)

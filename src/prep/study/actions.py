@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from prep.scheduling.days import next_day_start
 from prep.scheduling.marks import CardMarks
 from prep.scheduling.replay import Review, ReviewKind
-from prep.store.repository import Store
+
+if TYPE_CHECKING:
+    from prep.store.repository import Store
 
 
 def set_suspended(store: Store, key: str, suspended: bool) -> CardMarks:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from prep.content.models import Difficulty
+from prep.content.kinds import Difficulty
 from prep.scheduling.memory import Rating
 
 TIME_BUDGET = {

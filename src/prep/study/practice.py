@@ -11,18 +11,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from prep.content.kinds import CardType
+from prep.content.kinds import CardType, Difficulty
 from prep.content.library import Library, StudyCard
-from prep.content.models import Difficulty, KataCard
+from prep.content.models import KataCard
 from prep.content.pyversion import running_python
 from prep.grading.attempts import Attempt
 from prep.scheduling.days import require_utc
 from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import CardState, Stage
-from prep.store.repository import Store
 from prep.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from prep.store.repository import Store
 
 # Only a run against the hidden tests says whether a kata is solved; running the
 # examples, answering a predict card or any other event recorded as an attempt does not.

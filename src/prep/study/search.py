@@ -19,7 +19,7 @@ from prep.content.library import Library
 from prep.content.models import KataCard, PredictCard, QACard
 from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import CardState, Stage
-from prep.store.repository import Store
+from prep.store.history import History
 from prep.suggest import did_you_mean
 
 FIELDS = ("deck", "tag", "type", "is", "id")
@@ -136,7 +136,7 @@ def _searchable(card: QACard | PredictCard | KataCard) -> str:
     return " ".join(" ".join(parts).split()).lower()
 
 
-def browser_rows(library: Library, store: Store) -> list[BrowserRow]:
+def browser_rows(library: Library, store: History) -> list[BrowserRow]:
     """Every card in the content, then every card known only from history."""
     states = store.card_states()
     marks = store.marks()

@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from prep.clock import truncate_to_ms
 from prep.content.kinds import CardType
@@ -29,9 +30,12 @@ from prep.scheduling.queue import (
 )
 from prep.scheduling.replay import Review
 from prep.settings import Settings
-from prep.store.repository import Store
 from prep.study.scope import StudyScope
 from prep.study.sitting import UNDONE, log_event
+
+if TYPE_CHECKING:
+    from prep.store.history import History
+    from prep.store.repository import Store
 
 Clock = Callable[[], datetime]
 
@@ -43,7 +47,7 @@ EVERYTHING = StudyScope()
 
 def build_queue(
     cards: Sequence[StudyCard],
-    store: Store,
+    store: History,
     settings: Settings,
     now: datetime,
     tz: tzinfo,

@@ -20,13 +20,16 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
+from prep.content.kinds import CardType
 from prep.content.library import StudyCard
-from prep.content.models import KataCard
 from prep.grading.attempts import PRACTICE, Attempt
 from prep.scheduling.days import study_day
-from prep.store.repository import Store
 from prep.study.attempt import SEEN_AFTER_GIVING_UP, SEEN_BEFORE_UNDO, CardAttempt
+
+if TYPE_CHECKING:
+    from prep.store.repository import Store
 
 # Event kinds, beside the graded runs' "submit", "examples" and "predict".
 OPENED = "open"
@@ -77,6 +80,8 @@ class Sitting:
 
 
 def new_attempt(card: StudyCard, opened_at: datetime) -> CardAttempt:
+    from prep.content.models import KataCard  # the card's model: pydantic, once a card opens
+
     if isinstance(card.card, KataCard):
         return CardAttempt.for_kata(card.card.difficulty, opened_at)
     return CardAttempt.for_predict(opened_at)
@@ -95,7 +100,7 @@ def rebuild(
     ``review_started`` is the card's last entry in the review log (None when
     it has none). Pure: time and history are parameters.
     """
-    kata = isinstance(card.card, KataCard)
+    kata = card.type is CardType.KATA
     events = _this_review(history, review_started)
     opened = next((item.submitted_at for item in events if item.kind == OPENED), now)
     attempt = new_attempt(card, opened)

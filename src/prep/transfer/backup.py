@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from prep.clock import to_ms
 from prep.grading.attempts import Attempt
@@ -20,9 +20,11 @@ from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import DEFAULT_PARAMETERS, CardState, Stage
 from prep.scheduling.replay import Review, ReviewKind
 from prep.store.history import FIT_RECORD_KEY, FITTED_PARAMETERS_KEY, INSTALLATION_KEY
-from prep.store.repository import Store
 from prep.store.restoring import DuplicateKeyError, Restoring, ReviewValues
 from prep.transfer.jsonstream import object_members
+
+if TYPE_CHECKING:
+    from prep.store.repository import Store
 
 BACKUP_FORMAT = "prep-backup"
 BACKUP_VERSION = 1

@@ -14,10 +14,12 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from prep.store.repository import Store
 from prep.transfer.backup import write_backup_json
+
+if TYPE_CHECKING:
+    from prep.store.repository import Store
 
 FOLDER = "backups"
 EVERY = timedelta(minutes=30)

@@ -14,13 +14,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prep.clock import from_ms, to_ms
 from prep.content.errors import ContentError
 from prep.scheduling.memory import MemoryModel, Rating
 from prep.scheduling.replay import Review, replay_with_stages
-from prep.store.repository import Store
+
+if TYPE_CHECKING:
+    from prep.store.repository import Store
 
 IMPORTED_DECK = "imported"
 IMPORT_INSTALLATION = "imported"

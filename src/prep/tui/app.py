@@ -32,6 +32,7 @@ class PrepApp(App[None]):
         super().__init__()
         self.context = context
         self.jobs = BackgroundJobs(self.show_failure)
+        self._store_opening = False
 
     def get_default_screen(self) -> TodayScreen:
         # Today is the first screen itself, not pushed over a blank one: one screen to
@@ -45,14 +46,16 @@ class PrepApp(App[None]):
         self.call_after_refresh(self._start_reading)
 
     def _start_reading(self) -> None:
-        """The first frame is up: now SQLAlchemy and the database, then the decks."""
+        """The first frame is up: now the history and the decks. The history is read in
+        plain SQL until Today shows its numbers; SQLAlchemy and the store open after them
+        (at once when the history cannot be read that way: a new home, a schema to migrate)."""
         if not self.context.store_is_open:
             self.jobs.start(
                 self,
-                lambda: self.context.store,
-                lambda _: None,
+                self.context.open_history,
+                lambda readable: None if readable else self.open_store(),
                 what="opening your history",
-                group="store",
+                group="history",
                 failed=self._store_failed,
             )
         loader = self.context.library_loader
@@ -66,6 +69,20 @@ class PrepApp(App[None]):
                 group="library",
                 failed=self._library_failed,
             )
+
+    def open_store(self) -> None:
+        """The store, for the first write: opened in the background, once."""
+        if self.context.store_is_open or self._store_opening:
+            return
+        self._store_opening = True
+        self.jobs.start(
+            self,
+            lambda: self.context.store,
+            lambda _: None,
+            what="opening your history",
+            group="store",
+            failed=self._store_failed,
+        )
 
     def _backup_if_due(self) -> None:
         context = self.context

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the first frame imports none of these; workers bring them i
     from prep.grading.grader import Grader
     from prep.paths import Locations
     from prep.settings import Settings
+    from prep.store.history import History
     from prep.store.repository import Store
     from prep.study.drafts import DraftKeeper
 
@@ -41,6 +42,10 @@ class PrepContext:
     # Why the decks could not be read, when they could not: Today says so.
     library_error: str | None = None
     settings_path: Path | None = None
+    # The history read before the store is open (no SQLAlchemy): None when it cannot be.
+    history_opener: Callable[[], History | None] | None = None
+    _history: History | None = field(default=None, init=False, repr=False)
+    _history_tried: bool = field(default=False, init=False, repr=False)
     _store: Store | None = field(default=None, init=False, repr=False)
     _store_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _grader: Grader | None = field(default=None, init=False, repr=False)
@@ -60,6 +65,23 @@ class PrepContext:
     @property
     def store_is_open(self) -> bool:
         return self._store is not None
+
+    def open_history(self) -> bool:
+        """Whether the history can be read before the store is open (call from a worker)."""
+        with self._store_lock:
+            if not self._history_tried and self._store is None:
+                self._history_tried = True
+                if self.history_opener is not None:
+                    self._history = self.history_opener()
+            return self._store is not None or self._history is not None
+
+    @property
+    def history(self) -> History:
+        """The history to read (from a worker): the store once it is open; before, the same
+        file read in plain SQL, which needs no SQLAlchemy; else the store, opened now."""
+        if self._store is None and self.open_history() and self._history is not None:
+            return self._history
+        return self.store
 
     def keep_draft(self, keeper: DraftKeeper) -> None:
         """A draft to write on the way out, whatever its screen's timer was waiting for."""

@@ -177,7 +177,7 @@ class BrowserScreen(PrepScreen[None]):
             self.apply_search(then_preview)
 
         self.in_background(
-            lambda: browser_rows(context.library, context.store), loaded,
+            lambda: browser_rows(context.library, context.history), loaded,
             what="reading the cards", group="rows",
         )  # fmt: skip
 

@@ -19,8 +19,9 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Select, Static
 from textual.widgets.data_table import ColumnKey
 
+from prep.content.kinds import Difficulty
 from prep.content.library import StudyCard
-from prep.content.models import Difficulty, KataCard
+from prep.content.models import KataCard
 from prep.scheduling.memory import RATING_NAMES, Rating, Stage
 from prep.study.practice import (
     KataFilter,

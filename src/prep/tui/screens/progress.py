@@ -77,7 +77,7 @@ class ProgressScreen(PrepScreen[None]):
         context = self.context
         self.in_background(
             lambda: compute_progress(
-                context.library, context.store, context.settings, context.clock(), context.tz
+                context.library, context.history, context.settings, context.clock(), context.tz
             ),
             self.show_progress,
             what="computing your progress",

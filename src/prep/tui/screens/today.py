@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from prep.scheduling.fitting import FitReport
     from prep.stats.summary import TodaySummary
     from prep.study.scope import StudyScope
+    from prep.tui.app import PrepApp
 
 MAX_ERRORS_SHOWN = 8
 
@@ -35,7 +36,7 @@ class TodayNumbers:
 
 
 def read_today(context: PrepContext) -> TodayNumbers:
-    store = context.store
+    store = context.history
     from prep.scheduling.fitting import reviews_worth_a_refit
     from prep.stats.summary import today_summary
 
@@ -200,6 +201,7 @@ class TodayScreen(PrepScreen[None]):
                 lines.append(f"  … and {len(errors) - MAX_ERRORS_SHOWN} more (run 'prep check')")
             panel.update("\n".join(lines))
         self._show_refit_offer(numbers.reviews_since_fit)
+        cast("PrepApp", self.app).open_store()
         self._check_sandbox()
         self._prepare_study()
 
