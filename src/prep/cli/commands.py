@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from prep.cli.errors import UsageError, UserFacingError
 from prep.cli.factory import load_decks, load_user_settings, make_app, make_grader, open_store
 from prep.paths import Locations
+from prep.wording import noun, plural
 
 if TYPE_CHECKING:
     from prep.content import Library, StudyCard
@@ -84,13 +86,17 @@ def run_check(
             print(warning, file=sys.stderr)
         counts = library.count_by_type()
         summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
-        verdict = "ok" if not errors else f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+        verdict = "ok" if not errors else plural(len(errors), "error")
         if advice:
-            verdict += f", {len(advice)} warning{'s' if len(advice) != 1 else ''}"
-        print(
-            f"{library.files_read} files, {len(library.decks)} decks, {len(library.cards)} cards ({summary}): {verdict}",
-            file=sys.stderr,
+            verdict += f", {plural(len(advice), 'warning')}"
+        read = ", ".join(
+            [
+                plural(library.files_read, "file"),
+                plural(len(library.decks), "deck"),
+                plural(len(library.cards), "card"),
+            ]
         )
+        print(f"{read} ({summary}): {verdict}", file=sys.stderr)
     return 1 if errors else 0
 
 
@@ -126,39 +132,36 @@ def _progress_line(done: int, total: int) -> None:
         print(f"running code: {done}/{total}", end="\r", file=sys.stderr, flush=True)
 
 
-def run_stats(locations: Locations, as_json: bool, out: TextIO) -> int:
+def run_stats(
+    locations: Locations,
+    as_json: bool,
+    out: TextIO,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+) -> int:
     from prep.clock import local_timezone, utc_now
     from prep.stats.progress import compute_progress
+    from prep.stats.report import stats_report
     from prep.stats.summary import today_summary
 
     library = load_decks(locations)
     settings = load_user_settings(locations)
     store = open_store(locations)
+    now, tz = now or utc_now(), tz or local_timezone()
     try:
-        now, tz = utc_now(), local_timezone()
         summary = today_summary(library, store, settings, now, tz)
         progress = compute_progress(library, store, settings, now, tz)
     finally:
         store.close()
+    if not as_json:
+        print("\n".join(stats_report(summary, progress, tz)), file=out)
+        return 0
     data: dict[str, Any] = summary.to_dict() | progress.to_dict()
     data["retention"] = {name: row.rate for name, row in progress.retention.items()}
     data["retention_counts"] = {
         name: {"passed": row.passed, "total": row.total} for name, row in progress.retention.items()
     }
-    if as_json:
-        print(json.dumps(data, indent=2), file=out)
-        return 0
-    plain = {key: value for key, value in data.items() if not isinstance(value, dict | list)}
-    width = max(len("due, next 7 days"), *(len(key) for key in plain))
-    for key, value in plain.items():
-        print(f"{key.replace('_', ' '):<{width}}  {value if value is not None else '-'}", file=out)
-    rates = ", ".join(
-        f"{name} {rate * 100:.0f}%" if rate is not None else f"{name} -"
-        for name, rate in data["retention"].items()
-    )
-    print(f"{'retention':<{width}}  {rates}", file=out)
-    week = " ".join(str(n) for n in data["forecast"][:7])
-    print(f"{'due, next 7 days':<{width}}  {week}", file=out)
+    print(json.dumps(data, indent=2), file=out)
     return 0
 
 
@@ -251,7 +254,7 @@ def run_restore_backup(locations: Locations, name: str | None, out: TextIO) -> i
         raise UserFacingError(f"{chosen.name} could not be restored: {exc}") from exc
     _keep_backup_settings(locations, settings_data)
     kept = f"; the previous database is kept as {aside}" if moved else ""
-    print(f"restored {reviews} reviews from {chosen.name}{kept}", file=out)
+    print(f"restored {plural(reviews, 'review')} from {chosen.name}{kept}", file=out)
     return 0
 
 
@@ -340,8 +343,9 @@ def run_grade(
             )
         if report.problem:
             print(f"  {report.problem}", file=out)
+        tests = noun(len(report.cases), "hidden test")
         print(
-            f"{report.passed_count}/{len(report.cases)} hidden tests passed in {report.duration_ms:.0f} ms",
+            f"{report.passed_count}/{len(report.cases)} {tests} passed in {report.duration_ms:.0f} ms",
             file=out,
         )
         if report.stdout.strip():
@@ -357,10 +361,6 @@ def _find_kata(library: Library, name: str) -> StudyCard:
         return find_kata(library, name)
     except UnknownKataError as exc:
         raise UsageError(f"{exc}; 'prep katas' lists them") from exc
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _stopwatch(ms: int | None) -> str:
@@ -390,7 +390,7 @@ def run_katas(
     library = load_decks(locations)
     if library.failed_files:
         # A deck that failed to load would otherwise just be missing from the list.
-        failed = _plural(len(library.failed_files), "deck file")
+        failed = plural(len(library.failed_files), "deck file")
         print(f"prep: {failed} could not be read; 'prep check' says why", file=sys.stderr)
     if deck is not None and library.deck(deck) is None:
         slugs = [summary.slug for summary in library.decks]
@@ -415,7 +415,7 @@ def run_katas(
         return 0
     if not shown:
         what = "no kata matches" if wanted != KataFilter() else "no katas in your decks"
-        print(f"{what} ({_plural(len(rows), 'kata')} in all)" if rows else what, file=out)
+        print(f"{what} ({plural(len(rows), 'kata')} in all)" if rows else what, file=out)
         return 0
     # The title last: the one column of free length, cut to the
     # terminal's width when that leaves it room enough to be read.
@@ -441,7 +441,7 @@ def run_katas(
         if (count := sum(row.status is state for row in shown))
     )
     of_all = f" (of {len(rows)})" if len(shown) != len(rows) else ""
-    print(f"\n{_plural(len(shown), 'kata')}{of_all}: {by_status}", file=out)
+    print(f"\n{plural(len(shown), 'kata')}{of_all}: {by_status}", file=out)
     return 0
 
 
@@ -554,7 +554,8 @@ def run_doctor(locations: Locations, out: TextIO) -> int:
     library = load_decks(locations)
     counts = ", ".join(f"{n} {kind}" for kind, n in library.count_by_type().items())
     print(
-        f"cards     {len(library.cards)} in {len(library.decks)} decks ({counts}); {len(library.errors)} errors",
+        f"cards     {len(library.cards)} in {plural(len(library.decks), 'deck')} ({counts}); "
+        f"{plural(len(library.errors), 'error')}",
         file=out,
     )
     try:
@@ -602,7 +603,8 @@ def run_optimize(locations: Locations, as_json: bool, out: TextIO) -> int:
         print(json.dumps(report.to_dict(), indent=2), file=out)
         return 0
     print(
-        f"fitted FSRS to {report.reviews} reviews ({report.items} scored predictions) in {report.seconds:.1f} s",
+        f"fitted FSRS to {plural(report.reviews, 'review')} "
+        f"({plural(report.items, 'scored prediction')}) in {report.seconds:.1f} s",
         file=out,
     )
     print(
@@ -643,8 +645,9 @@ def run_import_reviews(locations: Locations, file: Path, as_json: bool, out: Tex
         for error in report.errors[:50]:
             print(error, file=sys.stderr)
         print(
-            f"{report.imported} reviews imported ({report.already_present} already present) "
-            f"for {report.cards} cards from {report.rows} rows; {len(report.errors)} rows skipped",
+            f"{plural(report.imported, 'review')} imported ({report.already_present} already "
+            f"present) for {plural(report.cards, 'card')} from {plural(report.rows, 'row')}; "
+            f"{plural(len(report.errors), 'row')} skipped",
             file=out,
         )
     return 1 if report.errors else 0
@@ -655,7 +658,7 @@ def run_export(locations: Locations, file: Path, anki: bool, out: TextIO) -> int
         from prep.transfer.anki import write_apkg
 
         written = write_apkg(load_decks(locations), file)
-        print(f"wrote {written} qa and predict cards to {file}", file=out)
+        print(f"wrote {plural(written, 'qa and predict card')} to {file}", file=out)
         return 0
     from prep.clock import utc_now
     from prep.transfer.backup import write_backup_file
@@ -671,7 +674,7 @@ def run_export(locations: Locations, file: Path, anki: bool, out: TextIO) -> int
     finally:
         store.close()
     print(
-        f"exported {reviews} reviews and {states} card states to {file}",
+        f"exported {plural(reviews, 'review')} and {plural(states, 'card state')} to {file}",
         file=out,
     )
     return 0
@@ -725,5 +728,5 @@ def run_restore(locations: Locations, file: Path, out: TextIO) -> int:
         finally:
             store.close()
     _keep_backup_settings(locations, settings_data)
-    print(f"restored {reviews} reviews into {locations.home}", file=out)
+    print(f"restored {plural(reviews, 'review')} into {locations.home}", file=out)
     return 0

@@ -14,6 +14,7 @@ from prep.tui.context import PrepContext
 from prep.tui.format import format_when
 from prep.tui.screens.base import PrepScreen
 from prep.tui.widgets.stat_tile import StatTile
+from prep.wording import plural
 
 if TYPE_CHECKING:
     # Statistics (numpy), the scheduler (fsrs) and the sandbox load in the workers
@@ -173,7 +174,7 @@ class TodayScreen(PrepScreen[None]):
             )
         elif summary.due_now or summary.new_available:
             message.update(
-                f"{summary.due_now + summary.new_available} cards to study: press s to start."
+                f"{plural(summary.due_now + summary.new_available, 'card')} to study: press s to start."
             )
         elif summary.next_due is not None:
             message.update(
@@ -194,7 +195,7 @@ class TodayScreen(PrepScreen[None]):
         panel.display = bool(errors)
         if errors:
             files = len({error.path for error in errors})
-            lines = [f"{files} deck file{'s' if files != 1 else ''} could not be loaded:"]
+            lines = [f"{plural(files, 'deck file')} could not be loaded:"]
             lines += [f"  {error}" for error in errors[:MAX_ERRORS_SHOWN]]
             if len(errors) > MAX_ERRORS_SHOWN:
                 lines.append(f"  … and {len(errors) - MAX_ERRORS_SHOWN} more (run 'prep check')")
@@ -214,7 +215,8 @@ class TodayScreen(PrepScreen[None]):
         offer.set_class(not new, "hidden")
         if new:
             offer.update(
-                f"{new} reviews since the scheduler was last fitted to your history: press o to refit it."
+                f"{plural(new, 'review')} since the scheduler was last fitted to your history: "
+                "press o to refit it."
             )
         self.refresh_bindings()
 
@@ -248,7 +250,7 @@ class TodayScreen(PrepScreen[None]):
 
     def _refitted(self, report: FitReport) -> None:
         self.notify(
-            f"Scheduler fitted to {report.reviews} reviews: log loss {report.log_loss_default:.4f} → "
+            f"Scheduler fitted to {plural(report.reviews, 'review')}: log loss {report.log_loss_default:.4f} → "
             f"{report.log_loss_fitted:.4f}, RMSE {report.rmse_bins_default:.3f} → {report.rmse_bins_fitted:.3f}",
             timeout=8,
         )
