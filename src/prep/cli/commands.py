@@ -41,6 +41,10 @@ def run_check(
     from prep.content.rules import shipped_deck_problems, warnings
 
     targets = paths or list(locations.decks)
+    for target in targets:
+        # A path that is not there is a mistake on the command line, not an error in a deck.
+        if not (target.exists() or target.is_symlink()):
+            raise UsageError(f"{target}: no such file or folder", command="check")
     library = load_decks(locations, targets)
     errors = list(library.errors)
     advice = [warning for card in library.cards.values() for warning in warnings(card)]
@@ -208,7 +212,7 @@ def run_backups(locations: Locations, as_json: bool, out: TextIO) -> int:
     return 0
 
 
-def run_restore_backup(locations: Locations, name: str | None, out: TextIO) -> int:
+def run_restore_backup(locations: Locations, name: str | None, as_json: bool, out: TextIO) -> int:
     """Bring back an automatic backup; the current database is moved aside, never deleted."""
     import os
 
@@ -253,6 +257,11 @@ def run_restore_backup(locations: Locations, name: str | None, out: TextIO) -> i
             os.replace(target, current)
         raise UserFacingError(f"{chosen.name} could not be restored: {exc}") from exc
     _keep_backup_settings(locations, settings_data)
+    if as_json:
+        previous = str(aside) if moved else None
+        report = {"backup": chosen.name, "reviews": reviews, "previous_database": previous}
+        print(json.dumps(report), file=out)
+        return 0
     kept = f"; the previous database is kept as {aside}" if moved else ""
     print(f"restored {plural(reviews, 'review')} from {chosen.name}{kept}", file=out)
     return 0
@@ -296,7 +305,7 @@ def run_grade(
     try:
         source = _read_source(file)
     except UsageError as exc:
-        print(f"prep: {exc}", file=sys.stderr)
+        print(exc.line, file=sys.stderr)
         return 2
     grader = make_grader(locations)
     try:
@@ -468,6 +477,8 @@ def run_start(
     force: bool,
     global_options: Sequence[str],
     out: TextIO,
+    *,
+    as_json: bool = False,
 ) -> int:
     import shlex
 
@@ -508,7 +519,8 @@ def run_start(
         handle.write(readme_text.rstrip() + "\n")
     with open(solution, mode, encoding="utf-8", newline="\n") as handle:
         handle.write(starter)
-    print(f"wrote {readme} and {solution}", file=out)
+    if not as_json:
+        print(f"wrote {readme} and {solution}", file=out)
     from prep.clock import utc_now
     from prep.study.sitting import OPENED, log_event
 
@@ -519,6 +531,16 @@ def run_start(
         log_event(store, study_card.key, OPENED, utc_now(), practice=True)
     finally:
         store.close()
+    if as_json:
+        report = {
+            "kata": study_card.key,
+            "readme": str(readme),
+            "solution": str(solution),
+            "grade_command": grade_command(solution),
+            "draft_in_app": has_draft,
+        }
+        print(json.dumps(report), file=out)
+        return 0
     if has_draft:
         print(
             "note: your draft of this kata stays in the app; solution.py holds the starter code",
@@ -539,46 +561,91 @@ def _written_by_start(readme: Path) -> bool:
         return handle.readline().rstrip("\n") == README_MARK
 
 
-def run_doctor(locations: Locations, out: TextIO) -> int:
+def run_doctor(locations: Locations, as_json: bool, out: TextIO) -> int:
+    """Said line by line as each fact is found (the worker can take seconds to start);
+    with ``as_json``, the same facts as one object at the end."""
     import platform
     import time
 
     from prep import __version__
-    from prep.grading.sandbox import SANDBOX_CHOICES, SANDBOX_ENV, detect_isolation, protections
+    from prep.grading.sandbox import (
+        SANDBOX_CHOICES,
+        SANDBOX_ENV,
+        UnknownSandboxError,
+        detect_isolation,
+        protections,
+    )
 
-    print(f"prep {__version__} on Python {platform.python_version()} ({sys.executable})", file=out)
-    print(f"home      {locations.home}", file=out)
-    print(f"database  {locations.database}", file=out)
+    report: dict[str, Any] = {
+        "version": __version__,
+        "python": platform.python_version(),
+        "executable": sys.executable,
+        "home": str(locations.home),
+        "database": str(locations.database),
+        "content": [str(folder) for folder in locations.decks],
+    }
+
+    def say(line: str) -> None:
+        if not as_json:
+            print(line, file=out)
+
+    def finish(code: int) -> int:
+        if as_json:
+            print(json.dumps(report, indent=2), file=out)
+        return code
+
+    say(f"prep {__version__} on Python {report['python']} ({sys.executable})")
+    say(f"home      {locations.home}")
+    say(f"database  {locations.database}")
     for deck_dir in locations.decks:
-        print(f"content   {deck_dir}", file=out)
+        say(f"content   {deck_dir}")
     library = load_decks(locations)
-    counts = ", ".join(f"{n} {kind}" for kind, n in library.count_by_type().items())
-    print(
+    by_type = library.count_by_type()
+    report |= {
+        "cards": len(library.cards),
+        "decks": len(library.decks),
+        "by_type": by_type,
+        "errors": len(library.errors),
+    }
+    counts = ", ".join(f"{n} {kind}" for kind, n in by_type.items())
+    say(
         f"cards     {len(library.cards)} in {plural(len(library.decks), 'deck')} ({counts}); "
-        f"{plural(len(library.errors), 'error')}",
-        file=out,
+        f"{plural(len(library.errors), 'error')}"
     )
     try:
         isolation = detect_isolation(locations.private_folders)
+    except UnknownSandboxError as exc:
+        raise UsageError(str(exc)) from exc
     except RuntimeError as exc:
-        print(f"sandbox   unavailable: {exc}", file=out)
-        return 1
+        report["sandbox"] = {"error": str(exc)}
+        say(f"sandbox   unavailable: {exc}")
+        return finish(1)
+    held = protections(isolation)
+    report["sandbox"] = {
+        "mode": isolation.mode.value,
+        "mechanism": isolation.mechanism,
+        "reason": isolation.reason,
+        "protections": held,
+    }
     mode = isolation.mode.value + (f" ({isolation.mechanism})" if isolation.mechanism else "")
-    print(f"sandbox   {mode}: {isolation.reason}", file=out)
-    for line in protections(isolation):
-        print(f"          {line}", file=out)
-    print(f"          set {SANDBOX_ENV} to one of {', '.join(SANDBOX_CHOICES)} to choose", file=out)
+    say(f"sandbox   {mode}: {isolation.reason}")
+    for line in held:
+        say(f"          {line}")
+    say(f"          set {SANDBOX_ENV} to one of {', '.join(SANDBOX_CHOICES)} to choose")
     grader = make_grader(locations)
     started = time.monotonic()
     try:
         grader.warm_up()
     except Exception as exc:
-        print(f"worker    failed to start: {exc}", file=out)
-        return 1
+        report["worker"] = {"error": str(exc)}
+        say(f"worker    failed to start: {exc}")
+        return finish(1)
     finally:
         grader.close()
-    print(f"worker    started in {(time.monotonic() - started) * 1000:.0f} ms", file=out)
-    return 0
+    elapsed_ms = (time.monotonic() - started) * 1000
+    report["worker"] = {"started_ms": round(elapsed_ms)}
+    say(f"worker    started in {elapsed_ms:.0f} ms")
+    return finish(0)
 
 
 def run_optimize(locations: Locations, as_json: bool, out: TextIO) -> int:
@@ -653,12 +720,15 @@ def run_import_reviews(locations: Locations, file: Path, as_json: bool, out: Tex
     return 1 if report.errors else 0
 
 
-def run_export(locations: Locations, file: Path, anki: bool, out: TextIO) -> int:
+def run_export(locations: Locations, file: Path, anki: bool, as_json: bool, out: TextIO) -> int:
     if anki:
         from prep.transfer.anki import write_apkg
 
         written = write_apkg(load_decks(locations), file)
-        print(f"wrote {plural(written, 'qa and predict card')} to {file}", file=out)
+        if as_json:
+            print(json.dumps({"file": str(file), "format": "anki", "cards": written}), file=out)
+        else:
+            print(f"wrote {plural(written, 'qa and predict card')} to {file}", file=out)
         return 0
     from prep.clock import utc_now
     from prep.transfer.backup import write_backup_file
@@ -673,6 +743,10 @@ def run_export(locations: Locations, file: Path, anki: bool, out: TextIO) -> int
         reviews, states = store.count_reviews(kinds=None), len(store.card_states())
     finally:
         store.close()
+    if as_json:
+        report = {"file": str(file), "format": "backup", "reviews": reviews, "card_states": states}
+        print(json.dumps(report), file=out)
+        return 0
     print(
         f"exported {plural(reviews, 'review')} and {plural(states, 'card state')} to {file}",
         file=out,
@@ -704,13 +778,13 @@ def _not_a_backup(file: Path, error: BaseException) -> UserFacingError:
     return UserFacingError(f"{file} is not a prep backup: {detail}")
 
 
-def run_restore(locations: Locations, file: Path, out: TextIO) -> int:
+def run_restore(locations: Locations, file: Path, as_json: bool, out: TextIO) -> int:
     from prep.transfer.backup import BackupError, backup_members, restore_backup_members
 
     try:
         handle = sys.stdin.buffer if str(file) == "-" else open(file, "rb")  # noqa: SIM115
     except OSError as exc:
-        raise UserFacingError(f"cannot read {file}: {exc.strerror or exc}") from exc
+        raise UsageError(f"cannot read {file}: {exc.strerror or exc}") from exc
     # RecursionError: JSON nested absurdly deep. ValueError: not JSON, or not an object.
     with handle:
         try:
@@ -728,5 +802,11 @@ def run_restore(locations: Locations, file: Path, out: TextIO) -> int:
         finally:
             store.close()
     _keep_backup_settings(locations, settings_data)
+    if as_json:
+        print(
+            json.dumps({"file": str(file), "home": str(locations.home), "reviews": reviews}),
+            file=out,
+        )
+        return 0
     print(f"restored {plural(reviews, 'review')} into {locations.home}", file=out)
     return 0

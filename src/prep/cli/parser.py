@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument(
         "--force", action="store_true", help="overwrite solution.py and README.md if they exist"
     )
+    start.add_argument("--json", action="store_true", help="print JSON")
 
     grade = commands.add_parser(
         "grade",
@@ -151,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--anki", action="store_true", help="write an Anki .apkg of the qa and predict cards"
     )
+    export.add_argument("--json", action="store_true", help="print JSON")
 
     restore = commands.add_parser(
         "import",
@@ -158,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Restore a backup made by 'prep export' into an empty home, exactly.",
     )
     restore.add_argument("file", metavar="FILE.json")
+    restore.add_argument("--json", action="store_true", help="print JSON")
 
     backups = commands.add_parser(
         "backups",
@@ -177,17 +180,20 @@ def build_parser() -> argparse.ArgumentParser:
     restore_backup.add_argument(
         "name", nargs="?", metavar="NAME", help="a name from 'prep backups'"
     )
+    restore_backup.add_argument("--json", action="store_true", help="print JSON")
 
-    commands.add_parser(
+    doctor = commands.add_parser(
         "doctor",
         help="show how prep is set up (sandbox mode, paths)",
         description="Say which sandbox mode grading uses and why, where data lives, and what was loaded.",
     )
+    doctor.add_argument("--json", action="store_true", help="print JSON")
 
     stats = commands.add_parser(
         "stats",
         help="print study statistics",
-        description="Print what is due, what is new, totals and the streak.",
+        description="Print what is due today and on each of the next 7 days, totals, the "
+        "streak, retention, cards by stage, a table of the decks and kata results.",
     )
     stats.add_argument("--json", action="store_true", help="print JSON")
     return parser

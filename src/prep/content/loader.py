@@ -226,7 +226,7 @@ def _describe(path: Path, root: Node, data: Any, err: ErrorDetails) -> ContentEr
         message = f"card has no 'type' (expected one of: {', '.join(CARD_MODELS)})"
     elif kind in ("too_short", "too_long"):
         ctx = err.get("ctx") or {}
-        bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
+        bound = int(ctx.get("min_length" if kind == "too_short" else "max_length", 0))
         word = "at least" if kind == "too_short" else "at most"
         message = f"{field} needs {word} {plural(bound, 'item')}"
     elif kind == "string_pattern_mismatch":

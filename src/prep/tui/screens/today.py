@@ -68,6 +68,21 @@ def sandbox_warning(isolation: Isolation | None) -> str:
     )
 
 
+def sandbox_notice(context: PrepContext) -> str:
+    """What Today says of the sandbox ('' when all is well): a PREP_SANDBOX that names no
+    mode, which no grader can start with, or else ``sandbox_warning`` of the grader's."""
+    from prep.grading.sandbox import UnknownSandboxError, sandbox_choice
+
+    try:
+        sandbox_choice()
+    except UnknownSandboxError as exc:
+        return (
+            f"⚠ {exc}: katas and predict cards cannot run until it is corrected "
+            "(quit, then set it or leave it unset for auto)."
+        )
+    return sandbox_warning(context.grader().isolation)
+
+
 class TodayScreen(PrepScreen[None]):
     # The deck table, so that `enter` on a deck studies it from the start.
     AUTO_FOCUS = "#decks"
@@ -131,7 +146,7 @@ class TodayScreen(PrepScreen[None]):
         self._sandbox_checked = True
         context = self.context
         self.in_background(
-            lambda: sandbox_warning(context.grader().isolation),
+            lambda: sandbox_notice(context),
             self._show_sandbox_warning,
             what="checking the sandbox",
             group="sandbox",
