@@ -1,7 +1,8 @@
 """The ``prep`` command: the TUI by default, and scriptable subcommands.
 
 Exit codes: 0 success, 1 a failed check or an error the user can fix,
-2 usage errors (argparse's own convention).
+2 usage errors (argparse's own convention): also a path, kata or backup that is
+not there, a home that cannot hold data, a PREP_SANDBOX that names no mode.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ environment:
   PREP_HOME        data folder (default: the platform's user data folder)
   PREP_CONTENT     extra deck folders, separated by '{sep}'
   PREP_NO_BUILTIN  set to 1 to leave the shipped deck out
+  PREP_SANDBOX     how to run code: auto (default), bwrap, bwrap-system, bwrap-bundled,
+                   landlock or plain ('prep doctor' says which is in use)
 
 practising a kata in your own editor:
   prep katas --status new --difficulty easy    choose one
@@ -56,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         help="validate deck files",
         description="Validate deck files or folders (default: every configured deck). "
-        "Prints one 'path:line: message' line per error. Exit 0 when valid, 1 on errors.",
+        "Prints one 'path:line: message' line per error. Exit 0 when valid, 1 on errors, "
+        "2 for a path that is not there.",
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check")
     check.add_argument("--json", action="store_true", help="print a JSON report instead")
