@@ -23,10 +23,10 @@ class DeckCounts:
     seen: int
     due_now: int
     new_available: int
-    in_review: int = 0  # graduated from learning and not lapsed since
+    in_review: int  # graduated from learning and not lapsed since
     # Ratings since each card was last reset, from the card states (Anki's browser counts
     # the same): counting the log per card would read every review of a long history.
-    reviews: int = 0
+    reviews: int
 
 
 @dataclass(frozen=True)
