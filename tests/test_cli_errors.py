@@ -187,3 +187,14 @@ def test_doctor_prints_json(
     assert (report["cards"], report["decks"], report["errors"]) == (2, 1, 0)
     assert report["sandbox"]["mode"] == "plain" and report["sandbox"]["protections"]
     assert report["worker"]["started_ms"] >= 0
+
+
+def test_a_negative_number_of_parallel_runs_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["check", "--jobs", "-2"])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "prep check: error: argument --jobs: -2 is below 0 (0 runs one per CPU)"
+    )

@@ -31,6 +31,17 @@ DIFFICULTIES = ("easy", "medium", "hard")
 KATA_NAME_HELP = "the kata's id: deck/id, or just the id when no other deck has it"
 
 
+def _run_count(text: str) -> int:
+    """``--jobs``: a whole number, 0 for one run per CPU; a negative one is a typo."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"{count} is below 0 (0 runs one per CPU)")
+    return count
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="prep",
@@ -69,7 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="only validate the files; do not run solutions, wrong solutions and snippets",
     )
     check.add_argument(
-        "--jobs", type=int, default=0, metavar="N", help="parallel runs (default: one per CPU)"
+        "--jobs",
+        type=_run_count,
+        default=0,
+        metavar="N",
+        help="parallel runs (default: one per CPU)",
     )
     check.add_argument(
         "--trust",
