@@ -10,20 +10,49 @@ import pytest
 
 from prep.grading.sandbox import (
     IsolationMode,
+    UnknownSandboxError,
     bundled_bwrap,
     detect_isolation,
     protections,
 )
 from prep.grading.walls import landlock_abi
+from tests.conftest import typed_deck_yaml
 from tests.helpers import run_prep
+
+UNKNOWN_MODE = (
+    "prep: PREP_SANDBOX='bogus' is not a sandbox mode "
+    "(one of: auto, bwrap, bwrap-system, bwrap-bundled, landlock, plain)"
+)
 
 
 def test_an_unknown_sandbox_mode_is_an_error_not_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PREP_SANDBOX", "bogus")
-    with pytest.raises(RuntimeError, match="'bogus' is not a sandbox mode"):
+    with pytest.raises(UnknownSandboxError, match="'bogus' is not a sandbox mode"):
         detect_isolation()
     doctor = run_prep("doctor", PREP_SANDBOX="bogus")
-    assert doctor.returncode == 1 and "is not a sandbox mode" in doctor.stdout
+    assert (doctor.returncode, doctor.stderr.splitlines()) == (2, [UNKNOWN_MODE])
+
+
+def test_commands_that_run_code_refuse_an_unknown_sandbox_mode_in_one_line(
+    tmp_path: Path,
+) -> None:
+    solution = tmp_path / "solution.py"
+    solution.write_text("def top_k(nums, k):\n    return []\n", encoding="utf-8")
+    deck = tmp_path / "deck.yaml"
+    deck.write_text(typed_deck_yaml("d", "p"), encoding="utf-8")
+    home = str(tmp_path / "home")
+    for command in (
+        ["grade", "heaps-top-k/top-k", str(solution), "--no-record"],
+        ["check", str(deck)],
+        ["check", "--json", str(deck)],
+    ):
+        result = run_prep("--home", home, *command, PREP_SANDBOX="bogus")
+        assert (result.returncode, result.stderr.splitlines()) == (2, [UNKNOWN_MODE]), command
+    # Checking the files alone runs no code: the sandbox is not asked for.
+    assert (
+        run_prep("--home", home, "check", "--no-run", str(deck), PREP_SANDBOX="bogus").returncode
+        == 0
+    )
 
 
 def test_plain_when_asked_and_it_says_what_it_does_not_hold(

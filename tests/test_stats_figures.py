@@ -576,7 +576,7 @@ def test_today_counts_due_and_new_cards_reviews_since_the_rollover_and_the_strea
     store.add_reviews([reset(1, "imported/zeta", start(date(2026, 3, 8)))])  # not a study day
     store.write_states(
         [
-            state("alpha/card-1", due=NOW - timedelta(hours=1)),
+            state("alpha/card-1", due=NOW - timedelta(hours=1), reps=5),
             state("alpha/card-2", due=NOW + timedelta(days=2)),
             state("alpha/card-3", Stage.LEARNING, due=NOW - timedelta(minutes=5)),
             state("imported/omega"),
@@ -597,9 +597,10 @@ def test_today_counts_due_and_new_cards_reviews_since_the_rollover_and_the_strea
         streak_longest=4,  # 4 to 7 March
         next_due=NOW + timedelta(days=2),
         decks=(
-            DeckCounts("alpha", "Alpha", 3, 3, 2, 0),
-            DeckCounts("beta", "Beta", 2, 0, 0, 1),
-            DeckCounts("imported", "Imported history", 2, 2, 0, 0),
+            # In review: all but the learning card; reviews: the states' ratings (5 + 3 + 3).
+            DeckCounts("alpha", "Alpha", 3, 3, 2, 0, in_review=2, reviews=11),
+            DeckCounts("beta", "Beta", 2, 0, 0, 1, in_review=0, reviews=0),
+            DeckCounts("imported", "Imported history", 2, 2, 0, 0, in_review=2, reviews=6),
         ),
     )
     assert summary.to_dict() == {
@@ -613,14 +614,32 @@ def test_today_counts_due_and_new_cards_reviews_since_the_rollover_and_the_strea
         "streak_longest": 4,
         "next_due": "2026-03-12T12:00:00+00:00",
         "by_deck": {
-            "alpha": {"title": "Alpha", "cards": 3, "seen": 3, "due_now": 2, "new_available": 0},
-            "beta": {"title": "Beta", "cards": 2, "seen": 0, "due_now": 0, "new_available": 1},
+            "alpha": {
+                "title": "Alpha",
+                "cards": 3,
+                "seen": 3,
+                "due_now": 2,
+                "new_available": 0,
+                "in_review": 2,
+                "reviews": 11,
+            },
+            "beta": {
+                "title": "Beta",
+                "cards": 2,
+                "seen": 0,
+                "due_now": 0,
+                "new_available": 1,
+                "in_review": 0,
+                "reviews": 0,
+            },
             "imported": {
                 "title": "Imported history",
                 "cards": 2,
                 "seen": 2,
                 "due_now": 0,
                 "new_available": 0,
+                "in_review": 2,
+                "reviews": 6,
             },
         },
     }
@@ -641,8 +660,24 @@ def test_today_with_no_history_offers_every_card_as_new_and_nothing_due(
         "streak_longest": 0,
         "next_due": None,
         "by_deck": {
-            "alpha": {"title": "Alpha", "cards": 3, "seen": 0, "due_now": 0, "new_available": 3},
-            "beta": {"title": "Beta", "cards": 2, "seen": 0, "due_now": 0, "new_available": 2},
+            "alpha": {
+                "title": "Alpha",
+                "cards": 3,
+                "seen": 0,
+                "due_now": 0,
+                "new_available": 3,
+                "in_review": 0,
+                "reviews": 0,
+            },
+            "beta": {
+                "title": "Beta",
+                "cards": 2,
+                "seen": 0,
+                "due_now": 0,
+                "new_available": 2,
+                "in_review": 0,
+                "reviews": 0,
+            },
         },
     }
 

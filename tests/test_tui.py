@@ -161,6 +161,28 @@ async def test_today_warns_for_as_long_as_there_is_no_real_sandbox(
             assert not app.screen.query_one("#sandbox-warning", Static).has_class("hidden")
 
 
+async def test_today_says_plainly_when_prep_sandbox_names_no_mode(
+    context: PrepContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PREP_SANDBOX", "bogus")
+    started: list[Grader] = []
+
+    def grader() -> Grader:
+        started.append(Grader(isolation=Isolation(IsolationMode.BWRAP, "works")))
+        return started[-1]
+
+    context.grader_factory = grader
+    app = PrepApp(context)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one("#sandbox-warning", Static)
+        assert not panel.has_class("hidden")
+        assert str(panel.render()).startswith(
+            "⚠ PREP_SANDBOX='bogus' is not a sandbox mode (one of: auto, bwrap, "
+        )
+        assert started == []  # no grader is started with a mode it cannot have
+
+
 async def test_ctrl_p_opens_the_command_palette_and_escape_closes_it(
     context: PrepContext,
 ) -> None:

@@ -172,7 +172,7 @@ async def test_kata_fail_then_pass_proposes_hard_and_records(exercise_context: P
         set_code(screen, WRONG)
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: not screen.running and "Examples" in results_text(screen))
-        assert "1/1 examples passed" in str(screen.query_one("#grade-status", Static).render())
+        assert "1/1 example passed" in str(screen.query_one("#grade-status", Static).render())
         # An example shows its input, the learner's result and the expected one.
         assert "double(2)" in results_text(screen) and "expected: `4`" in results_text(screen)
 

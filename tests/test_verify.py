@@ -385,7 +385,7 @@ def test_the_first_differing_line_is_found_in_lines_that_hold_spaces() -> None:
     from prep.grading.verify import _first_difference
 
     assert _first_difference("a b\nc d\n", "a b\nc e\n") == "line 2: expected 'c d', got 'c e'"
-    assert _first_difference("x\n", "x\ny\n") == "expected 1 lines, got 2"
+    assert _first_difference("x\n", "x\ny\n") == "expected 1 line, got 2"
 
 
 def test_an_error_record_without_a_type_is_an_exception_and_keeps_its_message() -> None:

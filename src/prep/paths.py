@@ -39,6 +39,24 @@ def resolve_home(explicit: str | os.PathLike[str] | None, environ: dict[str, str
     return default_home()
 
 
+def unusable_home(home: Path) -> str | None:
+    """Why ``home`` cannot hold prep's data, or None when it can: said once, before a
+    command stumbles on it with the system's own words (twice, for settings and database)."""
+    if home.exists():
+        if not home.is_dir():
+            return f"the home {home} is not a folder"
+        if not os.access(home, os.W_OK | os.X_OK):
+            return f"the home {home} is not writable"
+        return None
+    # The nearest folder that exists is where the home would be made.
+    parent = next((folder for folder in home.parents if folder.exists()), None)
+    if parent is not None and not parent.is_dir():
+        return f"the home {home} cannot be made: {parent} is not a folder"
+    if parent is not None and not os.access(parent, os.W_OK | os.X_OK):
+        return f"the home {home} cannot be made: {parent} is not writable"
+    return None
+
+
 def ensure_home(home: Path) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     return home

@@ -1,7 +1,8 @@
 """The ``prep`` command: the TUI by default, and scriptable subcommands.
 
 Exit codes: 0 success, 1 a failed check or an error the user can fix,
-2 usage errors (argparse's own convention).
+2 usage errors (argparse's own convention): also a path, kata or backup that is
+not there, a home that cannot hold data, a PREP_SANDBOX that names no mode.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from prep.cli.commands import (
 )
 from prep.cli.errors import UsageError, UserFacingError
 from prep.cli.parser import build_parser
-from prep.paths import resolve_locations
+from prep.paths import resolve_locations, unusable_home
 
 __all__ = ["main"]
 
@@ -38,6 +39,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     locations = resolve_locations(args.home, args.content, args.no_builtin)
+    problem = unusable_home(locations.home)
+    if problem is not None:
+        print(f"prep: {problem} (choose another with --home or PREP_HOME)", file=sys.stderr)
+        return 2
     try:
         if args.command == "check":
             paths = [Path(p) for p in args.paths]
@@ -67,24 +72,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if args.command == "start":
             return run_start(
-                locations, args.kata, args.dir, args.force, _global_options(args), sys.stdout
-            )
+                locations, args.kata, args.dir, args.force, _global_options(args), sys.stdout,
+                as_json=args.json,
+            )  # fmt: skip
         if args.command == "doctor":
-            return run_doctor(locations, sys.stdout)
+            return run_doctor(locations, args.json, sys.stdout)
         if args.command == "optimize":
             return run_optimize(locations, args.json, sys.stdout)
         if args.command == "import-reviews":
             return run_import_reviews(locations, Path(args.file), args.json, sys.stdout)
         if args.command == "export":
-            return run_export(locations, Path(args.file), args.anki, sys.stdout)
+            return run_export(locations, Path(args.file), args.anki, args.json, sys.stdout)
         if args.command == "import":
-            return run_restore(locations, Path(args.file), sys.stdout)
+            return run_restore(locations, Path(args.file), args.json, sys.stdout)
         if args.command == "stats":
             return run_stats(locations, args.json, sys.stdout)
         if args.command == "backups":
             return run_backups(locations, args.json, sys.stdout)
         if args.command == "restore":
-            return run_restore_backup(locations, args.name, sys.stdout)
+            return run_restore_backup(locations, args.name, args.json, sys.stdout)
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             # Textual without a terminal would spin forever drawing to nowhere.
             print(
@@ -101,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 1
     except UsageError as exc:
-        print(f"prep: {exc}", file=sys.stderr)
+        print(exc.line, file=sys.stderr)
         return 2
     except UserFacingError as exc:
         print(f"prep: {exc}", file=sys.stderr)

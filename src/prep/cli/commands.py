@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -23,6 +24,7 @@ from prep.cli.factory import (
     open_store,
 )
 from prep.paths import Locations
+from prep.wording import noun, plural
 
 if TYPE_CHECKING:
     from prep.content import Library, StudyCard
@@ -46,6 +48,10 @@ def run_check(
     from prep.content.rules import shipped_deck_problems, warnings
 
     targets = paths or list(locations.decks)
+    for target in targets:
+        # A path that is not there is a mistake on the command line, not an error in a deck.
+        if not (target.exists() or target.is_symlink()):
+            raise UsageError(f"{target}: no such file or folder", command="check")
     library = load_decks(locations, targets)
     errors = list(library.errors)
     advice = [warning for card in library.cards.values() for warning in warnings(card)]
@@ -91,13 +97,17 @@ def run_check(
             print(warning, file=sys.stderr)
         counts = library.count_by_type()
         summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
-        verdict = "ok" if not errors else f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+        verdict = "ok" if not errors else plural(len(errors), "error")
         if advice:
-            verdict += f", {len(advice)} warning{'s' if len(advice) != 1 else ''}"
-        print(
-            f"{library.files_read} files, {len(library.decks)} decks, {len(library.cards)} cards ({summary}): {verdict}",
-            file=sys.stderr,
+            verdict += f", {plural(len(advice), 'warning')}"
+        read = ", ".join(
+            [
+                plural(library.files_read, "file"),
+                plural(len(library.decks), "deck"),
+                plural(len(library.cards), "card"),
+            ]
         )
+        print(f"{read} ({summary}): {verdict}", file=sys.stderr)
     return 1 if errors else 0
 
 
@@ -133,9 +143,16 @@ def _progress_line(done: int, total: int) -> None:
         print(f"running code: {done}/{total}", end="\r", file=sys.stderr, flush=True)
 
 
-def run_stats(locations: Locations, as_json: bool, out: TextIO) -> int:
+def run_stats(
+    locations: Locations,
+    as_json: bool,
+    out: TextIO,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+) -> int:
     from prep.clock import local_timezone, utc_now
     from prep.stats.progress import compute_progress, progress_activity
+    from prep.stats.report import stats_report
     from prep.stats.summary import today_summary
 
     library = load_decks(locations)
@@ -143,8 +160,8 @@ def run_stats(locations: Locations, as_json: bool, out: TextIO) -> int:
     # Read in plain SQL when the schema is current: no SQLAlchemy for a report.
     history = open_history(locations.database)
     store = open_store(locations) if history is None else None
+    now, tz = now or utc_now(), tz or local_timezone()
     try:
-        now, tz = utc_now(), local_timezone()
         reader = history or store
         assert reader is not None
         activity = progress_activity(reader, now, tz, settings.rollover_hour)
@@ -153,25 +170,15 @@ def run_stats(locations: Locations, as_json: bool, out: TextIO) -> int:
     finally:
         if store is not None:
             store.close()
+    if not as_json:
+        print("\n".join(stats_report(summary, progress, tz)), file=out)
+        return 0
     data: dict[str, Any] = summary.to_dict() | progress.to_dict()
     data["retention"] = {name: row.rate for name, row in progress.retention.items()}
     data["retention_counts"] = {
         name: {"passed": row.passed, "total": row.total} for name, row in progress.retention.items()
     }
-    if as_json:
-        print(json.dumps(data, indent=2), file=out)
-        return 0
-    plain = {key: value for key, value in data.items() if not isinstance(value, dict | list)}
-    width = max(len("due, next 7 days"), *(len(key) for key in plain))
-    for key, value in plain.items():
-        print(f"{key.replace('_', ' '):<{width}}  {value if value is not None else '-'}", file=out)
-    rates = ", ".join(
-        f"{name} {rate * 100:.0f}%" if rate is not None else f"{name} -"
-        for name, rate in data["retention"].items()
-    )
-    print(f"{'retention':<{width}}  {rates}", file=out)
-    week = " ".join(str(n) for n in data["forecast"][:7])
-    print(f"{'due, next 7 days':<{width}}  {week}", file=out)
+    print(json.dumps(data, indent=2), file=out)
     return 0
 
 
@@ -218,7 +225,7 @@ def run_backups(locations: Locations, as_json: bool, out: TextIO) -> int:
     return 0
 
 
-def run_restore_backup(locations: Locations, name: str | None, out: TextIO) -> int:
+def run_restore_backup(locations: Locations, name: str | None, as_json: bool, out: TextIO) -> int:
     """Bring back an automatic backup; the current database is moved aside, never deleted."""
     import os
 
@@ -263,8 +270,13 @@ def run_restore_backup(locations: Locations, name: str | None, out: TextIO) -> i
             os.replace(target, current)
         raise UserFacingError(f"{chosen.name} could not be restored: {exc}") from exc
     _keep_backup_settings(locations, settings_data)
+    if as_json:
+        previous = str(aside) if moved else None
+        report = {"backup": chosen.name, "reviews": reviews, "previous_database": previous}
+        print(json.dumps(report), file=out)
+        return 0
     kept = f"; the previous database is kept as {aside}" if moved else ""
-    print(f"restored {reviews} reviews from {chosen.name}{kept}", file=out)
+    print(f"restored {plural(reviews, 'review')} from {chosen.name}{kept}", file=out)
     return 0
 
 
@@ -306,7 +318,7 @@ def run_grade(
     try:
         source = _read_source(file)
     except UsageError as exc:
-        print(f"prep: {exc}", file=sys.stderr)
+        print(exc.line, file=sys.stderr)
         return 2
     grader = make_grader(locations)
     try:
@@ -353,8 +365,9 @@ def run_grade(
             )
         if report.problem:
             print(f"  {report.problem}", file=out)
+        tests = noun(len(report.cases), "hidden test")
         print(
-            f"{report.passed_count}/{len(report.cases)} hidden tests passed in {report.duration_ms:.0f} ms",
+            f"{report.passed_count}/{len(report.cases)} {tests} passed in {report.duration_ms:.0f} ms",
             file=out,
         )
         if report.stdout.strip():
@@ -370,10 +383,6 @@ def _find_kata(library: Library, name: str) -> StudyCard:
         return find_kata(library, name)
     except UnknownKataError as exc:
         raise UsageError(f"{exc}; 'prep katas' lists them") from exc
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _stopwatch(ms: int | None) -> str:
@@ -403,7 +412,7 @@ def run_katas(
     library = load_decks(locations)
     if library.failed_files:
         # A deck that failed to load would otherwise just be missing from the list.
-        failed = _plural(len(library.failed_files), "deck file")
+        failed = plural(len(library.failed_files), "deck file")
         print(f"prep: {failed} could not be read; 'prep check' says why", file=sys.stderr)
     if deck is not None and library.deck(deck) is None:
         slugs = [summary.slug for summary in library.decks]
@@ -428,7 +437,7 @@ def run_katas(
         return 0
     if not shown:
         what = "no kata matches" if wanted != KataFilter() else "no katas in your decks"
-        print(f"{what} ({_plural(len(rows), 'kata')} in all)" if rows else what, file=out)
+        print(f"{what} ({plural(len(rows), 'kata')} in all)" if rows else what, file=out)
         return 0
     # The title last: the one column of free length, cut to the
     # terminal's width when that leaves it room enough to be read.
@@ -454,7 +463,7 @@ def run_katas(
         if (count := sum(row.status is state for row in shown))
     )
     of_all = f" (of {len(rows)})" if len(shown) != len(rows) else ""
-    print(f"\n{_plural(len(shown), 'kata')}{of_all}: {by_status}", file=out)
+    print(f"\n{plural(len(shown), 'kata')}{of_all}: {by_status}", file=out)
     return 0
 
 
@@ -481,6 +490,8 @@ def run_start(
     force: bool,
     global_options: Sequence[str],
     out: TextIO,
+    *,
+    as_json: bool = False,
 ) -> int:
     import shlex
 
@@ -521,7 +532,8 @@ def run_start(
         handle.write(readme_text.rstrip() + "\n")
     with open(solution, mode, encoding="utf-8", newline="\n") as handle:
         handle.write(starter)
-    print(f"wrote {readme} and {solution}", file=out)
+    if not as_json:
+        print(f"wrote {readme} and {solution}", file=out)
     from prep.clock import utc_now
     from prep.study.sitting import OPENED, log_event
 
@@ -532,6 +544,16 @@ def run_start(
         log_event(store, study_card.key, OPENED, utc_now(), practice=True)
     finally:
         store.close()
+    if as_json:
+        report = {
+            "kata": study_card.key,
+            "readme": str(readme),
+            "solution": str(solution),
+            "grade_command": grade_command(solution),
+            "draft_in_app": has_draft,
+        }
+        print(json.dumps(report), file=out)
+        return 0
     if has_draft:
         print(
             "note: your draft of this kata stays in the app; solution.py holds the starter code",
@@ -552,45 +574,91 @@ def _written_by_start(readme: Path) -> bool:
         return handle.readline().rstrip("\n") == README_MARK
 
 
-def run_doctor(locations: Locations, out: TextIO) -> int:
+def run_doctor(locations: Locations, as_json: bool, out: TextIO) -> int:
+    """Said line by line as each fact is found (the worker can take seconds to start);
+    with ``as_json``, the same facts as one object at the end."""
     import platform
     import time
 
     from prep import __version__
-    from prep.grading.sandbox import SANDBOX_CHOICES, SANDBOX_ENV, detect_isolation, protections
+    from prep.grading.sandbox import (
+        SANDBOX_CHOICES,
+        SANDBOX_ENV,
+        UnknownSandboxError,
+        detect_isolation,
+        protections,
+    )
 
-    print(f"prep {__version__} on Python {platform.python_version()} ({sys.executable})", file=out)
-    print(f"home      {locations.home}", file=out)
-    print(f"database  {locations.database}", file=out)
+    report: dict[str, Any] = {
+        "version": __version__,
+        "python": platform.python_version(),
+        "executable": sys.executable,
+        "home": str(locations.home),
+        "database": str(locations.database),
+        "content": [str(folder) for folder in locations.decks],
+    }
+
+    def say(line: str) -> None:
+        if not as_json:
+            print(line, file=out)
+
+    def finish(code: int) -> int:
+        if as_json:
+            print(json.dumps(report, indent=2), file=out)
+        return code
+
+    say(f"prep {__version__} on Python {report['python']} ({sys.executable})")
+    say(f"home      {locations.home}")
+    say(f"database  {locations.database}")
     for deck_dir in locations.decks:
-        print(f"content   {deck_dir}", file=out)
+        say(f"content   {deck_dir}")
     library = load_decks(locations)
-    counts = ", ".join(f"{n} {kind}" for kind, n in library.count_by_type().items())
-    print(
-        f"cards     {len(library.cards)} in {len(library.decks)} decks ({counts}); {len(library.errors)} errors",
-        file=out,
+    by_type = library.count_by_type()
+    report |= {
+        "cards": len(library.cards),
+        "decks": len(library.decks),
+        "by_type": by_type,
+        "errors": len(library.errors),
+    }
+    counts = ", ".join(f"{n} {kind}" for kind, n in by_type.items())
+    say(
+        f"cards     {len(library.cards)} in {plural(len(library.decks), 'deck')} ({counts}); "
+        f"{plural(len(library.errors), 'error')}"
     )
     try:
         isolation = detect_isolation(locations.private_folders)
+    except UnknownSandboxError as exc:
+        raise UsageError(str(exc)) from exc
     except RuntimeError as exc:
-        print(f"sandbox   unavailable: {exc}", file=out)
-        return 1
+        report["sandbox"] = {"error": str(exc)}
+        say(f"sandbox   unavailable: {exc}")
+        return finish(1)
+    held = protections(isolation)
+    report["sandbox"] = {
+        "mode": isolation.mode.value,
+        "mechanism": isolation.mechanism,
+        "reason": isolation.reason,
+        "protections": held,
+    }
     mode = isolation.mode.value + (f" ({isolation.mechanism})" if isolation.mechanism else "")
-    print(f"sandbox   {mode}: {isolation.reason}", file=out)
-    for line in protections(isolation):
-        print(f"          {line}", file=out)
-    print(f"          set {SANDBOX_ENV} to one of {', '.join(SANDBOX_CHOICES)} to choose", file=out)
+    say(f"sandbox   {mode}: {isolation.reason}")
+    for line in held:
+        say(f"          {line}")
+    say(f"          set {SANDBOX_ENV} to one of {', '.join(SANDBOX_CHOICES)} to choose")
     grader = make_grader(locations)
     started = time.monotonic()
     try:
         grader.warm_up()
     except Exception as exc:
-        print(f"worker    failed to start: {exc}", file=out)
-        return 1
+        report["worker"] = {"error": str(exc)}
+        say(f"worker    failed to start: {exc}")
+        return finish(1)
     finally:
         grader.close()
-    print(f"worker    started in {(time.monotonic() - started) * 1000:.0f} ms", file=out)
-    return 0
+    elapsed_ms = (time.monotonic() - started) * 1000
+    report["worker"] = {"started_ms": round(elapsed_ms)}
+    say(f"worker    started in {elapsed_ms:.0f} ms")
+    return finish(0)
 
 
 def run_optimize(locations: Locations, as_json: bool, out: TextIO) -> int:
@@ -615,7 +683,8 @@ def run_optimize(locations: Locations, as_json: bool, out: TextIO) -> int:
         print(json.dumps(report.to_dict(), indent=2), file=out)
         return 0
     print(
-        f"fitted FSRS to {report.reviews} reviews ({report.items} scored predictions) in {report.seconds:.1f} s",
+        f"fitted FSRS to {plural(report.reviews, 'review')} "
+        f"({plural(report.items, 'scored prediction')}) in {report.seconds:.1f} s",
         file=out,
     )
     print(
@@ -656,19 +725,23 @@ def run_import_reviews(locations: Locations, file: Path, as_json: bool, out: Tex
         for error in report.errors[:50]:
             print(error, file=sys.stderr)
         print(
-            f"{report.imported} reviews imported ({report.already_present} already present) "
-            f"for {report.cards} cards from {report.rows} rows; {len(report.errors)} rows skipped",
+            f"{plural(report.imported, 'review')} imported ({report.already_present} already "
+            f"present) for {plural(report.cards, 'card')} from {plural(report.rows, 'row')}; "
+            f"{plural(len(report.errors), 'row')} skipped",
             file=out,
         )
     return 1 if report.errors else 0
 
 
-def run_export(locations: Locations, file: Path, anki: bool, out: TextIO) -> int:
+def run_export(locations: Locations, file: Path, anki: bool, as_json: bool, out: TextIO) -> int:
     if anki:
         from prep.transfer.anki import write_apkg
 
         written = write_apkg(load_decks(locations), file)
-        print(f"wrote {written} qa and predict cards to {file}", file=out)
+        if as_json:
+            print(json.dumps({"file": str(file), "format": "anki", "cards": written}), file=out)
+        else:
+            print(f"wrote {plural(written, 'qa and predict card')} to {file}", file=out)
         return 0
     from prep.clock import utc_now
     from prep.transfer.backup import write_backup_file
@@ -683,8 +756,12 @@ def run_export(locations: Locations, file: Path, anki: bool, out: TextIO) -> int
         reviews, states = store.count_reviews(kinds=None), len(store.card_states())
     finally:
         store.close()
+    if as_json:
+        report = {"file": str(file), "format": "backup", "reviews": reviews, "card_states": states}
+        print(json.dumps(report), file=out)
+        return 0
     print(
-        f"exported {reviews} reviews and {states} card states to {file}",
+        f"exported {plural(reviews, 'review')} and {plural(states, 'card state')} to {file}",
         file=out,
     )
     return 0
@@ -714,13 +791,13 @@ def _not_a_backup(file: Path, error: BaseException) -> UserFacingError:
     return UserFacingError(f"{file} is not a prep backup: {detail}")
 
 
-def run_restore(locations: Locations, file: Path, out: TextIO) -> int:
+def run_restore(locations: Locations, file: Path, as_json: bool, out: TextIO) -> int:
     from prep.transfer.backup import BackupError, backup_members, restore_backup_members
 
     try:
         handle = sys.stdin.buffer if str(file) == "-" else open(file, "rb")  # noqa: SIM115
     except OSError as exc:
-        raise UserFacingError(f"cannot read {file}: {exc.strerror or exc}") from exc
+        raise UsageError(f"cannot read {file}: {exc.strerror or exc}") from exc
     # RecursionError: JSON nested absurdly deep. ValueError: not JSON, or not an object.
     with handle:
         try:
@@ -738,5 +815,11 @@ def run_restore(locations: Locations, file: Path, out: TextIO) -> int:
         finally:
             store.close()
     _keep_backup_settings(locations, settings_data)
-    print(f"restored {reviews} reviews into {locations.home}", file=out)
+    if as_json:
+        print(
+            json.dumps({"file": str(file), "home": str(locations.home), "reviews": reviews}),
+            file=out,
+        )
+        return 0
+    print(f"restored {plural(reviews, 'review')} into {locations.home}", file=out)
     return 0

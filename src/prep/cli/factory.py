@@ -11,7 +11,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from prep.cli.errors import UserFacingError
+from prep.cli.errors import UsageError, UserFacingError
 from prep.clock import local_timezone, utc_now
 from prep.paths import Locations
 
@@ -37,9 +37,12 @@ def load_decks(locations: Locations, paths: Sequence[Path] | None = None) -> Lib
 def make_grader(locations: Locations, size: int = 1) -> Grader:
     """A grader that hides this installation's history and decks from submissions."""
     from prep.grading.grader import Grader
+    from prep.grading.sandbox import UnknownSandboxError
 
     try:
         return Grader(hidden=locations.private_folders, size=size)
+    except UnknownSandboxError as exc:  # PREP_SANDBOX=bogus
+        raise UsageError(str(exc)) from exc
     except RuntimeError as exc:  # PREP_SANDBOX=bwrap where bwrap cannot work
         raise UserFacingError(str(exc)) from exc
 

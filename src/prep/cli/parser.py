@@ -12,6 +12,8 @@ environment:
   PREP_HOME        data folder (default: the platform's user data folder)
   PREP_CONTENT     extra deck folders, separated by '{sep}'
   PREP_NO_BUILTIN  set to 1 to leave the shipped deck out
+  PREP_SANDBOX     how to run code: auto (default), bwrap, bwrap-system, bwrap-bundled,
+                   landlock or plain ('prep doctor' says which is in use)
 
 practising a kata in your own editor:
   prep katas --status new --difficulty easy    choose one
@@ -27,6 +29,17 @@ Run 'prep COMMAND --help' for the options of a command.
 KATA_STATUSES = ("new", "attempted", "solved", "due")
 DIFFICULTIES = ("easy", "medium", "hard")
 KATA_NAME_HELP = "the kata's id: deck/id, or just the id when no other deck has it"
+
+
+def _run_count(text: str) -> int:
+    """``--jobs``: a whole number, 0 for one run per CPU; a negative one is a typo."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"{count} is below 0 (0 runs one per CPU)")
+    return count
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         help="validate deck files",
         description="Validate deck files or folders (default: every configured deck). "
-        "Prints one 'path:line: message' line per error. Exit 0 when valid, 1 on errors.",
+        "Prints one 'path:line: message' line per error. Exit 0 when valid, 1 on errors, "
+        "2 for a path that is not there.",
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check")
     check.add_argument("--json", action="store_true", help="print a JSON report instead")
@@ -66,7 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="only validate the files; do not run solutions, wrong solutions and snippets",
     )
     check.add_argument(
-        "--jobs", type=int, default=0, metavar="N", help="parallel runs (default: one per CPU)"
+        "--jobs",
+        type=_run_count,
+        default=0,
+        metavar="N",
+        help="parallel runs (default: one per CPU)",
     )
     check.add_argument(
         "--trust",
@@ -111,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument(
         "--force", action="store_true", help="overwrite solution.py and README.md if they exist"
     )
+    start.add_argument("--json", action="store_true", help="print JSON")
 
     grade = commands.add_parser(
         "grade",
@@ -151,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--anki", action="store_true", help="write an Anki .apkg of the qa and predict cards"
     )
+    export.add_argument("--json", action="store_true", help="print JSON")
 
     restore = commands.add_parser(
         "import",
@@ -158,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Restore a backup made by 'prep export' into an empty home, exactly.",
     )
     restore.add_argument("file", metavar="FILE.json")
+    restore.add_argument("--json", action="store_true", help="print JSON")
 
     backups = commands.add_parser(
         "backups",
@@ -177,17 +198,20 @@ def build_parser() -> argparse.ArgumentParser:
     restore_backup.add_argument(
         "name", nargs="?", metavar="NAME", help="a name from 'prep backups'"
     )
+    restore_backup.add_argument("--json", action="store_true", help="print JSON")
 
-    commands.add_parser(
+    doctor = commands.add_parser(
         "doctor",
         help="show how prep is set up (sandbox mode, paths)",
         description="Say which sandbox mode grading uses and why, where data lives, and what was loaded.",
     )
+    doctor.add_argument("--json", action="store_true", help="print JSON")
 
     stats = commands.add_parser(
         "stats",
         help="print study statistics",
-        description="Print what is due, what is new, totals and the streak.",
+        description="Print what is due today and on each of the next 7 days, totals, the "
+        "streak, retention, cards by stage, a table of the decks and kata results.",
     )
     stats.add_argument("--json", action="store_true", help="print JSON")
     return parser

@@ -19,6 +19,7 @@ from prep.content.errors import ContentError
 from prep.content.models import Case, Deck, KataCard, Limits, PredictCard, QACard, WrongSolution
 from prep.content.yamlfile import line_of, read_yaml
 from prep.suggest import closest
+from prep.wording import plural
 
 CARD_MODELS: dict[str, type[BaseModel]] = {"qa": QACard, "predict": PredictCard, "kata": KataCard}
 _NESTED_MODELS: dict[str, type[BaseModel]] = {
@@ -172,9 +173,9 @@ def _describe(path: Path, root: Node, data: Any, err: ErrorDetails) -> ContentEr
         message = f"card has no 'type' (expected one of: {', '.join(CARD_MODELS)})"
     elif kind in ("too_short", "too_long"):
         ctx = err.get("ctx") or {}
-        bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
+        bound = int(ctx.get("min_length" if kind == "too_short" else "max_length", 0))
         word = "at least" if kind == "too_short" else "at most"
-        message = f"{field} needs {word} {bound} item{'s' if bound != 1 else ''}"
+        message = f"{field} needs {word} {plural(bound, 'item')}"
     elif kind == "string_pattern_mismatch":
         message = (
             f"{field} {value!r} is not a slug: use lowercase letters, digits and single hyphens"

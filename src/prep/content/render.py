@@ -7,6 +7,7 @@ say the same thing in the same words.
 from __future__ import annotations
 
 from prep.content.models import Case, KataCard
+from prep.wording import plural
 
 SHOWN = 300  # characters of an expected value, at most
 
@@ -41,7 +42,7 @@ def prompt_markdown(kata: KataCard) -> str:
         parts.append("### Examples")
         parts += [case_markdown(case) for case in kata.examples]
     parts.append(
-        f"*{len(kata.tests)} hidden tests · time limit {kata.limits.timeout_s:g} s · memory {kata.limits.memory_mb} MB*"
+        f"*{plural(len(kata.tests), 'hidden test')} · time limit {kata.limits.timeout_s:g} s · memory {kata.limits.memory_mb} MB*"
     )
     return "\n\n".join(parts)
 

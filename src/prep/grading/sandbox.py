@@ -54,11 +54,16 @@ class Isolation:
     walls: str = ""
 
 
+class UnknownSandboxError(RuntimeError):
+    """PREP_SANDBOX names no sandbox mode: a setting for the user to correct, where the
+    other RuntimeErrors of this module say that this machine cannot give the mode asked."""
+
+
 def sandbox_choice() -> str:
     """PREP_SANDBOX, checked: a value prep does not know is an error, never ignored."""
     choice = os.environ.get(SANDBOX_ENV, "auto").strip().lower() or "auto"
     if choice not in SANDBOX_CHOICES:
-        raise RuntimeError(
+        raise UnknownSandboxError(
             f"{SANDBOX_ENV}={choice!r} is not a sandbox mode (one of: {', '.join(SANDBOX_CHOICES)})"
         )
     return choice

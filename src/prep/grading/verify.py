@@ -16,6 +16,7 @@ from prep.content.models import KataCard, PredictCard
 from prep.content.pyversion import running_python
 from prep.grading.grader import Grader
 from prep.grading.verdict import GradeReport, Which, normalise_output, outputs_match
+from prep.wording import plural
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def _first_difference(expected: str, actual: str) -> str:
         if a != b:
             return f"line {number}: expected {a!r}, got {b!r}"
     if len(want) != len(got):
-        return f"expected {len(want)} lines, got {len(got)}"
+        return f"expected {plural(len(want), 'line')}, got {len(got)}"
     return "outputs differ"
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from prep.scheduling.days import study_day
 from prep.scheduling.memory import DEFAULT_PARAMETERS
 from prep.scheduling.replay import Review, ReviewKind
+from prep.wording import plural
 
 MIN_REVIEWS = 400
 SPLIT = "in-sample: every review in the log; time_series_cv: fitted on earlier reviews, scored on later ones"
@@ -39,7 +40,7 @@ def reviews_worth_a_refit(total_reviews: int, fitted_reviews: int, refit_every: 
 class NotEnoughReviewsError(Exception):
     def __init__(self, reviews: int, needed: int) -> None:
         super().__init__(
-            f"{reviews} reviews so far: fitting needs at least {needed} "
+            f"{plural(reviews, 'review')} so far: fitting needs at least {needed} "
             f"({needed - reviews} more) to beat the default parameters reliably"
         )
         self.reviews = reviews

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from prep.content.library import Library
 from prep.scheduling.days import day_start, study_day
-from prep.scheduling.memory import Stage
+from prep.scheduling.memory import CardState, Stage
 from prep.settings import Settings
 from prep.stats.activity import Activity, stored_activity
 from prep.store.history import History
@@ -22,6 +23,10 @@ class DeckCounts:
     seen: int
     due_now: int
     new_available: int
+    in_review: int  # graduated from learning and not lapsed since
+    # Ratings since each card was last reset, from the card states (Anki's browser counts
+    # the same): counting the log per card would read every review of a long history.
+    reviews: int
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,8 @@ class TodaySummary:
                     "seen": deck.seen,
                     "due_now": deck.due_now,
                     "new_available": deck.new_available,
+                    "in_review": deck.in_review,
+                    "reviews": deck.reviews,
                 }
                 for deck in self.decks
             },
@@ -91,6 +98,8 @@ def today_summary(
             ),
             due_now=sum(1 for key in deck.card_keys if key in due_keys),
             new_available=sum(1 for key in deck.card_keys if key in new_keys),
+            in_review=_in_review(states, deck.card_keys),
+            reviews=_ratings(states, deck.card_keys),
         )
         for deck in library.decks
     )
@@ -98,8 +107,11 @@ def today_summary(
         # Cards known only from history (imported, or removed from content) count
         # as one more deck; they cannot be studied without their text.
         decks += (
-            DeckCounts("imported", "Imported history", len(history_only), len(history_only), 0, 0),
-        )
+            DeckCounts(
+                "imported", "Imported history", len(history_only), len(history_only), 0, 0,
+                _in_review(states, history_only), _ratings(states, history_only),
+            ),
+        )  # fmt: skip
     return TodaySummary(
         cards_total=len(library.cards) + len(history_only),
         cards_seen=len(states),
@@ -112,3 +124,11 @@ def today_summary(
         next_due=queue.next_due,
         decks=decks,
     )
+
+
+def _in_review(states: Mapping[str, CardState], keys: Iterable[str]) -> int:
+    return sum(1 for key in keys if key in states and states[key].stage is Stage.REVIEW)
+
+
+def _ratings(states: Mapping[str, CardState], keys: Iterable[str]) -> int:
+    return sum(states[key].reps for key in keys if key in states)

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from prep.content.kinds import Difficulty
 from prep.scheduling.memory import Rating
+from prep.wording import plural
 
 TIME_BUDGET = {
     Difficulty.EASY: timedelta(minutes=5),
@@ -134,11 +135,9 @@ class CardAttempt:
         if rating is Rating.Hard:
             reasons = []
             if outcome.failed_submissions:
-                reasons.append(
-                    f"{outcome.failed_submissions} failed submission{'s' if outcome.failed_submissions != 1 else ''}"
-                )
+                reasons.append(plural(outcome.failed_submissions, "failed submission"))
             if outcome.hints_used:
-                reasons.append(f"{outcome.hints_used} hint{'s' if outcome.hints_used != 1 else ''}")
+                reasons.append(plural(outcome.hints_used, "hint"))
             return f"Solved after {' and '.join(reasons)}: Hard."
         if rating is Rating.Easy:
             return f"Solved first time in {minutes:.1f} min, no hints: Easy."

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from prep.content.kinds import CardType
 from prep.content.library import Library, StudyCard
 from prep.suggest import did_you_mean
+from prep.wording import plural
 
 # How a scope names a type of card in a sentence.
 TYPE_NAMES = {CardType.QA: "Q&A cards", CardType.PREDICT: "predict cards", CardType.KATA: "katas"}
@@ -55,8 +56,7 @@ class StudyScope:
             what = TYPE_NAMES[self.card_type] if self.card_type is not None else "cards"
             parts.append(f"{what} tagged {self.tag}" if self.tag is not None else what)
         if self.reviews_ahead:
-            days = "1 day" if self.ahead_days == 1 else f"{self.ahead_days} days"
-            parts.append(f"reviews due within {days}")
+            parts.append(f"reviews due within {plural(self.ahead_days, 'day')}")
         return " · ".join(parts) if parts else "all decks"
 
 

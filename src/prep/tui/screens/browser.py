@@ -25,6 +25,7 @@ from prep.tui.context import PrepContext
 from prep.tui.format import format_when
 from prep.tui.screens.base import PrepScreen, styles
 from prep.tui.screens.practice import KataOpener
+from prep.wording import plural
 
 SEARCH_DELAY_S = 0.15
 
@@ -104,7 +105,7 @@ def read_preview(context: PrepContext, key: str) -> Preview:
             f"Stability {state.stability or 0:.1f} days · difficulty {state.difficulty or 0:.2f} / 10 · "
             f"retrievability now {retrievability * 100:.0f} %\n"
             f"{state.stage.name.lower()}, due {format_when(state.due, now, context.tz)}, "
-            f"{state.reps} reviews, {state.lapses} lapses"
+            f"{plural(state.reps, 'review')}, {plural(state.lapses, 'lapse')}"
         )
     if marks is not None and flag_words(marks, now):
         memory += "\n" + ", ".join(flag_words(marks, now))
@@ -215,7 +216,7 @@ class BrowserScreen(PrepScreen[None]):
             return
         self.shown = found
         status.remove_class("error")
-        status.update(f"{len(self.shown)} of {len(self.rows)} cards")
+        status.update(f"{len(self.shown)} of {plural(len(self.rows), 'card')}")
         self._fill_table(then_preview)
 
     def _state_cells(self, row: BrowserRow) -> tuple[str, str, str]:

@@ -20,6 +20,7 @@ from prep.content.library import Library, StudyCard
 from prep.study.scope import TYPE_NAMES, StudyScope, scope_problem
 from prep.study.session import studyable_cards
 from prep.tui.screens.base import styles
+from prep.wording import plural
 
 
 class CustomStudyScreen(ModalScreen[StudyScope | None]):
@@ -100,9 +101,7 @@ class CustomStudyScreen(ModalScreen[StudyScope | None]):
             summary.update(problem)
             return
         matching = sum(1 for card in self.cards if scope.admits(card))
-        summary.update(
-            f"{matching} card{'s' if matching != 1 else ''}: {scope.describe(self.library)}"
-        )
+        summary.update(f"{plural(matching, 'card')}: {scope.describe(self.library)}")
 
     def on_input_changed(self, _event: Input.Changed) -> None:
         self._show_summary()

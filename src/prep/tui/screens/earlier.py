@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from prep.content.models import KataCard
 from prep.grading.attempts import PRACTICE, Attempt
 from prep.tui.screens.base import styles
+from prep.wording import plural
 
 
 def submission_label(attempt: Attempt) -> str:
@@ -52,8 +53,7 @@ class EarlierCode(ModalScreen[bool]):
         with Vertical(id="earlier"):
             count = len(self.codes) - 1
             yield Static(
-                f"Earlier code of {self.kata.title} · {count} submission{'s' if count != 1 else ''}"
-                " · read-only",
+                f"Earlier code of {self.kata.title} · {plural(count, 'submission')} · read-only",
                 id="earlier-title",
                 markup=False,
             )

@@ -36,6 +36,7 @@ from prep.tui.context import PrepContext
 from prep.tui.format import format_duration
 from prep.tui.screens.base import PrepScreen, styles
 from prep.tui.screens.exercise import ExerciseResult
+from prep.wording import plural
 
 ANY = "any"
 # (label, width); the first, the title, gets the rest of the width.
@@ -219,7 +220,9 @@ class PracticeScreen(PrepScreen[None]):
             )  # fmt: skip
         total = len(self.rows)
         solved = sum(1 for row in self.rows if row.status is KataStatus.SOLVED)
-        self.sub_title = f"Practice · {len(self.shown)} of {total} katas shown · {solved} solved"
+        self.sub_title = (
+            f"Practice · {len(self.shown)} of {plural(total, 'kata')} shown · {solved} solved"
+        )
 
     @on(Select.Changed)
     def _filter_changed(self) -> None:

@@ -14,6 +14,7 @@ from prep.stats.progress import PERIODS, Progress, compute_progress
 from prep.tui.context import PrepContext
 from prep.tui.screens.base import PrepScreen, styles
 from prep.tui.widgets.heatmap import Heatmap
+from prep.wording import plural
 
 CHART_DAYS = 90
 
@@ -100,8 +101,9 @@ class ProgressScreen(PrepScreen[None]):
         studied = [n for n in progress.reviews_per_day if n]
         average = sum(studied) / len(studied) if studied else 0
         self.query_one("#streaks", Static).update(
-            f"Streak: {progress.streak_current} days (longest {progress.streak_longest}) · "
-            f"{progress.reviews_total:,} reviews in all · {average:.0f} a day on days studied this year"
+            f"Streak: {plural(progress.streak_current, 'day')} (longest {progress.streak_longest}) · "
+            f"{plural(progress.reviews_total, 'review', grouped=True)} in all · "
+            f"{average:.0f} a day on days studied this year"
         )
         recent = progress.reviews_per_day[-CHART_DAYS:]
         chart = self.query_one("#reviews-chart", PlotextPlot)
@@ -150,7 +152,7 @@ class ProgressScreen(PrepScreen[None]):
         katas = progress.katas
         seconds = katas.median_seconds_to_solve
         self.query_one("#kata-stats", Static).update(
-            f"{katas.katas_tried} katas tried · {katas.submissions} submissions · "
+            f"{plural(katas.katas_tried, 'kata')} tried · {plural(katas.submissions, 'submission')} · "
             f"pass rate {_percent(katas.pass_rate)} · first-try rate {_percent(katas.first_try_rate)} · "
             f"median time to solve {f'{seconds / 60:.1f} min' if seconds is not None else '–'}"
         )

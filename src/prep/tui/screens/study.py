@@ -22,6 +22,7 @@ from prep.tui.format import format_when
 from prep.tui.screens.base import PrepScreen
 from prep.tui.screens.exercise import UNDO, ExerciseResult
 from prep.tui.widgets.rating_bar import RatingBar
+from prep.wording import plural
 
 
 @dataclass(frozen=True)
@@ -172,9 +173,7 @@ class StudyScreen(PrepScreen[None]):
         now = self.session.now()
         title = f"Done with {self.scope_name}" if self.scope_name else "Done for today"
         self.query_one("#done-title", Static).update(title)
-        lines = [
-            f"You reviewed {self.reviewed_here} card{'s' if self.reviewed_here != 1 else ''} in this session."
-        ]
+        lines = [f"You reviewed {plural(self.reviewed_here, 'card')} in this session."]
         if self.scope_name:
             lines.append(
                 f"Nothing more to study in {self.scope_name} for now; other cards may be waiting."

@@ -14,6 +14,7 @@ from prep.tui.context import PrepContext
 from prep.tui.format import format_when
 from prep.tui.screens.base import PrepScreen
 from prep.tui.widgets.stat_tile import StatTile
+from prep.wording import plural
 
 if TYPE_CHECKING:
     # Statistics (numpy), the scheduler (fsrs) and the sandbox load in the workers
@@ -66,6 +67,21 @@ def sandbox_warning(isolation: Isolation | None) -> str:
         f"your files ({isolation.reason}). Install bubblewrap, or allow user namespaces or "
         "Landlock; 'prep doctor' says more."
     )
+
+
+def sandbox_notice(context: PrepContext) -> str:
+    """What Today says of the sandbox ('' when all is well): a PREP_SANDBOX that names no
+    mode, which no grader can start with, or else ``sandbox_warning`` of the grader's."""
+    from prep.grading.sandbox import UnknownSandboxError, sandbox_choice
+
+    try:
+        sandbox_choice()
+    except UnknownSandboxError as exc:
+        return (
+            f"⚠ {exc}: katas and predict cards cannot run until it is corrected "
+            "(quit, then set it or leave it unset for auto)."
+        )
+    return sandbox_warning(context.grader().isolation)
 
 
 class TodayScreen(PrepScreen[None]):
@@ -131,7 +147,7 @@ class TodayScreen(PrepScreen[None]):
         self._sandbox_checked = True
         context = self.context
         self.in_background(
-            lambda: sandbox_warning(context.grader().isolation),
+            lambda: sandbox_notice(context),
             self._show_sandbox_warning,
             what="checking the sandbox",
             group="sandbox",
@@ -174,7 +190,7 @@ class TodayScreen(PrepScreen[None]):
             )
         elif summary.due_now or summary.new_available:
             message.update(
-                f"{summary.due_now + summary.new_available} cards to study: press s to start."
+                f"{plural(summary.due_now + summary.new_available, 'card')} to study: press s to start."
             )
         elif summary.next_due is not None:
             message.update(
@@ -195,7 +211,7 @@ class TodayScreen(PrepScreen[None]):
         panel.display = bool(errors)
         if errors:
             files = len({error.path for error in errors})
-            lines = [f"{files} deck file{'s' if files != 1 else ''} could not be loaded:"]
+            lines = [f"{plural(files, 'deck file')} could not be loaded:"]
             lines += [f"  {error}" for error in errors[:MAX_ERRORS_SHOWN]]
             if len(errors) > MAX_ERRORS_SHOWN:
                 lines.append(f"  … and {len(errors) - MAX_ERRORS_SHOWN} more (run 'prep check')")
@@ -216,7 +232,8 @@ class TodayScreen(PrepScreen[None]):
         offer.set_class(not new, "hidden")
         if new:
             offer.update(
-                f"{new} reviews since the scheduler was last fitted to your history: press o to refit it."
+                f"{plural(new, 'review')} since the scheduler was last fitted to your history: "
+                "press o to refit it."
             )
         self.refresh_bindings()
 
@@ -250,7 +267,7 @@ class TodayScreen(PrepScreen[None]):
 
     def _refitted(self, report: FitReport) -> None:
         self.notify(
-            f"Scheduler fitted to {report.reviews} reviews: log loss {report.log_loss_default:.4f} → "
+            f"Scheduler fitted to {plural(report.reviews, 'review')}: log loss {report.log_loss_default:.4f} → "
             f"{report.log_loss_fitted:.4f}, RMSE {report.rmse_bins_default:.3f} → {report.rmse_bins_fitted:.3f}",
             timeout=8,
         )

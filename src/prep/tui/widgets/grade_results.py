@@ -14,6 +14,7 @@ from textual.widgets import Markdown
 from prep.content.models import Case
 from prep.content.render import expected_text
 from prep.grading.verdict import CaseStatus, CaseVerdict, GradeReport
+from prep.wording import noun
 
 OUTPUT_SHOWN = 4000
 MARKS = {
@@ -56,7 +57,7 @@ def first_failing(report: GradeReport) -> CaseVerdict | None:
 
 
 def summary_line(report: GradeReport) -> str:
-    what = "examples" if report.which == "examples" else "hidden tests"
+    what = noun(len(report.cases), "example" if report.which == "examples" else "hidden test")
     line = f"{report.passed_count}/{len(report.cases)} {what} passed in {report.duration_ms:.0f} ms"
     failing = first_failing(report)
     if failing is not None:
