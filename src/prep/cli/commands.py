@@ -652,11 +652,7 @@ def run_import_reviews(locations: Locations, file: Path, as_json: bool, out: Tex
 
 def run_export(locations: Locations, file: Path, anki: bool, out: TextIO) -> int:
     if anki:
-        from prep.transfer.anki import write_apkg
-
-        written = write_apkg(load_decks(locations), file)
-        print(f"wrote {written} qa and predict cards to {file}", file=out)
-        return 0
+        return _export_anki(locations, file, out)
     from prep.clock import utc_now
     from prep.transfer.backup import write_backup_file
 
@@ -672,6 +668,35 @@ def run_export(locations: Locations, file: Path, anki: bool, out: TextIO) -> int
         store.close()
     print(
         f"exported {reviews} reviews and {states} card states to {file}",
+        file=out,
+    )
+    return 0
+
+
+def _export_anki(locations: Locations, file: Path, out: TextIO) -> int:
+    from prep.clock import utc_now
+    from prep.scheduling.memory import memory_model
+    from prep.transfer.anki import write_apkg
+    from prep.transfer.anki_history import StudyHistory
+
+    library = load_decks(locations)
+    settings = load_user_settings(locations)
+    store = open_store(locations)
+    try:
+        history = StudyHistory(
+            reviews=store.reviews(),
+            states=store.card_states(),
+            suspended=frozenset(key for key, marks in store.marks().items() if marks.suspended),
+            model=memory_model(settings, store.fitted_parameters()),
+        )
+    finally:
+        store.close()
+    try:
+        written = write_apkg(library, file, history=history, now=utc_now())
+    except OSError as exc:
+        raise UserFacingError(f"cannot write {file}: {exc.strerror or exc}") from exc
+    print(
+        f"wrote {written.notes} qa and predict cards and {written.reviews} of their reviews to {file}",
         file=out,
     )
     return 0
