@@ -650,6 +650,53 @@ def run_import_reviews(locations: Locations, file: Path, as_json: bool, out: Tex
     return 1 if report.errors else 0
 
 
+def run_import_anki(
+    locations: Locations, package: Path, folder: Path, as_json: bool, out: TextIO
+) -> int:
+    from prep.clock import utc_now
+    from prep.scheduling.memory import memory_model
+    from prep.transfer.anki_import import AnkiImportError, import_anki_package
+    from prep.transfer.anki_package import AnkiPackageError
+
+    settings = load_user_settings(locations)
+    store = open_store(locations)
+    try:
+        model = memory_model(settings, store.fitted_parameters())
+        report = import_anki_package(package, folder, store, model, utc_now())
+    except AnkiPackageError as exc:
+        raise UsageError(str(exc)) from exc
+    except AnkiImportError as exc:
+        raise UserFacingError(str(exc)) from exc
+    finally:
+        store.close()
+    if as_json:
+        print(json.dumps(report.to_dict(), indent=2), file=out)
+        return 0
+    print(
+        f"{report.cards} of {report.notes} notes became Q&A cards in {len(report.deck_files)} "
+        f"deck file{'' if len(report.deck_files) == 1 else 's'} in {folder}",
+        file=out,
+    )
+    if report.skipped_notes:
+        print(f"  {report.skipped_notes} notes left out: no question or no answer", file=out)
+    print(
+        f"{report.imported} reviews imported ({report.already_present} already present)",
+        file=out,
+    )
+    if report.other_card_reviews or report.skipped_reviews:
+        print(
+            f"  left out: {report.other_card_reviews} reviews of a note's other cards "
+            f"(reversed, other clozes), {report.skipped_reviews} manual changes or future times",
+            file=out,
+        )
+    resolved = folder.expanduser().resolve()
+    if any(resolved == path.expanduser().resolve() for path in locations.content_dirs):
+        print("the folder is one of your deck folders: the cards are ready to study", file=out)
+    else:
+        print(f"study them with: prep --content {resolved} (or add it to PREP_CONTENT)", file=out)
+    return 0
+
+
 def run_export(locations: Locations, file: Path, anki: bool, out: TextIO) -> int:
     if anki:
         return _export_anki(locations, file, out)
