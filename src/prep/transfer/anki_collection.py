@@ -26,6 +26,7 @@ class AnkiNote:
     deck: str  # the deck's full name, "Parent::Child"
     fields: tuple[str, ...]  # as Anki stores them: HTML
     tags: tuple[str, ...]
+    field_names: tuple[str, ...] = ()  # of the note's type, in field order
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class AnkiCollection:
 
 def read_collection(db: sqlite3.Connection) -> AnkiCollection:
     decks = _deck_names(db)
+    field_names = _field_names(db)
     first_cards = _first_cards(db)
     notes = tuple(
         AnkiNote(
@@ -55,9 +57,10 @@ def read_collection(db: sqlite3.Connection) -> AnkiCollection:
             deck=decks.get(first_cards.get(note_id, (0, 1))[1], "Default"),
             fields=tuple(str(fields).split(FIELD_SEPARATOR)),
             tags=tuple(str(tags).split()),
+            field_names=field_names.get(int(note_type), ()),
         )
-        for note_id, guid, fields, tags in db.execute(
-            "SELECT id, guid, flds, tags FROM notes ORDER BY id"
+        for note_id, guid, note_type, fields, tags in db.execute(
+            "SELECT id, guid, mid, flds, tags FROM notes ORDER BY id"
         )
     )
     three_buttons = _first_scheduler(db)
@@ -111,6 +114,26 @@ def _deck_names(db: sqlite3.Connection) -> dict[int, str]:
         for deck_id, deck in decks.items()
         if str(deck_id).lstrip("-").isdigit() and isinstance(deck, dict)
     }
+
+
+def _field_names(db: sqlite3.Connection) -> dict[int, tuple[str, ...]]:
+    """Each note type's field names, in order."""
+    if "fields" in _tables(db):
+        names: dict[int, list[str]] = {}
+        for note_type, name in db.execute("SELECT ntid, name FROM fields ORDER BY ntid, ord"):
+            names.setdefault(int(note_type), []).append(str(name))
+        return {note_type: tuple(found) for note_type, found in names.items()}
+    (raw,) = db.execute("SELECT models FROM col").fetchone()
+    types: dict[int, tuple[str, ...]] = {}
+    for note_type, model in _json_object(raw).items():
+        fields = model.get("flds") if isinstance(model, dict) else None
+        if str(note_type).lstrip("-").isdigit() and isinstance(fields, list):
+            ordered = sorted(
+                (item for item in fields if isinstance(item, dict)),
+                key=lambda item: int(item.get("ord", 0)),
+            )
+            types[int(note_type)] = tuple(str(item.get("name", "")) for item in ordered)
+    return types
 
 
 def _first_scheduler(db: sqlite3.Connection) -> bool:

@@ -1,7 +1,7 @@
 """``prep import --anki``: an Anki package becomes decks of Q&A cards and reviews.
 
-Each note becomes a Q&A card (its first field the question, its second the
-answer, HTML as Markdown) in a YAML deck per Anki deck, written into a folder the
+Each note becomes a Q&A card (its Front and Back fields, or else its first two,
+as question and answer; HTML as Markdown) in a YAML deck per Anki deck, written into a folder the
 learner chose; the revlog of each note's first card becomes prep reviews of that
 card, and the cards' states are rebuilt by replaying them, so FSRS goes on from
 where Anki left off. Card ids derive from the note's guid and review ids from the
@@ -123,13 +123,14 @@ def deck_slugs(names: Iterable[str]) -> dict[str, str]:
 def note_card(note: AnkiNote) -> dict[str, Any] | None:
     """The Q&A card of a note, as a deck file holds it; ``None`` when the note has no
     question or no answer."""
-    front = html_to_markdown(note.fields[0]) if note.fields else ""
-    back = html_to_markdown(note.fields[1]) if len(note.fields) > 1 else ""
+    front_field, back_field = _question_and_answer_fields(note)
+    front = html_to_markdown(note.fields[front_field]) if len(note.fields) > front_field else ""
+    back = html_to_markdown(note.fields[back_field]) if len(note.fields) > back_field else ""
     if _CLOZE.search(front):
         # A cloze note: the question hides each deletion, the answer shows it.
-        question = _CLOZE.sub(lambda m: f"[{m[2] or '…'}]", front)
-        answer = _CLOZE.sub(lambda m: f"**{m[1]}**", front) + (f"\n\n{back}" if back else "")
-        front, back = question, answer
+        hidden = _CLOZE.sub(lambda m: f"[{m[2] or '…'}]", front)
+        shown = _CLOZE.sub(lambda m: f"**{m[1]}**", front) + (f"\n\n{back}" if back else "")
+        front, back = hidden, shown
     if not front.strip() or not back.strip():
         return None
     card: dict[str, Any] = {"id": card_id(note.guid), "type": "qa"}
@@ -141,6 +142,15 @@ def note_card(note: AnkiNote) -> dict[str, Any] | None:
     card["answer"] = back.strip()
     QACard.model_validate(card)  # what the loader will accept, checked before it is written
     return card
+
+
+def _question_and_answer_fields(note: AnkiNote) -> tuple[int, int]:
+    """The fields named Front and Back when the note type has both (Anki's own types, and
+    prep's, whose first field is the card's key); else the first and the second."""
+    names = [name.casefold() for name in note.field_names]
+    if "front" in names and "back" in names:
+        return names.index("front"), names.index("back")
+    return 0, 1
 
 
 def imported_decks(notes: Sequence[AnkiNote]) -> tuple[list[ImportedDeck], int]:
