@@ -202,3 +202,15 @@ def test_prep_export_anki_writes_the_history_of_the_home(
         archive.extract("collection.anki2", tmp_path / "unpacked")
     db = sqlite3.connect(tmp_path / "unpacked" / "collection.anki2")
     assert db.execute("SELECT count(*) FROM revlog").fetchone() == (8,)
+
+
+def test_an_export_without_a_history_makes_no_database(
+    write_deck: WriteDeck, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_deck("alpha.yaml", typed_deck_yaml("alpha", "qqpk"))
+    home = tmp_path / "no-home"
+    package = tmp_path / "out.apkg"
+    argv = ["--home", str(home), "--no-builtin", "--content", str(tmp_path / "decks")]
+    assert main([*argv, "export", "--anki", str(package)]) == 0
+    assert "wrote 3 qa and predict cards and 0 of their reviews" in capsys.readouterr().out
+    assert not home.exists()

@@ -727,17 +727,20 @@ def _export_anki(locations: Locations, file: Path, out: TextIO) -> int:
     from prep.transfer.anki_history import StudyHistory
 
     library = load_decks(locations)
-    settings = load_user_settings(locations)
-    store = open_store(locations)
-    try:
-        history = StudyHistory(
-            reviews=store.reviews(),
-            states=store.card_states(),
-            suspended=frozenset(key for key, marks in store.marks().items() if marks.suspended),
-            model=memory_model(settings, store.fitted_parameters()),
-        )
-    finally:
-        store.close()
+    history = None
+    # No history yet, none to write: an export never makes a database of its own.
+    if locations.database.exists():
+        settings = load_user_settings(locations)
+        store = open_store(locations)
+        try:
+            history = StudyHistory(
+                reviews=store.reviews(),
+                states=store.card_states(),
+                suspended=frozenset(key for key, mark in store.marks().items() if mark.suspended),
+                model=memory_model(settings, store.fitted_parameters()),
+            )
+        finally:
+            store.close()
     try:
         written = write_apkg(library, file, history=history, now=utc_now())
     except OSError as exc:
