@@ -205,7 +205,7 @@ def test_fitting_the_sample_beats_the_defaults(store: Store) -> None:
 
 def test_anki_export(library: Library, tmp_path: Path) -> None:
     path = tmp_path / "deck.apkg"
-    assert write_apkg(library, path) == 5
+    assert write_apkg(library, path).notes == 5
     names = zipfile.ZipFile(path).namelist()
     assert "collection.anki2" in names
 

@@ -86,13 +86,13 @@ def _collection(path: Path, tmp_path: Path) -> sqlite3.Connection:
     return sqlite3.connect(tmp_path / "unpacked" / "collection.anki2")
 
 
-def _export(write_deck: WriteDeck, tmp_path: Path, **options: str) -> sqlite3.Connection:
+def _export(write_deck: WriteDeck, tmp_path: Path, deck_name: str = "prep") -> sqlite3.Connection:
     write_deck("alpha.yaml", ALPHA)
     write_deck("ml.yaml", ML)
     library = load_library([tmp_path / "decks"])
     assert not library.errors
     path = tmp_path / "deck.apkg"
-    assert write_apkg(library, path, **options) == 3  # the kata is left out
+    assert write_apkg(library, path, deck_name=deck_name).notes == 3  # the kata is left out
     return _collection(path, tmp_path)
 
 
@@ -189,7 +189,7 @@ def test_the_note_type_shows_the_front_then_the_back_sorted_by_the_front(
 
 def test_an_empty_library_writes_an_empty_package(tmp_path: Path) -> None:
     path = tmp_path / "empty.apkg"
-    assert write_apkg(load_library([]), path) == 0
+    assert write_apkg(load_library([]), path).notes == 0
     db = _collection(path, tmp_path)
     assert db.execute("SELECT count(*) FROM notes").fetchone() == (0,)
 

@@ -20,6 +20,7 @@ from prep.cli.commands import (
     run_doctor,
     run_export,
     run_grade,
+    run_import_anki,
     run_import_reviews,
     run_katas,
     run_optimize,
@@ -84,6 +85,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             return run_export(locations, Path(args.file), args.anki, args.json, sys.stdout)
         if args.command == "import":
+            if args.anki:
+                if not args.into:
+                    raise UsageError(
+                        "import --anki needs --into DIR: the folder for the deck files"
+                    )
+                return run_import_anki(
+                    locations, Path(args.file), Path(args.into), args.json, sys.stdout
+                )
+            if args.into:
+                raise UsageError("--into goes with --anki")
             return run_restore(locations, Path(args.file), args.json, sys.stdout)
         if args.command == "stats":
             return run_stats(locations, args.json, sys.stdout)

@@ -733,16 +733,60 @@ def run_import_reviews(locations: Locations, file: Path, as_json: bool, out: Tex
     return 1 if report.errors else 0
 
 
+def run_import_anki(
+    locations: Locations, package: Path, folder: Path, as_json: bool, out: TextIO
+) -> int:
+    from prep.clock import utc_now
+    from prep.scheduling.memory import memory_model
+    from prep.transfer.anki_import import AnkiImportError, import_anki_package
+    from prep.transfer.anki_package import AnkiPackageError
+
+    settings = load_user_settings(locations)
+    store = open_store(locations)
+    try:
+        model = memory_model(settings, store.fitted_parameters())
+        report = import_anki_package(package, folder, store, model, utc_now())
+    except AnkiPackageError as exc:
+        raise UsageError(str(exc)) from exc
+    except AnkiImportError as exc:
+        raise UserFacingError(str(exc)) from exc
+    finally:
+        store.close()
+    if as_json:
+        print(json.dumps(report.to_dict(), indent=2), file=out)
+        return 0
+    print(
+        f"{report.cards} of {plural(report.notes, 'note')} became Q&A cards in "
+        f"{plural(len(report.deck_files), 'deck file')} in {folder}",
+        file=out,
+    )
+    if report.skipped_notes:
+        print(
+            f"  {plural(report.skipped_notes, 'note')} left out: no question or no answer",
+            file=out,
+        )
+    print(
+        f"{plural(report.imported, 'review')} imported ({report.already_present} already present)",
+        file=out,
+    )
+    if report.other_card_reviews or report.skipped_reviews:
+        print(
+            f"  left out: {plural(report.other_card_reviews, 'review')} of a note's other cards "
+            f"(reversed, other clozes), {plural(report.skipped_reviews, 'manual change')} "
+            "or future times",
+            file=out,
+        )
+    resolved = folder.expanduser().resolve()
+    if any(resolved == path.expanduser().resolve() for path in locations.content_dirs):
+        print("the folder is one of your deck folders: the cards are ready to study", file=out)
+    else:
+        print(f"study them with: prep --content {resolved} (or add it to PREP_CONTENT)", file=out)
+    return 0
+
+
 def run_export(locations: Locations, file: Path, anki: bool, as_json: bool, out: TextIO) -> int:
     if anki:
-        from prep.transfer.anki import write_apkg
-
-        written = write_apkg(load_decks(locations), file)
-        if as_json:
-            print(json.dumps({"file": str(file), "format": "anki", "cards": written}), file=out)
-        else:
-            print(f"wrote {plural(written, 'qa and predict card')} to {file}", file=out)
-        return 0
+        return _export_anki(locations, file, as_json, out)
     from prep.clock import utc_now
     from prep.transfer.backup import write_backup_file
 
@@ -762,6 +806,43 @@ def run_export(locations: Locations, file: Path, anki: bool, as_json: bool, out:
         return 0
     print(
         f"exported {plural(reviews, 'review')} and {plural(states, 'card state')} to {file}",
+        file=out,
+    )
+    return 0
+
+
+def _export_anki(locations: Locations, file: Path, as_json: bool, out: TextIO) -> int:
+    from prep.clock import utc_now
+    from prep.scheduling.memory import memory_model
+    from prep.transfer.anki import write_apkg
+    from prep.transfer.anki_history import StudyHistory
+
+    library = load_decks(locations)
+    history = None
+    # No history yet, none to write: an export never makes a database of its own.
+    if locations.database.exists():
+        settings = load_user_settings(locations)
+        store = open_store(locations)
+        try:
+            history = StudyHistory(
+                reviews=store.reviews(),
+                states=store.card_states(),
+                suspended=frozenset(key for key, mark in store.marks().items() if mark.suspended),
+                model=memory_model(settings, store.fitted_parameters()),
+            )
+        finally:
+            store.close()
+    try:
+        written = write_apkg(library, file, history=history, now=utc_now())
+    except OSError as exc:
+        raise UserFacingError(f"cannot write {file}: {exc.strerror or exc}") from exc
+    if as_json:
+        summary = {"file": str(file), "format": "anki", "cards": written.notes}
+        print(json.dumps(summary | {"reviews": written.reviews}), file=out)
+        return 0
+    print(
+        f"wrote {plural(written.notes, 'qa and predict card')} and "
+        f"{plural(written.reviews, 'review')} of them to {file}",
         file=out,
     )
     return 0

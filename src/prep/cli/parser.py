@@ -174,10 +174,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     restore = commands.add_parser(
         "import",
-        help="restore a JSON backup into an empty home",
-        description="Restore a backup made by 'prep export' into an empty home, exactly.",
+        help="restore a JSON backup into an empty home, or import an Anki package",
+        description="Restore a backup made by 'prep export' into an empty home, exactly. With "
+        "--anki, read an Anki package (.apkg or .colpkg): each note becomes a Q&A card (first field "
+        "the question, second the answer) in a deck file per Anki deck written into DIR, and the "
+        "review history becomes prep reviews, so scheduling goes on where Anki left off. Importing "
+        "the same package again adds nothing. Study the decks with 'prep --content DIR'.",
     )
-    restore.add_argument("file", metavar="FILE.json")
+    restore.add_argument("file", metavar="FILE", help="FILE.json, or with --anki FILE.apkg")
+    restore.add_argument(
+        "--anki", action="store_true", help="FILE is an Anki package (.apkg or .colpkg)"
+    )
+    restore.add_argument(
+        "--into", metavar="DIR", help="with --anki: the folder the deck files are written into"
+    )
     restore.add_argument("--json", action="store_true", help="print JSON")
 
     backups = commands.add_parser(

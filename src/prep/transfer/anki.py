@@ -1,4 +1,5 @@
-"""Writing the qa and predict cards as an Anki package (.apkg) with genanki.
+"""Writing the qa and predict cards as an Anki package (.apkg) with genanki,
+with the review history when there is one (``anki_history``).
 
 Ids are derived from the card and deck slugs, so exporting again and
 importing into Anki updates the same notes instead of duplicating them.
@@ -8,10 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import html
+import itertools
+import json
+import sqlite3
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
+from prep.clock import utc_now
 from prep.content.library import Library
 from prep.content.models import PredictCard, QACard
+from prep.transfer.anki_history import StudyHistory, stabilise_ids, write_history
 
 _CSS = """
 .card { font-family: sans-serif; font-size: 18px; text-align: left; color: #222; background: #fff; }
@@ -32,8 +42,20 @@ def _markdown(text: str) -> str:
     return rendered
 
 
-def write_apkg(library: Library, path: Path, deck_name: str = "prep") -> int:
-    """Write every qa and predict card; returns how many notes were written."""
+@dataclass(frozen=True)
+class AnkiExport:
+    notes: int
+    reviews: int
+
+
+def write_apkg(
+    library: Library,
+    path: Path,
+    deck_name: str = "prep",
+    history: StudyHistory | None = None,
+    now: datetime | None = None,
+) -> AnkiExport:
+    """Write every qa and predict card, and ``history``'s scheduling and reviews of them."""
     import genanki  # type: ignore[import-untyped]
 
     model = genanki.Model(
@@ -80,5 +102,28 @@ def write_apkg(library: Library, path: Path, deck_name: str = "prep") -> int:
             )
             written += 1
         decks[summary.slug] = deck
-    genanki.Package(list(decks.values())).write_to_file(str(path))
-    return written
+    moment = now or utc_now()
+    reviews = 0
+    with tempfile.TemporaryDirectory(prefix="prep-apkg-") as folder:
+        collection_path = Path(folder) / "collection.anki2"
+        collection = sqlite3.connect(collection_path)
+        try:
+            # genanki's own writer, minus its zip: the history goes in before the zip is made.
+            genanki.Package(list(decks.values())).write_to_db(
+                collection.cursor(), moment.timestamp(), itertools.count(_first_id(moment))
+            )
+            card_ids = stabilise_ids(collection)
+            if history is not None:
+                reviews = write_history(collection, card_ids, history, moment)
+            collection.commit()
+        finally:
+            collection.close()
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+            package.write(collection_path, "collection.anki2")
+            package.writestr("media", json.dumps({}))
+    return AnkiExport(notes=written, reviews=reviews)
+
+
+def _first_id(moment: datetime) -> int:
+    """genanki numbers its notes and cards from the time, in ms, as Anki does."""
+    return int(moment.timestamp() * 1000)

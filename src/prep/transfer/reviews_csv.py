@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from prep.clock import from_ms, to_ms
 from prep.content.errors import ContentError
 from prep.scheduling.memory import MemoryModel, Rating
-from prep.scheduling.replay import Review, replay_with_stages
+from prep.scheduling.replay import Review
+from prep.transfer.review_merge import merge_reviews
 
 if TYPE_CHECKING:
     from prep.store.repository import Store
@@ -138,17 +139,10 @@ def import_review_csv(
     except (OSError, UnicodeDecodeError, csv.Error, ValueError) as exc:
         report.errors.append(ContentError(path, 1, f"cannot read: {exc}"))
         return report
-    keys = {review.card_key for review in incoming}
-    report.cards = len(keys)
-    # Replay each touched card's whole history (old and new reviews), so that
-    # states and each review's stage_before are what they would have been.
-    existing = [review for review in store.reviews() if review.card_key in keys]
-    known_ids = {review.id for review in existing}
-    # A row repeated in the file is one review: the log keeps it once, and so does the replay.
-    fresh = list({review.id: review for review in incoming if review.id not in known_ids}.values())
-    fresh_ids = {review.id for review in fresh}
-    states, annotated = replay_with_stages([*existing, *fresh], model)
-    report.imported = store.add_reviews(review for review in annotated if review.id in fresh_ids)
-    report.already_present = len(incoming) - report.imported
-    store.write_states(states[key] for key in keys if key in states)
+    merged = merge_reviews(incoming, store, model)
+    report.imported, report.already_present, report.cards = (
+        merged.imported,
+        merged.already_present,
+        merged.cards,
+    )
     return report
