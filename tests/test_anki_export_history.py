@@ -196,7 +196,7 @@ def test_prep_export_anki_writes_the_history_of_the_home(
     argv = ["--home", str(home), "--no-builtin", "--content", str(tmp_path / "decks")]
     assert main([*argv, "export", "--anki", str(package)]) == 0
     assert capsys.readouterr().out == (
-        f"wrote 3 qa and predict cards and 8 of their reviews to {package}\n"
+        f"wrote 3 qa and predict cards and 8 reviews of them to {package}\n"
     )
     with zipfile.ZipFile(package) as archive:
         archive.extract("collection.anki2", tmp_path / "unpacked")
@@ -212,5 +212,5 @@ def test_an_export_without_a_history_makes_no_database(
     package = tmp_path / "out.apkg"
     argv = ["--home", str(home), "--no-builtin", "--content", str(tmp_path / "decks")]
     assert main([*argv, "export", "--anki", str(package)]) == 0
-    assert "wrote 3 qa and predict cards and 0 of their reviews" in capsys.readouterr().out
+    assert "wrote 3 qa and predict cards and 0 reviews of them" in capsys.readouterr().out
     assert not home.exists()
