@@ -26,6 +26,7 @@ STATE_COLUMNS = (
 REVIEW_COLUMNS = (
     ReviewRow.id, ReviewRow.card_key, ReviewRow.rating, ReviewRow.reviewed_ms,
     ReviewRow.duration_ms, ReviewRow.installation_id, ReviewRow.kind, ReviewRow.stage_before,
+    ReviewRow.seq,
 )  # fmt: skip
 
 
@@ -89,6 +90,7 @@ def review_from_values(
     installation_id: str,
     kind: str | None,
     stage_before: int | None,
+    seq: int | None = None,
 ) -> Review:
     review_kind = _KINDS[kind or "review"]
     return Review(
@@ -100,6 +102,7 @@ def review_from_values(
         installation_id=installation_id,
         kind=review_kind,
         stage_before=_STAGES[stage_before] if stage_before is not None else None,
+        seq=seq,
     )
 
 
@@ -113,6 +116,7 @@ def review_values(review: Review) -> dict[str, Any]:
         "installation_id": review.installation_id,
         "kind": review.kind.value,
         "stage_before": int(review.stage_before) if review.stage_before is not None else None,
+        "seq": review.seq,
     }
 
 
@@ -156,16 +160,17 @@ def marks_from_row(row: CardMarkRow) -> CardMarks:
     )
 
 
-def marks_values(key: str, marks: CardMarks) -> dict[str, Any]:
+def marks_values(key: str, marks: CardMarks, changed_ms: int | None = None) -> dict[str, Any]:
     return {
         "card_key": key,
         "suspended": marks.suspended,
         "buried_until_ms": to_ms(marks.buried_until) if marks.buried_until is not None else None,
         "leech": marks.leech,
+        "changed_ms": changed_ms,
     }
 
 
-def fill_marks_row(row: CardMarkRow, marks: CardMarks) -> CardMarkRow:
-    for column, value in marks_values(row.card_key, marks).items():
+def fill_marks_row(row: CardMarkRow, marks: CardMarks, changed_ms: int | None) -> CardMarkRow:
+    for column, value in marks_values(row.card_key, marks, changed_ms).items():
         setattr(row, column, value)
     return row

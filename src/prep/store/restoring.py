@@ -33,12 +33,12 @@ from prep.store.tables import (
 )
 
 # One review as a backup holds it, checked: (id, card_key, rating (None for a
-# reset), reviewed_ms, duration_ms, installation_id, kind, stage_before).
-ReviewValues = tuple[str, str, int | None, int, int | None, str, str, int | None]
+# reset), reviewed_ms, duration_ms, installation_id, kind, stage_before, seq).
+ReviewValues = tuple[str, str, int | None, int, int | None, str, str, int | None, int | None]
 
 _INSERT_REVIEWS = (
     "INSERT INTO reviews (id, card_key, rating, reviewed_ms, duration_ms,"
-    " installation_id, kind, stage_before) VALUES (?, ?, coalesce(?, 0), ?, ?, ?, ?, ?)"
+    " installation_id, kind, stage_before, seq) VALUES (?, ?, coalesce(?, 0), ?, ?, ?, ?, ?, ?)"
 )
 REVIEWS, STATES, MARKS, DRAFTS, ATTEMPTS = _HISTORY = tuple(
     Base.metadata.tables[row.__tablename__]

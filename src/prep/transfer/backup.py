@@ -19,6 +19,7 @@ from prep.grading.attempts import Attempt
 from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import DEFAULT_PARAMETERS, CardState, Stage
 from prep.scheduling.replay import Review, ReviewKind
+from prep.store.converters import review_from_values
 from prep.store.repository import FIT_RECORD_KEY, FITTED_PARAMETERS_KEY, INSTALLATION_KEY, Store
 from prep.store.restoring import DuplicateKeyError, Restoring, ReviewValues
 from prep.transfer.jsonstream import object_members
@@ -30,7 +31,8 @@ BACKUP_VERSION = 1
 # -- the full backup -------------------------------------------------------------
 
 
-def _review_json(review: Review) -> dict[str, Any]:
+def review_json(review: Review) -> dict[str, Any]:
+    """A log entry as a backup (and a sync segment) writes it."""
     return {
         "id": review.id,
         "card_key": review.card_key,
@@ -40,6 +42,7 @@ def _review_json(review: Review) -> dict[str, Any]:
         "installation_id": review.installation_id,
         "kind": review.kind.value,
         "stage_before": int(review.stage_before) if review.stage_before is not None else None,
+        "seq": review.seq,
     }
 
 
@@ -80,7 +83,7 @@ def write_backup_json(
     separator = "\n"
     for review in store.iter_reviews():
         out.write(separator)
-        out.write(json.dumps(_review_json(review), ensure_ascii=False))
+        out.write(json.dumps(review_json(review), ensure_ascii=False))
         separator = ",\n"
     out.write("\n]}\n")
 
@@ -247,6 +250,9 @@ def _review(entry: _Entry) -> ReviewValues:
         installation = entry.text("installation_id")
     if stage_before is not None and not (type(stage_before) is int and 0 <= stage_before <= 3):
         stage_before = int(entry.choice("stage_before", Stage))
+    seq = item.get("seq")
+    if seq is not None and not (type(seq) is int and 0 < seq < 2**62):
+        seq = entry.integer("seq", optional=True)
     return (
         review_id,
         card_key,
@@ -256,6 +262,19 @@ def _review(entry: _Entry) -> ReviewValues:
         installation,
         kind.value,
         stage_before,
+        seq,
+    )
+
+
+def review_from_json(item: Any, section: str, index: int) -> Review:
+    """A log entry written by ``review_json``, checked as a backup's are; BackupError
+    names ``section[index]`` and what is wrong with it."""
+    key, card_key, rating, at, duration, installation, kind, stage, seq = _review(
+        _Entry(section, index, item)
+    )
+    # A reset has no rating; the log stores it as 0, as review_from_values reads it.
+    return review_from_values(
+        key, card_key, rating or 0, at, duration, installation, kind, stage, seq
     )
 
 
