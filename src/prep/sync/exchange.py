@@ -27,7 +27,7 @@ from prep.settings import FIELDS, Settings, load_settings, save_settings, settin
 from prep.store.repository import Store
 from prep.sync.folder import Skipped, read_folder, write_log, write_state
 from prep.sync.merge import Replica, Stamped, merge_all
-from prep.sync.setup import LAST_SYNC_KEY
+from prep.sync.setup import LAST_SYNC_KEY, folder_problem, sync_setup
 
 KNOWN_KEY = "sync_known"  # the stamped settings and parameters of the last sync
 HOME_KEY = "sync_home"  # this home's own name in the folder: see _take_own_id
@@ -53,6 +53,7 @@ class SyncReport:
         data["synced_at"] = self.synced_at.isoformat()
         data["settings_changed"] = list(self.settings_changed)
         data["skipped"] = [asdict(skipped) for skipped in self.skipped]
+        data["summary"] = self.summary()
         return data
 
     def summary(self) -> str:
@@ -283,3 +284,19 @@ def sync_home(store: Store, settings_file: Path, folder: Path, now: datetime) ->
     )
     store.set_meta(LAST_SYNC_KEY, json.dumps(report.to_dict()))
     return report
+
+
+class SyncFolderError(Exception):
+    """The remembered sync folder cannot be used now (a drive not mounted)."""
+
+
+def auto_sync(store: Store, settings_file: Path, now: datetime) -> SyncReport | None:
+    """The sync the app runs on start and quit, when the home asked for it (``--auto``);
+    None when it did not."""
+    setup = sync_setup(store)
+    if setup is None or not setup.auto:
+        return None
+    problem = folder_problem(setup.folder)
+    if problem is not None:
+        raise SyncFolderError(problem)
+    return sync_home(store, settings_file, setup.folder, now)

@@ -15,6 +15,8 @@ from prep.tui.screens.today import TodayScreen
 
 if TYPE_CHECKING:
     from prep.content.library import Library
+    from prep.settings import Settings
+    from prep.sync.exchange import SyncReport
 
 __all__ = ["PrepApp", "PrepContext"]
 
@@ -50,11 +52,13 @@ class PrepApp(App[None]):
             self.jobs.start(
                 self,
                 lambda: self.context.store,
-                lambda _: None,
+                lambda _: self._sync_on_start(),
                 what="opening your history",
                 group="store",
                 failed=self._store_failed,
             )
+        else:
+            self._sync_on_start()
         loader = self.context.library_loader
         if loader is not None:
             # The screen is up at once; the decks fill it in when they are read.
@@ -81,6 +85,32 @@ class PrepApp(App[None]):
                 write_backup(context.store, context.settings.to_dict(), home, now)
 
         self.jobs.start(self, backup, lambda _: None, what="writing a backup", group="backup")
+
+    def _sync_on_start(self) -> None:
+        """With ``prep sync --auto``, the history is merged with the sync folder's as the
+        app starts (the CLI syncs again on quit), in a worker: the screen never waits."""
+        context = self.context
+        settings_file = context.settings_path
+        if settings_file is None:
+            return
+
+        def sync() -> tuple[SyncReport, Settings] | None:
+            from prep.settings import load_settings
+            from prep.sync.exchange import auto_sync
+
+            report = auto_sync(context.store, settings_file, context.clock())
+            return (report, load_settings(settings_file)[0]) if report is not None else None
+
+        self.jobs.start(self, sync, self._synced, what="syncing", group="sync")
+
+    def _synced(self, result: tuple[SyncReport, Settings] | None) -> None:
+        if result is None:
+            return
+        report, settings = result
+        # Another machine's settings may have come in with its reviews.
+        self.context.settings = settings
+        self.notify(f"Synced: {report.summary()}", timeout=6)
+        self._refresh_today()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.jobs.state_changed(event.worker, event.state)
