@@ -89,8 +89,12 @@ class Restoring:
     def add_states(self, states: Sequence[CardState]) -> None:
         self._insert_values(STATES, [state_values(state) for state in states])
 
-    def add_marks(self, marks: Sequence[tuple[str, CardMarks]]) -> None:
-        self._insert_values(MARKS, [marks_values(key, mark) for key, mark in marks])
+    def add_marks(self, marks: Sequence[tuple[str, CardMarks, datetime | None]]) -> None:
+        rows = [
+            marks_values(key, mark, to_ms(changed) if changed is not None else None)
+            for key, mark, changed in marks
+        ]
+        self._insert_values(MARKS, rows)
 
     def add_drafts(self, drafts: Sequence[tuple[str, str, datetime]]) -> None:
         rows = [

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any, TextIO
 
-from prep.clock import to_ms
+from prep.clock import from_ms, to_ms
 from prep.grading.attempts import Attempt
 from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import DEFAULT_PARAMETERS, CardState, Stage
@@ -91,7 +91,7 @@ def write_backup_json(
 def _everything_but_the_log(
     store: Store, settings: dict[str, Any], now: datetime
 ) -> dict[str, Any]:
-    marks = store.marks()
+    marks = store.stamped_marks()
     drafts = store.drafts()
     return {
         "format": BACKUP_FORMAT,
@@ -105,8 +105,9 @@ def _everything_but_the_log(
                 "suspended": mark.suspended,
                 "buried_until": mark.buried_until.isoformat() if mark.buried_until else None,
                 "leech": mark.leech,
+                "changed_at": from_ms(changed_ms).isoformat() if changed_ms is not None else None,
             }
-            for key, mark in sorted(marks.items())
+            for key, (mark, changed_ms) in sorted(marks.items())
         ],
         "drafts": [
             {"card_key": key, "code": code, "updated_at": at.isoformat()}
@@ -293,10 +294,11 @@ def _state(entry: _Entry) -> CardState:
     )
 
 
-def _marks(entry: _Entry) -> tuple[str, CardMarks]:
-    return entry.text("card_key"), CardMarks(
+def _marks(entry: _Entry) -> tuple[str, CardMarks, datetime | None]:
+    marks = CardMarks(
         entry.flag("suspended"), entry.time("buried_until", optional=True), entry.flag("leech")
     )
+    return entry.text("card_key"), marks, entry.time("changed_at", optional=True)
 
 
 def _draft(entry: _Entry) -> tuple[str, str, datetime]:

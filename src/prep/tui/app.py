@@ -101,7 +101,10 @@ class PrepApp(App[None]):
             report = auto_sync(context.store, settings_file, context.clock())
             return (report, load_settings(settings_file)[0]) if report is not None else None
 
-        self.jobs.start(self, sync, self._synced, what="syncing", group="sync")
+        # Today's, the screen at the bottom of the stack: it is there until the app quits,
+        # and a sync that has not answered by then is let go with it (the CLI syncs on quit).
+        owner = self.screen_stack[0] if self.screen_stack else self
+        self.jobs.start(owner, sync, self._synced, what="syncing", group="sync")
 
     def _synced(self, result: tuple[SyncReport, Settings] | None) -> None:
         if result is None:
