@@ -14,13 +14,12 @@ from prep.scheduling.memory import Rating
 from prep.settings import Settings, load_settings, save_settings
 from prep.store import Store
 from prep.study.session import StudySession
-from prep.sync.exchange import sync_home
-from prep.sync.setup import SyncSetup, save_sync_setup
+from prep.transfer.sync.exchange import sync_home
+from prep.transfer.sync.setup import SyncSetup, save_sync_setup
 from prep.tui.app import PrepApp
 from prep.tui.context import PrepContext
 from tests.conftest import FakeClock
 from tests.helpers import settle
-
 
 OTHER_REVIEWS = 2
 

@@ -21,8 +21,8 @@ from prep.settings import Settings, load_settings, save_settings
 from prep.store import Store
 from prep.study.actions import set_suspended
 from prep.study.session import StudySession
-from prep.sync.exchange import SyncReport, auto_sync, sync_home
-from prep.sync.setup import SyncSetup, save_sync_setup
+from prep.transfer.sync.exchange import SyncReport, auto_sync, sync_home
+from prep.transfer.sync.setup import SyncSetup, save_sync_setup
 from tests.conftest import FakeClock, counting_ids, qa_deck_yaml
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -192,7 +192,7 @@ def test_a_truncated_file_is_skipped_then_merged_once_complete(
 def test_a_file_cut_between_two_records_or_damaged_is_skipped(
     homes: dict[str, Home], sync_dir: Path, tmp_path: Path
 ) -> None:
-    from prep.sync.framing import unframe
+    from prep.transfer.sync.framing import unframe
 
     a, b = homes["A"], homes["B"]
     a.study(3)
@@ -376,3 +376,31 @@ def test_doctor_names_the_sync_folder_and_the_last_merge(
     line = _sync_line(locations)
     assert line.startswith(f"{sync_dir.resolve()} (on start and quit); last ")
     assert "0 reviews in from 0 other installations, 0 out" in line
+
+
+def test_an_older_home_numbers_each_installations_reviews_in_log_order(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from prep.store.database import MIGRATIONS_DIR, create_database_engine
+
+    path = tmp_path / "old.db"
+    engine = create_database_engine(path)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004")
+        for key, ms, installation in [
+            ("r3", 3000, "a"), ("r1", 1000, "a"), ("r2", 2000, "b"), ("r4", 1500, "imported"),
+        ]:  # fmt: skip
+            connection.exec_driver_sql(
+                "INSERT INTO reviews (id, card_key, rating, reviewed_ms, duration_ms,"
+                f" installation_id) VALUES ('{key}', 'd/c', 3, {ms}, NULL, '{installation}')"
+            )
+    engine.dispose()
+    store = Store.open(path)
+    try:
+        assert {r.id: r.seq for r in store.reviews()} == {"r1": 1, "r3": 2, "r2": 1, "r4": None}
+    finally:
+        store.close()

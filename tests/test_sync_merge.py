@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from prep.scheduling.memory import MemoryModel, Rating
 from prep.scheduling.replay import Review, merged_order, replay_merged
-from prep.sync.framing import frame, frames, unframe
-from prep.sync.merge import Replica, Stamped, merge, merge_all
+from prep.transfer.sync.framing import frame, frames, unframe
+from prep.transfer.sync.merge import Replica, Stamped, merge, merge_all
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 

@@ -190,8 +190,8 @@ def run_sync(
 ) -> int:
     """Sync with ``folder`` (default: the one remembered), and remember it with ``auto``."""
     from prep.clock import utc_now
-    from prep.sync.exchange import sync_home
-    from prep.sync.setup import SyncSetup, folder_problem, save_sync_setup, sync_setup
+    from prep.transfer.sync.exchange import sync_home
+    from prep.transfer.sync.setup import SyncSetup, folder_problem, save_sync_setup, sync_setup
 
     store = open_store(locations)
     try:
@@ -235,7 +235,7 @@ def run_sync(
 def _sync_on_quit(locations: Locations, store: Store) -> None:
     """The sync of ``--auto`` as the app quits; a folder out of reach is said, not fatal."""
     from prep.clock import utc_now
-    from prep.sync.exchange import SyncFolderError, auto_sync
+    from prep.transfer.sync.exchange import SyncFolderError, auto_sync
 
     try:
         report = auto_sync(store, locations.settings_file, utc_now())
@@ -254,7 +254,7 @@ def _sync_line(locations: Locations) -> str:
     if not locations.database.exists():
         return "not set up (no history yet)"
     from prep.clock import local_timezone
-    from prep.sync.setup import last_sync, sync_setup
+    from prep.transfer.sync.setup import last_sync, sync_setup
 
     store = open_store(locations)
     try:

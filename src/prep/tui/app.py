@@ -16,7 +16,7 @@ from prep.tui.screens.today import TodayScreen
 if TYPE_CHECKING:
     from prep.content.library import Library
     from prep.settings import Settings
-    from prep.sync.exchange import SyncReport
+    from prep.transfer.sync.exchange import SyncReport
 
 __all__ = ["PrepApp", "PrepContext"]
 
@@ -96,7 +96,7 @@ class PrepApp(App[None]):
 
         def sync() -> tuple[SyncReport, Settings] | None:
             from prep.settings import load_settings
-            from prep.sync.exchange import auto_sync
+            from prep.transfer.sync.exchange import auto_sync
 
             report = auto_sync(context.store, settings_file, context.clock())
             return (report, load_settings(settings_file)[0]) if report is not None else None

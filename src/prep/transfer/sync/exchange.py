@@ -25,9 +25,9 @@ from prep.scheduling.memory import DEFAULT_PARAMETERS, memory_model
 from prep.scheduling.replay import merged_order, replay_merged
 from prep.settings import FIELDS, Settings, load_settings, save_settings, settings_from_mapping
 from prep.store.repository import Store
-from prep.sync.folder import Skipped, read_folder, write_log, write_state
-from prep.sync.merge import Replica, Stamped, merge_all
-from prep.sync.setup import LAST_SYNC_KEY, folder_problem, sync_setup
+from prep.transfer.sync.folder import Skipped, read_folder, write_log, write_state
+from prep.transfer.sync.merge import Replica, Stamped, merge_all
+from prep.transfer.sync.setup import LAST_SYNC_KEY, folder_problem, sync_setup
 
 KNOWN_KEY = "sync_known"  # the stamped settings and parameters of the last sync
 HOME_KEY = "sync_home"  # this home's own name in the folder: see _take_own_id

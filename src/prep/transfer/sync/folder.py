@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from prep.scheduling.replay import Review
-from prep.sync.framing import frames, unframe
-from prep.sync.merge import Replica, Stamped
 from prep.transfer.backup import BackupError, review_from_json, review_json
+from prep.transfer.sync.framing import frames, unframe
+from prep.transfer.sync.merge import Replica, Stamped
 
 SYNC_FORMAT = "prep-sync"
 SYNC_VERSION = 1
