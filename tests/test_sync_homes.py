@@ -22,6 +22,7 @@ from prep.store import Store
 from prep.study.actions import set_suspended
 from prep.study.session import StudySession
 from prep.transfer.sync.exchange import SyncReport, auto_sync, sync_home
+from prep.transfer.sync.merge import Replica
 from prep.transfer.sync.setup import SyncSetup, save_sync_setup
 from tests.conftest import FakeClock, counting_ids, qa_deck_yaml
 
@@ -404,3 +405,33 @@ def test_an_older_home_numbers_each_installations_reviews_in_log_order(tmp_path:
         assert {r.id: r.seq for r in store.reviews()} == {"r1": 1, "r3": 2, "r2": 1, "r4": None}
     finally:
         store.close()
+
+
+def test_a_rating_written_during_a_sync_is_not_lost(
+    homes: dict[str, Home], sync_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prep.transfer.sync import exchange
+
+    a, b = homes["A"], homes["B"]
+    b.study(2)
+    b.sync(sync_dir)
+    session = a.session()
+    read_history = exchange.local_replica
+    calls: list[datetime] = []
+
+    def rated_meanwhile(store: Store, settings_file: Path, now: datetime) -> Replica:
+        replica = read_history(store, settings_file, now)
+        if not calls:  # the app rates a card while the first merge is computed
+            prompt = session.next_prompt()
+            assert prompt is not None
+            session.answer(prompt, Rating.Easy)
+        calls.append(now)
+        return replica
+
+    monkeypatch.setattr(exchange, "local_replica", rated_meanwhile)
+    report = a.sync(sync_dir)
+    assert len(calls) == 2 and report.reviews_in == 2
+    assert a.store.count_reviews() == 3
+    monkeypatch.undo()
+    b.sync(sync_dir)
+    assert a.history() == b.history()

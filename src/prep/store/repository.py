@@ -80,6 +80,15 @@ def _write_state(session: Session, state: CardState) -> None:
     session.add(fill_state_row(row, state))
 
 
+class LogChangedError(Exception):
+    """The review log is not what a merge was computed from."""
+
+
+def _log_mark(session: Session) -> tuple[int, int]:
+    row = session.execute(text("SELECT count(*), coalesce(max(rowid), 0) FROM reviews")).one()
+    return int(row[0]), int(row[1])
+
+
 def _log_in_order() -> Select[tuple[Any, ...]]:
     """The review log's columns as ``review_from_values`` takes them, oldest first."""
     return select(*REVIEW_COLUMNS).order_by(ReviewRow.reviewed_ms, literal_column("reviews.rowid"))
@@ -412,6 +421,12 @@ class Store:
 
     # -- merging another installation's history ---------------------------------
 
+    def log_mark(self) -> tuple[int, int]:
+        """Something that changes whenever a review is written or taken back: a merge
+        computed from the log as it was can tell that it is no longer."""
+        with self._sessions() as session:
+            return _log_mark(session)
+
     def undone_review_ids(self) -> frozenset[str]:
         with self._sessions() as session:
             return frozenset(session.scalars(select(UndoneReviewRow.id)))
@@ -422,16 +437,21 @@ class Store:
         undone: Iterable[str],
         states: Iterable[CardState],
         marks: Mapping[str, tuple[CardMarks, int | None]],
+        log_mark: tuple[int, int],
     ) -> int:
         """In one transaction: add the reviews not in the log yet, take back the undone
         ones, put ``states`` in place of every card state and write ``marks``.
-        Returns how many reviews were added."""
+        Returns how many reviews were added. ``log_mark`` is the log's when the merge
+        was computed: a review written since (the app rates while it syncs) raises
+        LogChangedError, and nothing is written."""
         from sqlalchemy.dialects.sqlite import insert
 
         rows = [review_values(review) for review in reviews]
         taken_back = [{"id": review_id} for review_id in undone]
         count = select(func.count()).select_from(ReviewRow)
         with self._writes.begin() as session:
+            if _log_mark(session) != log_mark:
+                raise LogChangedError("the review log changed during the merge")
             before = int(session.scalar(count) or 0)
             for start in range(0, len(rows), 500):
                 session.execute(

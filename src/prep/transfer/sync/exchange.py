@@ -24,8 +24,14 @@ from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import DEFAULT_PARAMETERS, memory_model
 from prep.scheduling.replay import merged_order, replay_merged
 from prep.settings import FIELDS, Settings, load_settings, save_settings, settings_from_mapping
-from prep.store.repository import Store
-from prep.transfer.sync.folder import Skipped, read_folder, write_log, write_state
+from prep.store.repository import LogChangedError, Store
+from prep.transfer.sync.folder import (
+    FolderContents,
+    Skipped,
+    read_folder,
+    write_log,
+    write_state,
+)
 from prep.transfer.sync.merge import Replica, Stamped, merge_all
 from prep.transfer.sync.setup import LAST_SYNC_KEY, folder_problem, sync_setup
 
@@ -213,11 +219,33 @@ def _take_own_id(store: Store, homes: dict[str, str]) -> str | None:
     return store.installation_id
 
 
+# A rating written while a sync computes (the app syncs as it starts) means computing
+# again: a few times at most, as a learner rates a card every few seconds.
+MERGE_ATTEMPTS = 5
+
+
 def sync_home(store: Store, settings_file: Path, folder: Path, now: datetime) -> SyncReport:
     """Merge ``folder`` into the home and the home into ``folder`` (see the module)."""
     contents = read_folder(folder)
     new_id = _take_own_id(store, contents.homes)
+    for _ in range(MERGE_ATTEMPTS - 1):
+        try:
+            return _merge_once(store, settings_file, folder, now, contents, new_id)
+        except LogChangedError:
+            continue
+    return _merge_once(store, settings_file, folder, now, contents, new_id)
+
+
+def _merge_once(
+    store: Store,
+    settings_file: Path,
+    folder: Path,
+    now: datetime,
+    contents: FolderContents,
+    new_id: str | None,
+) -> SyncReport:
     installation = store.installation_id
+    log_mark = store.log_mark()
     local = local_replica(store, settings_file, now)
     merged = merge_all([local, *contents.replicas.values()])
     live = merged.live_reviews()
@@ -240,9 +268,8 @@ def sync_home(store: Store, settings_file: Path, folder: Path, now: datetime) ->
             marks_changed += mine is None or mine.value != stamped.value
     fresh = [review for review in live if review.id not in local.reviews]
     undone_here = sum(1 for key in merged.undone - local.undone if key in local.reviews)
-    store.merge_history(
-        fresh, merged.undone - local.undone, replay_merged(live, model).values(), marks
-    )
+    states = replay_merged(live, model).values()
+    store.merge_history(fresh, merged.undone - local.undone, states, marks, log_mark)
     if parameters_changed and fitted is not None:
         store.save_fit(*fitted)
     changed = [f.name for f in FIELDS if getattr(settings, f.name) != getattr(current, f.name)]
