@@ -33,6 +33,7 @@ import random
 import textwrap
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -439,7 +440,7 @@ def keep_qa_first(kinds: list[str], states: list[CardState], blocked: set[int]) 
 REVIEW_ITEM = (
     '  {{\n   "id": "{}",\n   "card_key": "{}",\n   "rating": {},\n   "reviewed_at": "{}",\n'
     '   "duration_ms": {},\n   "installation_id": "{}",\n   "kind": "review",\n'
-    '   "stage_before": {}\n  }}'
+    '   "stage_before": {},\n   "seq": {}\n  }}'
 )
 
 
@@ -489,7 +490,13 @@ def write_backup(
             }
         )
     marks = [
-        {"card_key": keys[card], "suspended": True, "buried_until": None, "leech": True}
+        {
+            "card_key": keys[card],
+            "suspended": True,
+            "buried_until": None,
+            "leech": True,
+            "changed_at": None,
+        }
         for card in sorted(blocked, key=keys.__getitem__)
     ]
     sentinel = "@@ {} @@"
@@ -521,6 +528,12 @@ def write_backup(
     text = json.dumps(skeleton, indent=1, ensure_ascii=False)
     before_reviews, _, rest = text.partition(f'  "{sentinel.format("reviews")}"')
     before_attempts, _, after = rest.partition(f'  "{sentinel.format("attempts")}"')
+    # Each installation numbers its own reviews in the order it made them.
+    made: Counter[int] = Counter()
+    seq = array.array("q", bytes(8 * len(log.ms)))
+    for i in chronological:
+        made[log.second_installation[i]] += 1
+        seq[i] = made[log.second_installation[i]]
     with path.open("w", encoding="utf-8") as out:
         out.write(before_reviews)
         for start in range(0, len(chronological), 20_000):
@@ -537,6 +550,7 @@ def write_backup(
                         log.duration[i],
                         installations[log.second_installation[i]],
                         log.stage_before[i],
+                        seq[i],
                     )
                     for i in chunk
                 )

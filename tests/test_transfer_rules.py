@@ -162,6 +162,7 @@ def test_a_backup_is_the_compressed_export_named_by_its_utc_time(
             "installation_id": "install-a",
             "kind": "review",
             "stage_before": 0,
+            "seq": None,
         }
     ]
     assert sorted(p.name for p in (home / "backups").iterdir()) == [path.name]

@@ -42,7 +42,7 @@ def _fill(store: Store) -> None:
             CardState("beta/card-1", Stage.LEARNING, 1, 0.5, 5.0, T1, None, 1, 0),
         ]
     )
-    store.set_marks("beta/card-2", CardMarks(False, DUE, False))
+    store.set_marks("beta/card-2", CardMarks(False, DUE, False), T1)
     store.set_marks("alpha/card-3", CardMarks(True, None, True))
     store.save_draft("beta/card-2", "x = 'é'", T1)
     store.save_draft("alpha/card-1", "def f(): ...", NOW)
@@ -69,6 +69,7 @@ EXPORTED: dict[str, Any] = {
             "installation_id": "install-a",
             "kind": "review",
             "stage_before": 0,
+            "seq": None,
         },
         {
             "id": "r-2",
@@ -79,6 +80,7 @@ EXPORTED: dict[str, Any] = {
             "installation_id": "install-b",
             "kind": "reset",
             "stage_before": None,
+            "seq": None,
         },
         {
             "id": "r-3",
@@ -89,6 +91,7 @@ EXPORTED: dict[str, Any] = {
             "installation_id": "install-b",
             "kind": "review",
             "stage_before": None,
+            "seq": None,
         },
     ],
     "card_states": [
@@ -116,12 +119,19 @@ EXPORTED: dict[str, Any] = {
         },
     ],
     "marks": [  # sorted by card
-        {"card_key": "alpha/card-3", "suspended": True, "buried_until": None, "leech": True},
+        {
+            "card_key": "alpha/card-3",
+            "suspended": True,
+            "buried_until": None,
+            "leech": True,
+            "changed_at": None,
+        },
         {
             "card_key": "beta/card-2",
             "suspended": False,
             "buried_until": "2026-03-14T08:30:00+00:00",
             "leech": False,
+            "changed_at": "2026-03-10T12:01:00+00:00",
         },
     ],
     "drafts": [  # sorted by card

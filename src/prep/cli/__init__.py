@@ -28,6 +28,7 @@ from prep.cli.commands import (
     run_restore_backup,
     run_start,
     run_stats,
+    run_sync,
 )
 from prep.cli.errors import UsageError, UserFacingError
 from prep.cli.parser import build_parser
@@ -98,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_restore(locations, Path(args.file), args.json, sys.stdout)
         if args.command == "stats":
             return run_stats(locations, args.json, sys.stdout)
+        if args.command == "sync":
+            return run_sync(locations, args.dir, args.auto, args.json, sys.stdout)
         if args.command == "backups":
             return run_backups(locations, args.json, sys.stdout)
         if args.command == "restore":

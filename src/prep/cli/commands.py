@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from prep.content.errors import ContentError
     from prep.grading.grader import Grader
     from prep.grading.verify import Check
+    from prep.store import Store
 
 
 def run_check(
@@ -193,6 +194,7 @@ def run_app(locations: Locations) -> int:
 
     store = open_store(locations)
     try:
+        _sync_on_quit(locations, store)
         if not store.is_empty():
             write_backup(store, load_user_settings(locations).to_dict(), locations.home, utc_now())
     except OSError as exc:
@@ -200,6 +202,95 @@ def run_app(locations: Locations) -> int:
     finally:
         store.close()
     return 0
+
+
+def run_sync(
+    locations: Locations, folder: str | None, auto: bool | None, as_json: bool, out: TextIO
+) -> int:
+    """Sync with ``folder`` (default: the one remembered), and remember it with ``auto``."""
+    from prep.clock import utc_now
+    from prep.transfer.sync.exchange import sync_home
+    from prep.transfer.sync.setup import SyncSetup, folder_problem, save_sync_setup, sync_setup
+
+    store = open_store(locations)
+    try:
+        setup = sync_setup(store)
+        if folder is not None:
+            # Absolute: the app and later runs find it from any working folder.
+            target = Path(folder).expanduser().resolve()
+        elif setup is not None:
+            target = setup.folder
+        else:
+            raise UsageError("no sync folder yet: 'prep sync DIR' syncs with DIR and remembers it")
+        problem = folder_problem(target)
+        if problem is not None:
+            raise UsageError(problem)
+        report = sync_home(store, locations.settings_file, target, utc_now())
+        keep_auto = auto if auto is not None else (setup is not None and setup.auto)
+        save_sync_setup(store, SyncSetup(target, keep_auto))
+    finally:
+        store.close()
+    if as_json:
+        print(json.dumps(report.to_dict() | {"auto": keep_auto}, indent=2), file=out)
+        return 0
+    for skipped in report.skipped:
+        print(
+            f"prep: skipped {skipped.path}: {skipped.reason}; read again at the next sync",
+            file=sys.stderr,
+        )
+    if report.new_installation_id is not None:
+        print(
+            "this home was restored from another one's backup: it now syncs as installation "
+            f"{report.new_installation_id}",
+            file=out,
+        )
+    print(f"synced with {target}: {report.summary()}; {report.reviews} reviews in all", file=out)
+    if auto is not None:
+        when = "when the app starts and quits" if auto else "only when you run 'prep sync'"
+        print(f"prep syncs with it {when}", file=out)
+    return 0
+
+
+def _sync_on_quit(locations: Locations, store: Store) -> None:
+    """The sync of ``--auto`` as the app quits; a folder out of reach is said, not fatal."""
+    from prep.clock import utc_now
+    from prep.transfer.sync.exchange import SyncFolderError, auto_sync
+
+    try:
+        report = auto_sync(store, locations.settings_file, utc_now())
+    except SyncFolderError as exc:
+        print(f"prep: not synced: {exc}", file=sys.stderr)
+        return
+    except OSError as exc:
+        print(f"prep: not synced: {exc.strerror or exc}", file=sys.stderr)
+        return
+    if report is not None:
+        print(f"prep: synced with {report.folder}: {report.summary()}", file=sys.stderr)
+
+
+def _sync_line(locations: Locations) -> str:
+    """Doctor's line on sync: the folder, and what the last sync merged."""
+    if not locations.database.exists():
+        return "not set up (no history yet)"
+    from prep.clock import local_timezone
+    from prep.transfer.sync.setup import last_sync, sync_setup
+
+    store = open_store(locations)
+    try:
+        setup, last = sync_setup(store), last_sync(store)
+    finally:
+        store.close()
+    if setup is None:
+        return "not set up ('prep sync DIR' merges this history with your other machines)"
+    when = "on start and quit" if setup.auto else "when you run 'prep sync'"
+    line = f"{setup.folder} ({when})"
+    if last is None or not isinstance(last.get("synced_at"), str):
+        return f"{line}; not synced yet"
+    try:
+        at = datetime.fromisoformat(last["synced_at"]).astimezone(local_timezone())
+    except ValueError:
+        return f"{line}; not synced yet"
+    return f"{line}; last {at:%Y-%m-%d %H:%M}: {last.get('summary', '')}"
 
 
 def run_backups(locations: Locations, as_json: bool, out: TextIO) -> int:
@@ -625,6 +716,7 @@ def run_doctor(locations: Locations, as_json: bool, out: TextIO) -> int:
         f"cards     {len(library.cards)} in {plural(len(library.decks), 'deck')} ({counts}); "
         f"{plural(len(library.errors), 'error')}"
     )
+    print(f"sync      {_sync_line(locations)}", file=out)
     try:
         isolation = detect_isolation(locations.private_folders)
     except UnknownSandboxError as exc:

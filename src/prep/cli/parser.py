@@ -210,10 +210,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     restore_backup.add_argument("--json", action="store_true", help="print JSON")
 
+    sync = commands.add_parser(
+        "sync",
+        help="merge your history with your other installations through a folder",
+        description="Sync with DIR, a folder your own tool keeps in step between machines "
+        "(Syncthing, a cloud drive, a git repository, a USB stick). This installation writes "
+        "only its own files there, under DIR/INSTALLATION-ID/, and reads the others': reviews "
+        "are merged (each counted once) and the card states rebuilt from the merged log; card "
+        "marks, settings and fitted parameters take the latest change. A file still being "
+        "copied is skipped until it is whole. Without DIR, the folder of the last sync. "
+        "Exit 0 when synced, 2 for a folder that is missing or cannot be written.",
+    )
+    sync.add_argument("dir", nargs="?", metavar="DIR", help="the sync folder (default: the last)")
+    auto = sync.add_mutually_exclusive_group()
+    auto.add_argument(
+        "--auto",
+        action="store_true",
+        default=None,
+        help="from now on, also sync when the app starts and when it quits",
+    )
+    auto.add_argument(
+        "--no-auto", dest="auto", action="store_false", help="stop syncing on start and quit"
+    )
+    sync.add_argument("--json", action="store_true", help="print JSON")
+
     doctor = commands.add_parser(
         "doctor",
-        help="show how prep is set up (sandbox mode, paths)",
-        description="Say which sandbox mode grading uses and why, where data lives, and what was loaded.",
+        help="show how prep is set up (sandbox mode, paths, sync)",
+        description="Say which sandbox mode grading uses and why, where data lives, what was "
+        "loaded, and the sync folder with what its last sync merged.",
     )
     doctor.add_argument("--json", action="store_true", help="print JSON")
 

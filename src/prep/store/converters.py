@@ -31,7 +31,7 @@ STATE_FIELDS = (
 )  # fmt: skip
 REVIEW_FIELDS = (
     "id", "card_key", "rating", "reviewed_ms", "duration_ms", "installation_id", "kind",
-    "stage_before",
+    "stage_before", "seq",
 )  # fmt: skip
 ATTEMPT_FIELDS = (
     "id", "card_key", "kind", "submitted_ms", "code", "passed", "summary", "duration_ms",
@@ -92,6 +92,7 @@ def review_from_values(
     installation_id: str,
     kind: str | None,
     stage_before: int | None,
+    seq: int | None = None,
 ) -> Review:
     review_kind = _KINDS[kind or "review"]
     return Review(
@@ -103,6 +104,7 @@ def review_from_values(
         installation_id=installation_id,
         kind=review_kind,
         stage_before=_STAGES[stage_before] if stage_before is not None else None,
+        seq=seq,
     )
 
 
@@ -116,6 +118,7 @@ def review_values(review: Review) -> dict[str, Any]:
         "installation_id": review.installation_id,
         "kind": review.kind.value,
         "stage_before": int(review.stage_before) if review.stage_before is not None else None,
+        "seq": review.seq,
     }
 
 
@@ -167,16 +170,17 @@ def marks_from_values(
     )
 
 
-def marks_values(key: str, marks: CardMarks) -> dict[str, Any]:
+def marks_values(key: str, marks: CardMarks, changed_ms: int | None = None) -> dict[str, Any]:
     return {
         "card_key": key,
         "suspended": marks.suspended,
         "buried_until_ms": to_ms(marks.buried_until) if marks.buried_until is not None else None,
         "leech": marks.leech,
+        "changed_ms": changed_ms,
     }
 
 
-def fill_marks_row(row: CardMarkRow, marks: CardMarks) -> CardMarkRow:
-    for column, value in marks_values(row.card_key, marks).items():
+def fill_marks_row(row: CardMarkRow, marks: CardMarks, changed_ms: int | None) -> CardMarkRow:
+    for column, value in marks_values(row.card_key, marks, changed_ms).items():
         setattr(row, column, value)
     return row

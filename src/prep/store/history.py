@@ -38,7 +38,7 @@ from prep.store.converters import (
 )
 
 # The newest migration; a test checks it against Alembic's own idea of head.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 BUSY_TIMEOUT_MS = 15_000
 
 INSTALLATION_KEY = "installation_id"
@@ -49,6 +49,8 @@ STATE_QUERY = f"SELECT {', '.join(STATE_FIELDS)} FROM card_states"
 # The log in order: by time, then as written (two reviews in one millisecond keep theirs).
 LOG_QUERY = f"SELECT {', '.join(REVIEW_FIELDS)} FROM reviews"
 LOG_ORDER = " ORDER BY reviewed_ms, rowid"
+# Changes whenever a review is written or taken back (see Store.merge_history).
+LOG_MARK_QUERY = "SELECT count(*), coalesce(max(rowid), 0) FROM reviews"
 
 # The spans between consecutive boundaries, as rows (n, low, high): the boundaries
 # travel as one JSON array, whatever their number.
@@ -136,6 +138,13 @@ class History:
         rows = self._rows("SELECT card_key, suspended, buried_until_ms, leech FROM card_marks")
         return {key: marks_from_values(*values) for key, *values in rows}
 
+    def stamped_marks(self) -> dict[str, tuple[CardMarks, int | None]]:
+        """Each card's marks and when they last changed (ms; None when not known)."""
+        rows = self._rows(
+            "SELECT card_key, suspended, buried_until_ms, leech, changed_ms FROM card_marks"
+        )
+        return {key: (marks_from_values(*values), changed) for key, *values, changed in rows}
+
     # -- the review log ----------------------------------------------------------
 
     def reviews(self, card_key: str | None = None, include_resets: bool = True) -> list[Review]:
@@ -157,6 +166,15 @@ class History:
             while rows := cursor.fetchmany(chunk):
                 for row in rows:
                     yield review_from_values(*row)
+
+    def log_mark(self) -> tuple[int, int]:
+        """Something that changes whenever a review is written or taken back: a merge
+        computed from the log as it was can tell that it is no longer."""
+        count, last = self._rows(LOG_MARK_QUERY)[0]
+        return int(count), int(last)
+
+    def undone_review_ids(self) -> frozenset[str]:
+        return frozenset(row[0] for row in self._rows("SELECT id FROM undone_reviews"))
 
     # -- counts of the review log --------------------------------------------
 

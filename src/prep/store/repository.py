@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from prep.clock import to_ms
@@ -35,10 +36,19 @@ from prep.store.history import (
     FIT_RECORD_KEY,
     FITTED_PARAMETERS_KEY,
     INSTALLATION_KEY,
+    LOG_MARK_QUERY,
     History,
 )
 from prep.store.restoring import Restoring
-from prep.store.tables import AttemptRow, CardMarkRow, CardStateRow, DraftRow, MetaRow, ReviewRow
+from prep.store.tables import (
+    AttemptRow,
+    CardMarkRow,
+    CardStateRow,
+    DraftRow,
+    MetaRow,
+    ReviewRow,
+    UndoneReviewRow,
+)
 
 RESTORE_CACHE_KIB = 64 * 1024
 
@@ -46,6 +56,15 @@ RESTORE_CACHE_KIB = 64 * 1024
 def _write_state(session: Session, state: CardState) -> None:
     row = session.get(CardStateRow, state.key) or CardStateRow(card_key=state.key)
     session.add(fill_state_row(row, state))
+
+
+class LogChangedError(Exception):
+    """The review log is not what a merge was computed from."""
+
+
+def _log_mark(session: Session) -> tuple[int, int]:
+    row = session.execute(text(LOG_MARK_QUERY)).one()
+    return int(row[0]), int(row[1])
 
 
 class Store(History):
@@ -90,19 +109,32 @@ class Store(History):
 
     # -- the review log ----------------------------------------------------
 
+    def _numbered(self, session: Session, review: Review) -> ReviewRow:
+        """The row of a review made here, numbered after this installation's last one:
+        the order they were made in, whatever the clock said."""
+        last = session.scalar(
+            select(func.max(ReviewRow.seq)).where(
+                ReviewRow.installation_id == review.installation_id
+            )
+        )
+        seq = review.seq if review.seq is not None else int(last or 0) + 1
+        return ReviewRow(**review_values(replace(review, seq=seq)))
+
     def record_review(self, review: Review, after: CardState) -> None:
         """Append a review and store the state it produced, atomically."""
         with self._writes.begin() as session:
-            session.add(ReviewRow(**review_values(review)))
+            session.add(self._numbered(session, review))
             _write_state(session, after)
 
     def undo_review(self, review_id: str, before: CardState | None) -> None:
-        """Delete a review and put back the state the card had before it."""
+        """Delete a review and put back the state the card had before it. The id is kept
+        as taken back, for a sync to take it back on the other installations too."""
         with self._writes.begin() as session:
             review = session.get(ReviewRow, review_id)
             if review is None:
                 return
             session.delete(review)
+            session.merge(UndoneReviewRow(id=review_id))
             if before is None or before.stage is Stage.NEW:
                 session.execute(
                     delete(CardStateRow).where(CardStateRow.card_key == review.card_key)
@@ -114,7 +146,7 @@ class Store(History):
         """Log a reset and forget the card's memory state: it is new again."""
         assert reset.kind is ReviewKind.RESET
         with self._writes.begin() as session:
-            session.add(ReviewRow(**review_values(reset)))
+            session.add(self._numbered(session, reset))
             session.execute(delete(CardStateRow).where(CardStateRow.card_key == reset.card_key))
 
     def add_reviews(self, reviews: Iterable[Review]) -> int:
@@ -179,10 +211,58 @@ class Store(History):
 
     # -- marks: suspended, buried, leech -------------------------------------
 
-    def set_marks(self, card_key: str, marks: CardMarks) -> None:
+    def set_marks(
+        self, card_key: str, marks: CardMarks, changed_at: datetime | None = None
+    ) -> None:
+        """``changed_at``: when the learner changed them; a change without a time loses a
+        sync to any change with one."""
+        changed_ms = to_ms(changed_at) if changed_at is not None else None
         with self._writes.begin() as session:
             row = session.get(CardMarkRow, card_key) or CardMarkRow(card_key=card_key)
-            session.add(fill_marks_row(row, marks))
+            session.add(fill_marks_row(row, marks, changed_ms))
+
+    # -- merging another installation's history ---------------------------------
+
+    def merge_history(
+        self,
+        reviews: Iterable[Review],
+        undone: Iterable[str],
+        states: Iterable[CardState],
+        marks: Mapping[str, tuple[CardMarks, int | None]],
+        log_mark: tuple[int, int],
+    ) -> int:
+        """In one transaction: add the reviews not in the log yet, take back the undone
+        ones, put ``states`` in place of every card state and write ``marks``.
+        Returns how many reviews were added. ``log_mark`` is the log's when the merge
+        was computed: a review written since (the app rates while it syncs) raises
+        LogChangedError, and nothing is written."""
+        from sqlalchemy.dialects.sqlite import insert
+
+        rows = [review_values(review) for review in reviews]
+        taken_back = [{"id": review_id} for review_id in undone]
+        count = select(func.count()).select_from(ReviewRow)
+        with self._writes.begin() as session:
+            if _log_mark(session) != log_mark:
+                raise LogChangedError("the review log changed during the merge")
+            before = int(session.scalar(count) or 0)
+            for start in range(0, len(rows), 500):
+                session.execute(
+                    insert(ReviewRow).on_conflict_do_nothing(), rows[start : start + 500]
+                )
+            added = int(session.scalar(count) or 0) - before
+            for start in range(0, len(taken_back), 500):
+                chunk = taken_back[start : start + 500]
+                session.execute(insert(UndoneReviewRow).on_conflict_do_nothing(), chunk)
+                session.execute(
+                    delete(ReviewRow).where(ReviewRow.id.in_([row["id"] for row in chunk]))
+                )
+            session.execute(delete(CardStateRow))
+            for state in states:
+                _write_state(session, state)
+            for key, (mark, changed_ms) in marks.items():
+                row = session.get(CardMarkRow, key) or CardMarkRow(card_key=key)
+                session.add(fill_marks_row(row, mark, changed_ms))
+        return added
 
     # -- settings kept with the history ---------------------------------------
 

@@ -33,12 +33,12 @@ from prep.store.tables import (
 )
 
 # One review as a backup holds it, checked: (id, card_key, rating (None for a
-# reset), reviewed_ms, duration_ms, installation_id, kind, stage_before).
-ReviewValues = tuple[str, str, int | None, int, int | None, str, str, int | None]
+# reset), reviewed_ms, duration_ms, installation_id, kind, stage_before, seq).
+ReviewValues = tuple[str, str, int | None, int, int | None, str, str, int | None, int | None]
 
 _INSERT_REVIEWS = (
     "INSERT INTO reviews (id, card_key, rating, reviewed_ms, duration_ms,"
-    " installation_id, kind, stage_before) VALUES (?, ?, coalesce(?, 0), ?, ?, ?, ?, ?)"
+    " installation_id, kind, stage_before, seq) VALUES (?, ?, coalesce(?, 0), ?, ?, ?, ?, ?, ?)"
 )
 REVIEWS, STATES, MARKS, DRAFTS, ATTEMPTS = _HISTORY = tuple(
     Base.metadata.tables[row.__tablename__]
@@ -89,8 +89,12 @@ class Restoring:
     def add_states(self, states: Sequence[CardState]) -> None:
         self._insert_values(STATES, [state_values(state) for state in states])
 
-    def add_marks(self, marks: Sequence[tuple[str, CardMarks]]) -> None:
-        self._insert_values(MARKS, [marks_values(key, mark) for key, mark in marks])
+    def add_marks(self, marks: Sequence[tuple[str, CardMarks, datetime | None]]) -> None:
+        rows = [
+            marks_values(key, mark, to_ms(changed) if changed is not None else None)
+            for key, mark, changed in marks
+        ]
+        self._insert_values(MARKS, rows)
 
     def add_drafts(self, drafts: Sequence[tuple[str, str, datetime]]) -> None:
         rows = [

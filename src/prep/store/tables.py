@@ -43,12 +43,16 @@ class ReviewRow(Base):
     installation_id: Mapped[str] = mapped_column(String(36))
     kind: Mapped[str] = mapped_column(String(8), default="review", server_default="review")
     stage_before: Mapped[int | None] = mapped_column(Integer)
+    # The review's place among its installation's own (migration 0005): a clock that is
+    # set back cannot reorder them. None for reviews imported from a CSV.
+    seq: Mapped[int | None] = mapped_column(Integer)
 
     # Covering indexes (migration 0004): the statistics count ratings per day and
     # find each card's first review from an index alone, never reading a row.
     __table_args__ = (
         Index("ix_reviews_time", "reviewed_ms", "kind", "stage_before", "rating"),
         Index("ix_reviews_card_time", "card_key", "reviewed_ms"),
+        Index("ix_reviews_installation_seq", "installation_id", "seq"),
     )
 
 
@@ -78,3 +82,12 @@ class CardMarkRow(Base):
     suspended: Mapped[bool] = mapped_column(Integer, default=0)
     buried_until_ms: Mapped[int | None] = mapped_column(Integer)
     leech: Mapped[bool] = mapped_column(Integer, default=0)
+    # When the marks last changed: the latest change wins when installations sync.
+    changed_ms: Mapped[int | None] = mapped_column(Integer)
+
+
+class UndoneReviewRow(Base):
+    """A review taken back: a sync takes it back on the other installations too."""
+
+    __tablename__ = "undone_reviews"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)

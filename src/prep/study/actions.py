@@ -1,4 +1,5 @@
-"""What the browser can do to a card: suspend, bury, reset. Time is a parameter."""
+"""What the browser can do to a card: suspend, bury, reset. Time is a parameter: it
+stamps the change, and the latest change wins when installations sync."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ if TYPE_CHECKING:
     from prep.store.repository import Store
 
 
-def set_suspended(store: Store, key: str, suspended: bool) -> CardMarks:
+def set_suspended(
+    store: Store, key: str, suspended: bool, now: datetime | None = None
+) -> CardMarks:
     marks = replace(store.marks().get(key, CardMarks()), suspended=suspended)
-    store.set_marks(key, marks)
+    store.set_marks(key, marks, now)
     return marks
 
 
@@ -27,13 +30,13 @@ def bury_until_next_day(
     marks = replace(
         store.marks().get(key, CardMarks()), buried_until=next_day_start(now, tz, rollover_hour)
     )
-    store.set_marks(key, marks)
+    store.set_marks(key, marks, now)
     return marks
 
 
-def unbury(store: Store, key: str) -> CardMarks:
+def unbury(store: Store, key: str, now: datetime | None = None) -> CardMarks:
     marks = replace(store.marks().get(key, CardMarks()), buried_until=None)
-    store.set_marks(key, marks)
+    store.set_marks(key, marks, now)
     return marks
 
 

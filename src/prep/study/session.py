@@ -256,7 +256,7 @@ class StudySession:
         marks_after = marks
         if became_leech:
             marks_after = CardMarks(suspended=True, buried_until=None, leech=True)
-            self.store.set_marks(prompt.card.key, marks_after)
+            self.store.set_marks(prompt.card.key, marks_after, now)
         self._remember(prompt.card.key, after, marks_after)
         answer = Answer(review, prompt.state, after, marks, became_leech)
         self._undo.append(answer)
@@ -276,7 +276,7 @@ class StudySession:
         marks = answer.marks_before
         if answer.became_leech:
             marks = answer.marks_before or CardMarks()
-            self.store.set_marks(key, marks)
+            self.store.set_marks(key, marks, self.now())
         elif self._known is not None:
             marks = self._known.marks.get(key)
         self._remember(key, answer.before, marks)

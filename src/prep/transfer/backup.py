@@ -14,11 +14,12 @@ from functools import cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
-from prep.clock import to_ms
+from prep.clock import from_ms, to_ms
 from prep.grading.attempts import Attempt
 from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import DEFAULT_PARAMETERS, CardState, Stage
 from prep.scheduling.replay import Review, ReviewKind
+from prep.store.converters import review_from_values
 from prep.store.history import FIT_RECORD_KEY, FITTED_PARAMETERS_KEY, INSTALLATION_KEY
 from prep.store.restoring import DuplicateKeyError, Restoring, ReviewValues
 from prep.transfer.jsonstream import object_members
@@ -33,7 +34,8 @@ BACKUP_VERSION = 1
 # -- the full backup -------------------------------------------------------------
 
 
-def _review_json(review: Review) -> dict[str, Any]:
+def review_json(review: Review) -> dict[str, Any]:
+    """A log entry as a backup (and a sync segment) writes it."""
     return {
         "id": review.id,
         "card_key": review.card_key,
@@ -43,6 +45,7 @@ def _review_json(review: Review) -> dict[str, Any]:
         "installation_id": review.installation_id,
         "kind": review.kind.value,
         "stage_before": int(review.stage_before) if review.stage_before is not None else None,
+        "seq": review.seq,
     }
 
 
@@ -83,7 +86,7 @@ def write_backup_json(
     separator = "\n"
     for review in store.iter_reviews():
         out.write(separator)
-        out.write(json.dumps(_review_json(review), ensure_ascii=False))
+        out.write(json.dumps(review_json(review), ensure_ascii=False))
         separator = ",\n"
     out.write("\n]}\n")
 
@@ -91,7 +94,7 @@ def write_backup_json(
 def _everything_but_the_log(
     store: Store, settings: dict[str, Any], now: datetime
 ) -> dict[str, Any]:
-    marks = store.marks()
+    marks = store.stamped_marks()
     drafts = store.drafts()
     return {
         "format": BACKUP_FORMAT,
@@ -105,8 +108,9 @@ def _everything_but_the_log(
                 "suspended": mark.suspended,
                 "buried_until": mark.buried_until.isoformat() if mark.buried_until else None,
                 "leech": mark.leech,
+                "changed_at": from_ms(changed_ms).isoformat() if changed_ms is not None else None,
             }
-            for key, mark in sorted(marks.items())
+            for key, (mark, changed_ms) in sorted(marks.items())
         ],
         "drafts": [
             {"card_key": key, "code": code, "updated_at": at.isoformat()}
@@ -250,6 +254,9 @@ def _review(entry: _Entry) -> ReviewValues:
         installation = entry.text("installation_id")
     if stage_before is not None and not (type(stage_before) is int and 0 <= stage_before <= 3):
         stage_before = int(entry.choice("stage_before", Stage))
+    seq = item.get("seq")
+    if seq is not None and not (type(seq) is int and 0 < seq < 2**62):
+        seq = entry.integer("seq", optional=True)
     return (
         review_id,
         card_key,
@@ -259,6 +266,19 @@ def _review(entry: _Entry) -> ReviewValues:
         installation,
         kind.value,
         stage_before,
+        seq,
+    )
+
+
+def review_from_json(item: Any, section: str, index: int) -> Review:
+    """A log entry written by ``review_json``, checked as a backup's are; BackupError
+    names ``section[index]`` and what is wrong with it."""
+    key, card_key, rating, at, duration, installation, kind, stage, seq = _review(
+        _Entry(section, index, item)
+    )
+    # A reset has no rating; the log stores it as 0, as review_from_values reads it.
+    return review_from_values(
+        key, card_key, rating or 0, at, duration, installation, kind, stage, seq
     )
 
 
@@ -277,10 +297,11 @@ def _state(entry: _Entry) -> CardState:
     )
 
 
-def _marks(entry: _Entry) -> tuple[str, CardMarks]:
-    return entry.text("card_key"), CardMarks(
+def _marks(entry: _Entry) -> tuple[str, CardMarks, datetime | None]:
+    marks = CardMarks(
         entry.flag("suspended"), entry.time("buried_until", optional=True), entry.flag("leech")
     )
+    return entry.text("card_key"), marks, entry.time("changed_at", optional=True)
 
 
 def _draft(entry: _Entry) -> tuple[str, str, datetime]:

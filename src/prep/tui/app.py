@@ -15,6 +15,8 @@ from prep.tui.screens.today import TodayScreen
 
 if TYPE_CHECKING:
     from prep.content.library import Library
+    from prep.settings import Settings
+    from prep.transfer.sync.exchange import SyncReport
 
 __all__ = ["PrepApp", "PrepContext"]
 
@@ -33,6 +35,7 @@ class PrepApp(App[None]):
         self.context = context
         self.jobs = BackgroundJobs(self.show_failure)
         self._store_opening = False
+        self._sync_started = False
 
     def get_default_screen(self) -> TodayScreen:
         # Today is the first screen itself, not pushed over a blank one: one screen to
@@ -58,6 +61,8 @@ class PrepApp(App[None]):
                 group="history",
                 failed=self._store_failed,
             )
+        else:
+            self._sync_on_start()
         loader = self.context.library_loader
         if loader is not None:
             # The screen is up at once; the decks fill it in when they are read.
@@ -72,13 +77,16 @@ class PrepApp(App[None]):
 
     def open_store(self) -> None:
         """The store, for the first write: opened in the background, once."""
-        if self.context.store_is_open or self._store_opening:
+        if self._store_opening:
             return
         self._store_opening = True
+        if self.context.store_is_open:  # opened already, by a screen that needed it
+            self._sync_on_start()
+            return
         self.jobs.start(
             self,
             lambda: self.context.store,
-            lambda _: None,
+            lambda _: self._sync_on_start(),
             what="opening your history",
             group="store",
             failed=self._store_failed,
@@ -98,6 +106,36 @@ class PrepApp(App[None]):
                 write_backup(context.store, context.settings.to_dict(), home, now)
 
         self.jobs.start(self, backup, lambda _: None, what="writing a backup", group="backup")
+
+    def _sync_on_start(self) -> None:
+        """With ``prep sync --auto``, the history is merged with the sync folder's as the
+        app starts (the CLI syncs again on quit), in a worker: the screen never waits."""
+        context = self.context
+        settings_file = context.settings_path
+        if settings_file is None or self._sync_started:
+            return
+        self._sync_started = True
+
+        def sync() -> tuple[SyncReport, Settings] | None:
+            from prep.settings import load_settings
+            from prep.transfer.sync.exchange import auto_sync
+
+            report = auto_sync(context.store, settings_file, context.clock())
+            return (report, load_settings(settings_file)[0]) if report is not None else None
+
+        # Today's, the screen at the bottom of the stack: it is there until the app quits,
+        # and a sync that has not answered by then is let go with it (the CLI syncs on quit).
+        owner = self.screen_stack[0] if self.screen_stack else self
+        self.jobs.start(owner, sync, self._synced, what="syncing", group="sync")
+
+    def _synced(self, result: tuple[SyncReport, Settings] | None) -> None:
+        if result is None:
+            return
+        report, settings = result
+        # Another machine's settings may have come in with its reviews.
+        self.context.settings = settings
+        self.notify(f"Synced: {report.summary()}", timeout=6)
+        self._refresh_today()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.jobs.state_changed(event.worker, event.state)

@@ -302,11 +302,12 @@ class BrowserScreen(PrepScreen[None]):
         key = self.current_key()
         if key is None:
             return
-        store = self.context.store
+        context = self.context
 
         def toggle() -> str:
+            store = context.store
             suspended = not store.marks().get(key, CardMarks()).suspended
-            set_suspended(store, key, suspended)
+            set_suspended(store, key, suspended, context.clock())
             return f"{'Suspended' if suspended else 'Unsuspended'} {key}"
 
         self._change(key, toggle)
@@ -321,7 +322,7 @@ class BrowserScreen(PrepScreen[None]):
             marks = context.store.marks().get(key)
             now = context.clock()
             if marks is not None and marks.buried_until is not None and marks.buried_until > now:
-                unbury(context.store, key)
+                unbury(context.store, key, now)
                 return f"Unburied {key}"
             bury_until_next_day(context.store, key, now, context.tz, context.settings.rollover_hour)
             return f"Buried {key} until the next study day"
