@@ -716,7 +716,9 @@ def run_doctor(locations: Locations, as_json: bool, out: TextIO) -> int:
         f"cards     {len(library.cards)} in {plural(len(library.decks), 'deck')} ({counts}); "
         f"{plural(len(library.errors), 'error')}"
     )
-    print(f"sync      {_sync_line(locations)}", file=out)
+    sync = _sync_line(locations)
+    report["sync"] = sync
+    say(f"sync      {sync}")
     try:
         isolation = detect_isolation(locations.private_folders)
     except UnknownSandboxError as exc:
