@@ -17,13 +17,23 @@ if TYPE_CHECKING:
 
 
 class DraftKeeper:
-    def __init__(self, store: Store, card_key: str, clock: Callable[[], datetime]) -> None:
-        self.store = store
+    def __init__(
+        self, store: Store | Callable[[], Store], card_key: str, clock: Callable[[], datetime]
+    ) -> None:
+        # The store, or what opens it (off the UI thread, at the first read or write).
+        self._store = store
         self.card_key = card_key
         self.clock = clock
         self._pending: str | None = None
         self._pending_lock = threading.Lock()
         self._write_lock = threading.Lock()
+
+    @property
+    def store(self) -> Store:
+        store = self._store
+        if callable(store):
+            store = self._store = store()
+        return store
 
     def put(self, text: str) -> None:
         """The newest text; written by the next ``flush``."""

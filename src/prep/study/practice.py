@@ -24,7 +24,7 @@ from prep.scheduling.memory import CardState, Stage
 from prep.suggest import did_you_mean
 
 if TYPE_CHECKING:
-    from prep.store.repository import Store
+    from prep.store.history import History
 
 # Only a run against the hidden tests says whether a kata is solved; running the
 # examples, answering a predict card or any other event recorded as an attempt does not.
@@ -147,7 +147,7 @@ def kata_rows(
 
 
 def read_kata_rows(
-    library: Library, store: Store, now: datetime, python: tuple[int, int] | None = None
+    library: Library, store: History, now: datetime, python: tuple[int, int] | None = None
 ) -> list[KataRow]:
     """The problem list from the store's history: three reads, whatever the number of katas."""
     submissions = store.attempts(kind=SUBMIT)

@@ -151,12 +151,16 @@ class StudySession:
     """Studying from the queue; ``scope`` narrows it to a deck, tag or type, or reviews ahead."""
 
     library: Library
-    store: Store
+    # The store, or what opens it at the first write (the app opens it in the background).
+    store: Store | Callable[[], Store]
     settings: Settings
     tz: tzinfo
     clock: Clock
     new_id: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
     scope: StudyScope = EVERYTHING
+    # Where the session reads, when not from the store: the same history in plain SQL,
+    # so that the first card does not wait for the store to open.
+    history: History | None = None
     _undo: list[Answer] = field(default_factory=list, init=False)
     _model: MemoryModel | None = field(default=None, init=False)
     _known: _Known | None = field(default=None, init=False)
@@ -171,11 +175,20 @@ class StudySession:
     def _prepared(self) -> PreparedCards:
         return PreparedCards.of(self._cards, self.scope)
 
+    def _writer(self) -> Store:
+        store = self.store
+        if callable(store):
+            store = self.store = store()
+        return store
+
+    def _reader(self) -> History:
+        return self.history if self.history is not None else self._writer()
+
     @property
     def model(self) -> MemoryModel:
         """Built on first use, so that creating a session reads nothing from the store."""
         if self._model is None:
-            self._model = memory_model(self.settings, self.store.fitted_parameters())
+            self._model = memory_model(self.settings, self._reader().fitted_parameters())
         return self._model
 
     def now(self) -> datetime:
@@ -185,7 +198,7 @@ class StudySession:
         now = self.now()
         known = self._read(now)
         return build_queue(
-            self._cards, self.store, self.settings, now, self.tz, known.states, self.scope,
+            self._cards, self._reader(), self.settings, now, self.tz, known.states, self.scope,
             known.marks, known.introduced, self._prepared,
         )  # fmt: skip
 
@@ -195,16 +208,17 @@ class StudySession:
         today = study_day(now, self.tz, rollover)
         if self._known is None or self._known.day != today:
             start = day_start(today, self.tz, rollover)
+            history = self._reader()
             self._known = _Known(
                 today,
-                self.store.card_states(),
-                self.store.marks(),
-                set(self.store.first_reviewed_since(start)),
+                history.card_states(),
+                history.marks(),
+                set(history.first_reviewed_since(start)),
             )
         return self._known
 
     def _introduced_today(self, key: str) -> bool:
-        first = self.store.first_review_ms(key)
+        first = self._reader().first_review_ms(key)
         known = self._known
         if first is None or known is None:
             return False
@@ -241,22 +255,23 @@ class StudySession:
         now = self.now()
         after = self.model.review(prompt.state, rating, now, prompt.review_id)
         duration_ms = max(0, int((now - prompt.shown_at).total_seconds() * 1000))
+        store = self._writer()
         review = Review(
             prompt.review_id,
             prompt.card.key,
             rating,
             now,
             duration_ms,
-            self.store.installation_id,
+            store.installation_id,
             stage_before=prompt.state.stage,
         )
-        self.store.record_review(review, after)
+        store.record_review(review, after)
         marks = self._read(now).marks.get(prompt.card.key)
         became_leech = is_new_leech(after, marks, self.settings.leech_threshold)
         marks_after = marks
         if became_leech:
             marks_after = CardMarks(suspended=True, buried_until=None, leech=True)
-            self.store.set_marks(prompt.card.key, marks_after, now)
+            store.set_marks(prompt.card.key, marks_after, now)
         self._remember(prompt.card.key, after, marks_after)
         answer = Answer(review, prompt.state, after, marks, became_leech)
         self._undo.append(answer)
@@ -272,23 +287,24 @@ class StudySession:
             return None
         answer = self._undo.pop()
         key = answer.review.card_key
-        self.store.undo_review(answer.review.id, answer.before)
+        store = self._writer()
+        store.undo_review(answer.review.id, answer.before)
         marks = answer.marks_before
         if answer.became_leech:
             marks = answer.marks_before or CardMarks()
-            self.store.set_marks(key, marks, self.now())
+            store.set_marks(key, marks, self.now())
         elif self._known is not None:
             marks = self._known.marks.get(key)
         self._remember(key, answer.before, marks)
         card = self.library.cards.get(key)
         if card is not None and card.type in (CardType.KATA, CardType.PREDICT):
             # The review is open again, and its answer has been seen: the sitting says so.
-            log_event(self.store, card.key, UNDONE, self.now())
+            log_event(store, card.key, UNDONE, self.now())
         return card
 
     def prompt_for(self, card: StudyCard) -> Prompt:
         now = self.now()
-        state = self.store.card_state(card.key) or CardState.new(card.key, now)
+        state = self._reader().card_state(card.key) or CardState.new(card.key, now)
         review_id = self.new_id()
         return Prompt(card, state, review_id, now, self.model.preview(state, now, review_id))
 

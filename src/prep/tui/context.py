@@ -75,6 +75,11 @@ class PrepContext:
                     self._history = self.history_opener()
             return self._store is not None or self._history is not None
 
+    def history_at_hand(self) -> History | None:
+        """The history to read if it is open already (the store, or the plain-SQL reader):
+        for the UI thread, which must not open anything."""
+        return self._store if self._store is not None else self._history
+
     @property
     def history(self) -> History:
         """The history to read (from a worker): the store once it is open; before, the same

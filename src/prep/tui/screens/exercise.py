@@ -83,7 +83,7 @@ class ExerciseScreen(PrepScreen[ExerciseResult]):
         self.loaded = False
         self.running = False  # a check is in the sandbox
         self._check: Worker[Any] | None = None
-        self.drafts = DraftKeeper(context.store, prompt.card.key, context.clock)
+        self.drafts = DraftKeeper(lambda: context.store, prompt.card.key, context.clock)
         self._draft_timer: Timer | None = None
         self._kind = ""  # "Kata" or "Predict", for the header
 
@@ -140,9 +140,9 @@ class ExerciseScreen(PrepScreen[ExerciseResult]):
 
     def log_event(self, kind: str) -> None:
         """Keep a hint or a give-up, so that coming back to the card remembers it."""
-        store, key, at, practice = self.context.store, self.prompt.card.key, self.context.clock(), self.practice  # fmt: skip
+        context, key, at, practice = self.context, self.prompt.card.key, self.context.clock(), self.practice  # fmt: skip
         self.in_background(
-            lambda: log_event(store, key, kind, at, practice), lambda _: None,
+            lambda: log_event(context.store, key, kind, at, practice), lambda _: None,
             what="saving the attempt", group=f"event-{kind}", exclusive=False,
         )  # fmt: skip
 

@@ -208,12 +208,13 @@ class KataScreen(ExerciseScreen):
         self.draft_changed(code)
         self.flush_draft()
         label = "examples" if which == "examples" else "hidden tests"
-        key, store, clock = self.prompt.card.key, self.context.store, self.context.clock
+        key, context, clock = self.prompt.card.key, self.context, self.context.clock
         attempt, practice = self.attempt, self.practice
 
         def grade(cancel: threading.Event) -> GradeReport:
-            report = self.context.grader().grade(self.kata, code, which, cancel)
+            report = context.grader().grade(self.kata, code, which, cancel)
             now = clock()
+            store = context.store
             store.record_attempt(
                 attempt_from_report(
                     key, code, report, now, store.installation_id,

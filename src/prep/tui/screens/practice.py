@@ -78,8 +78,8 @@ class KataOpener:
         self.refresh = refresh
         context = screen.context
         self.session = StudySession(
-            context.library, context.store, context.settings, context.tz, context.clock,
-            context.new_id,
+            context.library, lambda: context.store, context.settings, context.tz, context.clock,
+            context.new_id, history=context.history_at_hand(),
         )  # fmt: skip
         self.opening = False
 
@@ -182,7 +182,7 @@ class PracticeScreen(PrepScreen[None]):
     def refresh_rows(self) -> None:
         context = self.context
         self.in_background(
-            lambda: read_kata_rows(context.library, context.store, context.clock()),
+            lambda: read_kata_rows(context.library, context.history, context.clock()),
             self._show_rows, what="reading the katas", group="katas",
         )  # fmt: skip
 

@@ -122,11 +122,12 @@ class PredictScreen(ExerciseScreen):
         guess = self.query_one("#prediction", TextArea).text
         self.draft_changed(guess)
         self.flush_draft()
-        key, store, clock = self.prompt.card.key, self.context.store, self.context.clock
+        key, context, clock = self.prompt.card.key, self.context, self.context.clock
 
         def run(cancel: threading.Event) -> tuple[str, SnippetRun, bool]:
-            ran = self.context.grader().run_snippet(self.card, cancel)
+            ran = context.grader().run_snippet(self.card, cancel)
             correct = outputs_match(ran.stdout, guess)
+            store = context.store
             store.record_attempt(
                 predict_attempt(
                     key, guess, ran.stdout, correct, clock(), store.installation_id, ran.duration_ms

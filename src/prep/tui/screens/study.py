@@ -50,12 +50,13 @@ class StudyScreen(PrepScreen[None]):
         super().__init__(context)
         self.session = StudySession(
             context.library,
-            context.store,
+            lambda: context.store,  # opened in the background since Today's numbers
             context.settings,
             context.tz,
             context.clock,
             context.new_id,
             scope=scope,
+            history=context.history_at_hand(),
         )
         self.scope = scope
         # '' when studying everything: the screen then reads as it always has.
