@@ -62,6 +62,7 @@ class StudyScreen(PrepScreen[None]):
         # '' when studying everything: the screen then reads as it always has.
         self.scope_name = "" if scope.is_everything else scope.describe(context.library)
         self.prompt: Prompt | None = None
+        self._answer_of: Prompt | None = None  # the prompt whose answer is in its widget
         self.revealed = False
         self.reviewed_here = 0
         self.busy = False  # a rating or undo is being written: keys wait for the next card
@@ -135,8 +136,8 @@ class StudyScreen(PrepScreen[None]):
                 meta.append(" ".join(f"#{tag}" for tag in prompt.card.tags))
             self.query_one("#card-meta", Static).update("  ·  ".join(meta))
             self.query_one("#question", Markdown).update(card.question)
-            self.query_one("#answer", Markdown).update(card.answer)
-            self.query_one("#explanation", Markdown).update(card.explanation or "")
+            # The answer and the explanation stay hidden for now: drawn once the question is.
+            self.call_after_refresh(self._fill_answer, prompt)
             self.query_one("#hint", Static).update(f"Hint: {card.hint}" if card.hint else "")
             self.query_one(RatingBar).show_intervals(prompt.intervals)
             self.query_one("#card-body", VerticalScroll).scroll_home(animate=False)
@@ -225,9 +226,20 @@ class StudyScreen(PrepScreen[None]):
     def _card_has(self, field: str) -> bool:
         return self.prompt is not None and bool(getattr(self.prompt.card.card, field, None))
 
+    def _fill_answer(self, prompt: Prompt) -> None:
+        """The answer and explanation of ``prompt``, if it is still the card shown."""
+        if self.prompt is not prompt or self._answer_of is prompt:
+            return
+        self._answer_of = prompt
+        card = prompt.card.card
+        assert isinstance(card, QACard)
+        self.query_one("#answer", Markdown).update(card.answer)
+        self.query_one("#explanation", Markdown).update(card.explanation or "")
+
     def action_reveal(self) -> None:
         if self.prompt is None or self.revealed:
             return
+        self._fill_answer(self.prompt)
         self.revealed = True
         self._set_hidden("#answer", False)
         self._set_hidden("#reveal-prompt", True)
@@ -238,6 +250,8 @@ class StudyScreen(PrepScreen[None]):
         self._set_hidden("#hint", False)
 
     def action_explain(self) -> None:
+        if self.prompt is not None:
+            self._fill_answer(self.prompt)
         self._set_hidden("#explanation", False)
 
     def action_rate(self, value: int, revealed: bool = False) -> None:
