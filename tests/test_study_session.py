@@ -168,3 +168,32 @@ def test_the_queue_kept_by_a_session_is_the_one_read_afresh(
     clock.advance(days=2)  # a new study day: read again
     assert kept() == fresh()
     assert store.marks(), "the sequence made a leech"
+
+
+def test_the_first_card_is_read_from_the_history_and_the_store_opens_at_the_first_rating(
+    library: Library, store: Store, clock: FakeClock, tmp_path: Path
+) -> None:
+    from prep.store.history import History
+
+    database = tmp_path / "home" / "prep.db"
+    history = History.open(database)
+    assert history is not None
+    opened: list[Store] = []
+
+    def open_store() -> Store:
+        opened.append(store)
+        return store
+
+    session = StudySession(
+        library, open_store, Settings(), UTC, clock, counting_ids(), history=history
+    )
+    prompt = session.next_prompt()
+    assert prompt is not None and opened == []
+    session.answer(prompt, Rating.Good)
+    assert opened == [store]
+    # The next card is read back from the plain-SQL history, the rating in it.
+    following = session.next_prompt()
+    assert following is not None and following.card.key != prompt.card.key
+    assert history.card_state(prompt.card.key) == store.card_state(prompt.card.key)
+    session.answer(following, Rating.Good)
+    assert opened == [store]  # opened once
