@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 BACKUP_FORMAT = "prep-backup"
 BACKUP_VERSION = 1
+# One encoder for the whole log: json.dumps with options builds a new one per call.
+_ENTRY_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 # -- the full backup -------------------------------------------------------------
@@ -84,9 +86,10 @@ def write_backup_json(
     out.write(rest[:-1].rstrip())
     out.write(',\n"reviews": [')
     separator = "\n"
+    encode = _ENTRY_ENCODER.encode
     for review in store.iter_reviews():
         out.write(separator)
-        out.write(json.dumps(review_json(review), ensure_ascii=False))
+        out.write(encode(review_json(review)))
         separator = ",\n"
     out.write("\n]}\n")
 
