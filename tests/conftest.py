@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from prep.cli.factory import make_context
 from prep.content import Library, load_library
@@ -149,3 +150,19 @@ def context(library: Library, store: Store, clock: FakeClock, locations: Locatio
         tz=UTC,
         new_id=counting_ids(),
     )
+
+
+def database_at_revision(path: Path, revision: str) -> Engine:
+    """A database whose schema an older prep made: migrated up to ``revision`` only."""
+    from alembic import command
+    from alembic.config import Config
+
+    from prep.store.database import MIGRATIONS_DIR, create_database_engine
+
+    engine = create_database_engine(path)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    return engine

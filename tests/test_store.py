@@ -15,12 +15,11 @@ from prep.settings import Settings
 from prep.store import DatabaseError, Store
 from prep.store.database import (
     MIGRATIONS_DIR,
-    create_database_engine,
     current_revision,
 )
 from prep.store.history import HEAD_REVISION
 from prep.study.session import StudySession
-from tests.conftest import FakeClock, counting_ids
+from tests.conftest import FakeClock, counting_ids, database_at_revision
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -58,16 +57,8 @@ def test_installation_id_is_stable_across_opens(tmp_path: Path) -> None:
 
 
 def test_older_database_is_upgraded_not_dropped(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-
     path = tmp_path / "old.db"
-    engine = create_database_engine(path)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+    engine = database_at_revision(path, "0001")
     with engine.begin() as connection:
         connection.exec_driver_sql(
             "INSERT INTO reviews (id, card_key, rating, reviewed_ms, duration_ms, installation_id) "

@@ -24,7 +24,7 @@ from prep.study.session import StudySession
 from prep.transfer.sync.exchange import SyncReport, auto_sync, sync_home
 from prep.transfer.sync.merge import Replica
 from prep.transfer.sync.setup import SyncSetup, save_sync_setup
-from tests.conftest import FakeClock, counting_ids, qa_deck_yaml
+from tests.conftest import FakeClock, counting_ids, database_at_revision, qa_deck_yaml
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -380,18 +380,9 @@ def test_doctor_names_the_sync_folder_and_the_last_merge(
 
 
 def test_an_older_home_numbers_each_installations_reviews_in_log_order(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    from prep.store.database import MIGRATIONS_DIR, create_database_engine
-
     path = tmp_path / "old.db"
-    engine = create_database_engine(path)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    engine = database_at_revision(path, "0004")
     with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0004")
         for key, ms, installation in [
             ("r3", 3000, "a"), ("r1", 1000, "a"), ("r2", 2000, "b"), ("r4", 1500, "imported"),
         ]:  # fmt: skip
