@@ -62,6 +62,12 @@ FIELDS = (
           "In mixed order, at least this many of each day's new cards are katas, while any are left."),
     Field("min_new_predict", "Predict cards a day (at least)", int, 0, 9999,
           "In mixed order, at least this many of each day's new cards are predict cards, while any are left."),
+    Field("mock_minutes", "Mock interview (minutes)", int, 5, 180,
+          "How long a mock interview lasts: when the time is up, the items left are not reached."),
+    Field("mock_katas", "Mock interview katas", int, 0, 5,
+          "Katas in a mock interview, of rising difficulty, from your weakest topics."),
+    Field("mock_questions", "Mock interview questions", int, 0, 30,
+          "Q&A and predict cards in a mock interview, from your weakest topics."),
 )  # fmt: skip
 
 
@@ -76,6 +82,9 @@ class Settings:
     new_order: NewOrder = NewOrder.MIXED
     min_new_katas: int = 1
     min_new_predict: int = 2
+    mock_minutes: int = 45
+    mock_katas: int = 2
+    mock_questions: int = 8
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

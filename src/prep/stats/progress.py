@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import statistics
 from bisect import bisect_right
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from prep.clock import from_ms, to_ms
 from prep.content.library import Library
 from prep.scheduling.days import day_start
+from prep.scheduling.mastery import MASTERY_RETRIEVABILITY, Mastery, mastery_by_topic
 from prep.scheduling.memory import CardState, Rating, Stage, memory_model
 from prep.settings import Settings
 from prep.stats.activity import Activity, day_starts, stored_activity
@@ -23,7 +23,6 @@ from prep.store.history import History
 
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 30
-MASTERY_RETRIEVABILITY = 0.9
 PERIODS = {"today": 1, "week": 7, "month": 30, "year": 365, "all time": None}
 
 
@@ -35,17 +34,6 @@ class Retention:
     @property
     def rate(self) -> float | None:
         return self.passed / self.total if self.total else None
-
-
-@dataclass(frozen=True)
-class Mastery:
-    name: str
-    mastered: int
-    total: int
-
-    @property
-    def share(self) -> float:
-        return self.mastered / self.total if self.total else 0.0
 
 
 @dataclass(frozen=True)
@@ -179,14 +167,9 @@ def compute_progress(
     if history_only:
         mastered = sum(1 for key in history_only if retr[key] >= MASTERY_RETRIEVABILITY)
         by_deck.append(Mastery("Imported history", mastered, len(history_only)))
-    tag_totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for key, card in library.cards.items():
-        for tag in card.tags:
-            tag_totals[tag][1] += 1
-            if retr.get(key, 0.0) >= MASTERY_RETRIEVABILITY:
-                tag_totals[tag][0] += 1
     by_tag = sorted(
-        (Mastery(tag, m, t) for tag, (m, t) in tag_totals.items()), key=lambda m: (-m.total, m.name)
+        mastery_by_topic(((key, card.tags) for key, card in library.cards.items()), retr),
+        key=lambda m: (-m.total, m.name),
     )
 
     hardest_rows = sorted(
