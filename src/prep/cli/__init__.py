@@ -23,6 +23,7 @@ from prep.cli.commands import (
     run_import_anki,
     run_import_reviews,
     run_katas,
+    run_mock,
     run_optimize,
     run_restore,
     run_restore_backup,
@@ -97,6 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.into:
                 raise UsageError("--into goes with --anki")
             return run_restore(locations, Path(args.file), args.json, sys.stdout)
+        if args.command == "mock":
+            changes = {"minutes": args.minutes, "katas": args.katas, "questions": args.questions}
+            return run_mock(locations, changes, args.list, args.json, sys.stdout)
         if args.command == "stats":
             return run_stats(locations, args.json, sys.stdout)
         if args.command == "sync":

@@ -183,6 +183,62 @@ def run_stats(
     return 0
 
 
+def run_mock(
+    locations: Locations,
+    changes: dict[str, int | None],
+    list_only: bool,
+    as_json: bool,
+    out: TextIO,
+    tz: tzinfo | None = None,
+) -> int:
+    """The mock interview's settings (changed first when asked) and the past interviews."""
+    from prep.clock import local_timezone
+    from prep.settings import save_settings, settings_from_mapping
+    from prep.stats.interviews import interview_lines
+    from prep.study.mock import past_interviews
+
+    settings = load_user_settings(locations)
+    wanted = {f"mock_{name}": value for name, value in changes.items() if value is not None}
+    if wanted:
+        settings, problems = settings_from_mapping(wanted, settings)
+        if problems:
+            # In the words of the options given: "--minutes must be between 5 and 180, not 2".
+            raise UsageError(problems[0].replace("mock_", "--", 1))
+        save_settings(locations.settings_file, settings)
+    reports = []
+    if locations.database.exists():
+        history = open_history(locations.database)
+        store = open_store(locations) if history is None else None
+        try:
+            reader = history or store
+            assert reader is not None
+            reports = past_interviews(reader)
+        finally:
+            if store is not None:
+                store.close()
+    shape = {
+        "minutes": settings.mock_minutes,
+        "katas": settings.mock_katas,
+        "questions": settings.mock_questions,
+    }
+    if as_json:
+        data: dict[str, Any] = {"interviews": [report.to_dict() for report in reports]}
+        if not list_only:
+            data = {"settings": shape, **data}
+        print(json.dumps(data, indent=2), file=out)
+        return 0
+    if not list_only:
+        saved = f" (saved to {locations.settings_file})" if wanted else ""
+        print(
+            f"mock interview: {plural(settings.mock_minutes, 'minute')}, "
+            f"{plural(settings.mock_katas, 'kata')} and "
+            f"{plural(settings.mock_questions, 'question')}{saved}; 'm' on Today starts one",
+            file=out,
+        )
+    print("\n".join(interview_lines(reports, tz or local_timezone())), file=out)
+    return 0
+
+
 def run_app(locations: Locations) -> int:
     app = make_app(locations)
     app.run()

@@ -242,6 +242,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     doctor.add_argument("--json", action="store_true", help="print JSON")
 
+    mock = commands.add_parser(
+        "mock",
+        help="the mock interview's settings and your past interviews",
+        description="Show the settings of a mock interview (its minutes, katas and questions) "
+        "and your past interviews with their scores; with --minutes, --katas or --questions, "
+        "change the settings first. 'm' on Today starts an interview.",
+    )
+    mock.add_argument("--list", action="store_true", help="only list the past interviews")
+    mock.add_argument("--json", action="store_true", help="print JSON")
+    mock.add_argument("--minutes", type=int, metavar="N", help="how long an interview lasts")
+    mock.add_argument("--katas", type=int, metavar="N", help="katas in an interview")
+    mock.add_argument("--questions", type=int, metavar="N", help="questions in an interview")
+
     stats = commands.add_parser(
         "stats",
         help="print study statistics",
