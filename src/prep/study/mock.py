@@ -26,6 +26,7 @@ from prep.grading.attempts import Attempt
 from prep.scheduling.memory import Rating
 from prep.study.attempt import CardAttempt
 from prep.study.mock_plan import MockItem, MockPlan, plan_mock
+from prep.wording import plural
 
 if TYPE_CHECKING:
     from prep.content.library import Library
@@ -82,6 +83,24 @@ def item_rating(card_type: CardType, answer: ItemAnswer) -> Rating | None:
     if card_type is CardType.QA:
         return answer.own_rating or Rating.Good
     return Rating.Hard if answer.hints else Rating.Good
+
+
+def explain_answer(card_type: CardType, answer: ItemAnswer) -> str:
+    """The result and the rating it earns, in a sentence."""
+    rating = item_rating(card_type, answer)
+    name = rating.name if rating is not None else "no review"
+    if answer.result is Result.PASSED:
+        if card_type is CardType.QA:
+            return f"Your rating: {name}."
+        hints = f"with {plural(answer.hints, 'hint')}" if answer.hints else "without hints"
+        return f"{'Solved' if card_type is CardType.KATA else 'Right'} {hints}: {name}."
+    what = {
+        Result.FAILED: "Not solved" if card_type is CardType.KATA else "Missed",
+        Result.GAVE_UP: "You gave up",
+        Result.TIMED_OUT: "The time ran out",
+        Result.NOT_REACHED: "Not reached",
+    }[answer.result]
+    return f"{what}: {name}."
 
 
 @dataclass(frozen=True)
@@ -236,7 +255,9 @@ class MockInterview:
             answer = ItemAnswer(Result.TIMED_OUT, answer.hints)
         result = self._close(item, answer, min(now, self.deadline))
         if self.current is None:
-            self._end(Ending.FINISHED, now)
+            self._end(Ending.FINISHED, min(now, self.deadline))
+        elif self.time_is_up(now):
+            self.time_up(now)
         return result
 
     def time_up(self, now: datetime, hints: int = 0) -> ItemResult | None:

@@ -133,13 +133,17 @@ def open_sitting(
     tz: tzinfo,
     rollover_hour: int,
     practice: bool = False,
+    fresh: bool = False,
 ) -> Sitting:
-    """Read the card's review so far, logging its first opening (call off the UI thread)."""
+    """Read the card's review so far, logging its first opening (call off the UI thread).
+
+    ``fresh``: the review starts now whatever came before it (a mock interview's item is
+    timed and counted on its own, on the starter code)."""
     history = store.attempts(card.key)
     log = store.reviews(card.key)
     review_started = log[-1].reviewed_at if log else None
-    if practice:
-        # Not rated, so nothing to inflate: each practice opening starts afresh.
+    if practice or fresh:
+        # Practice is not rated, so there is nothing to inflate: each opening starts afresh.
         attempt = new_attempt(card, now)
         first_opening = True
     else:
@@ -149,7 +153,7 @@ def open_sitting(
         store.record_attempt(event(card.key, OPENED, now, store.installation_id, practice))
     draft = None
     saved = store.saved_draft(card.key)
-    if saved is not None and not attempt.finished:
+    if saved is not None and not attempt.finished and not fresh:
         text, updated = saved
         # A review opens on the starter: only what was typed in this review comes back
         # (in practice, what was typed since the last review).

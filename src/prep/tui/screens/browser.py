@@ -11,10 +11,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Markdown, Static
+from textual.widgets import DataTable, Footer, Header, Input, Label, Markdown, Static
 
 from prep.content.models import KataCard, PredictCard, QACard
 from prep.scheduling.marks import CardMarks
@@ -24,6 +23,7 @@ from prep.study.search import BrowserRow, QueryError, browser_rows, search
 from prep.tui.context import PrepContext
 from prep.tui.format import format_when
 from prep.tui.screens.base import PrepScreen, styles
+from prep.tui.screens.confirm import ConfirmScreen
 from prep.tui.screens.practice import KataOpener
 from prep.wording import plural
 
@@ -53,33 +53,6 @@ def card_markdown(context: PrepContext, key: str) -> str:
         return f"{head}\n\n{card.question}\n\n```python\n{card.code.rstrip()}\n```\n\n**Output**\n\n```text\n{card.expect_output.rstrip()}\n```"
     assert isinstance(card, KataCard)
     return f"{head}\n\n## {card.title}\n\n{card.prompt}"
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("y", "confirm", "Yes"),
-    ]
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm"):
-            yield Label(self.question, id="confirm-question")
-            with Horizontal(id="confirm-buttons"):
-                yield Button("Yes (y)", variant="error", id="yes")
-                yield Button("No (esc)", id="no")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_confirm(self) -> None:
-        self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
 
 @dataclass(frozen=True)

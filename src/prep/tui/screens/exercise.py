@@ -1,7 +1,11 @@
 """What katas and predict cards share: a sitting read back from the store, one
 check at a time run in the sandbox (cancellable with escape), a visible clock,
 drafts that survive quitting, and a proposed rating the learner accepts with
-Enter or overrides with 1–4."""
+Enter or overrides with 1–4.
+
+In a mock interview the same screens count down the interview's time instead, start
+each item afresh, rate by the interview's rule (Enter goes on to the next item),
+and ask before escape abandons the interview."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from textual.worker import Worker, get_current_worker
 from prep.scheduling.memory import Rating
 from prep.study.attempt import CardAttempt
 from prep.study.drafts import DraftKeeper
+from prep.study.mock import ItemAnswer, MockInterview, Result, answer_of_attempt, explain_answer
 from prep.study.session import Prompt
 from prep.study.sitting import Sitting, log_event, new_attempt, open_sitting
 from prep.tui.context import PrepContext
@@ -28,9 +33,11 @@ from prep.tui.widgets.rating_bar import RatingBar
 
 T = TypeVar("T")
 
-# What an exercise screen answers: a rating, nothing (left unrated), or "undo the last rating".
+# What an exercise screen answers: a rating, nothing (left unrated), or "undo the last
+# rating"; in a mock interview, how the item went, or "abandon the interview".
 UNDO: Literal["undo"] = "undo"
-ExerciseResult = Rating | Literal["undo"] | None
+ABANDON: Literal["abandon"] = "abandon"
+ExerciseResult = Rating | ItemAnswer | Literal["undo", "abandon"] | None
 
 DRAFT_DELAY_S = 0.4
 
@@ -50,8 +57,12 @@ class RatingPanel(Vertical):
         self.remove_class("hidden")
 
     def show_practice(self, text: str) -> None:
+        self.show_note(f"{text}  Enter or escape goes back.")
+
+    def show_note(self, text: str) -> None:
+        """A sentence in place of the ratings."""
         self.query_one(RatingBar).display = False
-        self.query_one("#proposal", Static).update(f"{text}  Enter or escape goes back.")
+        self.query_one("#proposal", Static).update(text)
         self.remove_class("hidden")
 
 
@@ -73,11 +84,14 @@ class ExerciseScreen(PrepScreen[ExerciseResult]):
         *,
         practice: bool = False,
         can_undo: bool = False,
+        interview: MockInterview | None = None,
     ) -> None:
         super().__init__(context)
         self.prompt = prompt
         self.practice = practice  # opened from the problem list, neither due nor new: not rated
-        self.can_undo = can_undo
+        self.can_undo = can_undo and interview is None
+        # An item of this mock interview: timed by it, rated by its rule.
+        self.interview = interview
         # Until the sitting is read back, a fresh attempt; the screen is read-only meanwhile.
         self.attempt: CardAttempt = new_attempt(prompt.card, context.clock())
         self.loaded = False
@@ -86,6 +100,7 @@ class ExerciseScreen(PrepScreen[ExerciseResult]):
         self.drafts = DraftKeeper(lambda: context.store, prompt.card.key, context.clock)
         self._draft_timer: Timer | None = None
         self._kind = ""  # "Kata" or "Predict", for the header
+        self._leaving = False  # an interview's answer is on its way back
 
     # -- the sitting ----------------------------------------------------------------
 
@@ -101,7 +116,7 @@ class ExerciseScreen(PrepScreen[ExerciseResult]):
             settings = context.settings
             return open_sitting(
                 context.store, card, context.clock(), context.tz, settings.rollover_hour,
-                practice=self.practice,
+                practice=self.practice, fresh=self.interview is not None,
             )  # fmt: skip
 
         self.in_background(
@@ -127,6 +142,16 @@ class ExerciseScreen(PrepScreen[ExerciseResult]):
 
     def _tick(self) -> None:
         now = self.context.clock()
+        interview = self.interview
+        if interview is not None:
+            items = len(interview.plan.items)
+            self.sub_title = (
+                f"Mock interview · {interview.position} of {items} · {self._kind} · "
+                f"{format_duration(interview.remaining(now))} left"
+            )
+            if interview.time_is_up(now):
+                self._time_up()
+            return
         where = f"{self._kind} · {self.prompt.card.card.id}"
         if self.practice:
             where += " · practice"
@@ -164,9 +189,45 @@ class ExerciseScreen(PrepScreen[ExerciseResult]):
         )  # fmt: skip
 
     def leave(self, result: ExerciseResult) -> None:
-        """Dismiss, writing what was typed first (in the background)."""
+        """Dismiss, writing what was typed first (in the background). In an interview,
+        leaving without an answer abandons it: the learner is asked first."""
+        if self.interview is not None and result is None:
+            self._ask_to_abandon()
+            return
         self.flush_draft()
         self.dismiss(result)
+
+    # -- in a mock interview --------------------------------------------------------
+
+    def _ask_to_abandon(self) -> None:
+        from prep.tui.screens.confirm import ConfirmScreen
+
+        def answered(abandon: bool | None) -> None:
+            if abandon and self.is_attached:
+                self.flush_draft()
+                self.dismiss(ABANDON)
+
+        self.app.push_screen(
+            ConfirmScreen("Abandon the interview? The items answered keep their reviews."),
+            callback=answered,
+        )
+
+    def interview_answer(self) -> ItemAnswer:
+        return answer_of_attempt(self.attempt, self.prompt.card.type)
+
+    def _time_up(self) -> None:
+        """The interview's time ran out on this item: it goes back as timed out, unless it
+        was over already (then as it went)."""
+        if self._leaving:
+            return
+        self._leaving = True
+        self.cancel_check()
+        self.pop_until_active()  # a question asked over this screen goes too
+        answer = self.interview_answer()
+        if not self.attempt.finished:
+            answer = ItemAnswer(Result.TIMED_OUT, answer.hints)
+        self.flush_draft()
+        self.dismiss(answer)
 
     # -- one check at a time ------------------------------------------------------
 
@@ -228,7 +289,7 @@ class ExerciseScreen(PrepScreen[ExerciseResult]):
         if action == "accept":
             return self.attempt.finished
         if action == "rate":
-            return self.attempt.finished and not self.practice
+            return self.attempt.finished and not self.practice and self.interview is None
         if action == "undo_rating":
             return self.can_undo and not self.running
         return True
@@ -236,7 +297,10 @@ class ExerciseScreen(PrepScreen[ExerciseResult]):
     def propose_rating(self, reason: str) -> None:
         """The attempt is over: show the rating it earned and hand the keys to the panel."""
         panel = self.query_one(RatingPanel)
-        if self.practice:
+        if self.interview is not None:
+            explained = explain_answer(self.prompt.card.type, self.interview_answer())
+            panel.show_note(f"{explained}  Enter: the next item.")
+        elif self.practice:
             panel.show_practice(
                 f"{reason.split(':')[0]}. Practice: kept in your history; the schedule is unchanged."
             )
@@ -246,11 +310,16 @@ class ExerciseScreen(PrepScreen[ExerciseResult]):
         self.refresh_bindings()
 
     def action_accept(self) -> None:
-        if self.attempt.finished:
+        if not self.attempt.finished:
+            return
+        if self.interview is not None:
+            self._leaving = True
+            self.leave(self.interview_answer())
+        else:
             self.leave(None if self.practice else self.attempt.proposal(self.context.clock()))
 
     def action_rate(self, value: int) -> None:
-        if self.attempt.finished and not self.practice:
+        if self.attempt.finished and not self.practice and self.interview is None:
             self.leave(Rating(value))
 
     def action_undo_rating(self) -> None:

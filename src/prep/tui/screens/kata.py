@@ -22,6 +22,7 @@ from prep.content.render import after_markdown, prompt_markdown
 from prep.grading.attempts import attempt_from_report
 from prep.grading.grader import OwnRun
 from prep.grading.verdict import GradeReport, Which
+from prep.study.mock import MockInterview
 from prep.study.session import Prompt
 from prep.study.sitting import GAVE_UP, HINT, Sitting
 from prep.tui.context import PrepContext
@@ -61,10 +62,11 @@ class KataScreen(ExerciseScreen):
         *,
         practice: bool = False,
         can_undo: bool = False,
+        interview: MockInterview | None = None,
     ) -> None:
         assert isinstance(prompt.card.card, KataCard)
         self.kata: KataCard = prompt.card.card
-        super().__init__(context, prompt, practice=practice, can_undo=can_undo)
+        super().__init__(context, prompt, practice=practice, can_undo=can_undo, interview=interview)
         self._hints_shown = 0
         self.sitting: Sitting | None = None
 

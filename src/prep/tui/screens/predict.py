@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header, Label, Markdown, Static, TextArea
 from prep.content.models import PredictCard
 from prep.grading.attempts import predict_attempt
 from prep.grading.verdict import SnippetRun, normalise_output, outputs_match
+from prep.study.mock import MockInterview
 from prep.study.session import Prompt
 from prep.study.sitting import HINT, Sitting
 from prep.tui.context import PrepContext
@@ -42,10 +43,17 @@ class PredictScreen(ExerciseScreen):
         Binding("escape", "cancel_or_back", "Back", priority=True),
     ]
 
-    def __init__(self, context: PrepContext, prompt: Prompt, *, can_undo: bool = False) -> None:
+    def __init__(
+        self,
+        context: PrepContext,
+        prompt: Prompt,
+        *,
+        can_undo: bool = False,
+        interview: MockInterview | None = None,
+    ) -> None:
         assert isinstance(prompt.card.card, PredictCard)
         self.card: PredictCard = prompt.card.card
-        super().__init__(context, prompt, can_undo=can_undo)
+        super().__init__(context, prompt, can_undo=can_undo, interview=interview)
         self.correct: bool | None = None
 
     def compose(self) -> ComposeResult:

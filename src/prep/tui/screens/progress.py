@@ -10,7 +10,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, LoadingIndicator, Static
 from textual_plotext import PlotextPlot
 
+from prep.stats.interviews import interview_row, score_trend
 from prep.stats.progress import PERIODS, Progress, compute_progress
+from prep.study.mock import MockReport, past_interviews
 from prep.tui.context import PrepContext
 from prep.tui.screens.base import PrepScreen, styles
 from prep.tui.widgets.heatmap import Heatmap
@@ -62,6 +64,9 @@ class ProgressScreen(PrepScreen[None]):
             yield Static(id="kata-stats", markup=False)
             yield Label("Hardest cards", classes="section-subtitle")
             yield DataTable(id="hardest", cursor_type="none")
+            yield Label("Mock interviews", classes="section-title")
+            yield Static(id="mock-trend", markup=False)
+            yield DataTable(id="mock-interviews", cursor_type="none")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -72,6 +77,9 @@ class ProgressScreen(PrepScreen[None]):
         self.query_one("#mastery-decks", DataTable).add_columns("Deck", "Mastered", "Cards", "")
         self.query_one("#mastery-tags", DataTable).add_columns("Tag", "Mastered", "Cards", "")
         self.query_one("#hardest", DataTable).add_columns("Card", "Lapses", "Difficulty", "")
+        self.query_one("#mock-interviews", DataTable).add_columns(
+            "Date", "Score", "Minutes", "Ended"
+        )
         self.action_reload()
 
     def action_reload(self) -> None:
@@ -84,6 +92,27 @@ class ProgressScreen(PrepScreen[None]):
             what="computing your progress",
             group="progress",
         )
+        self.in_background(
+            lambda: past_interviews(context.history),
+            self.show_interviews,
+            what="reading your mock interviews",
+            group="interviews",
+        )
+
+    def show_interviews(self, reports: list[MockReport]) -> None:
+        trend = self.query_one("#mock-trend", Static)
+        if not reports:
+            trend.update("No mock interviews yet: press m on Today to take one.")
+        else:
+            trend.update(
+                f"{plural(len(reports), 'interview')} · scores, oldest first: "
+                f"{score_trend(reports)} · last {reports[-1].score * 100:.0f} %"
+            )
+        table = self.query_one("#mock-interviews", DataTable)
+        table.clear()
+        table.display = bool(reports)
+        for report in reversed(reports[-20:]):
+            table.add_row(*interview_row(report, self.context.tz))
 
     @staticmethod
     def _bars(chart: PlotextPlot, xs: list[int], ys: list[int]) -> None:

@@ -161,12 +161,12 @@ class StudyScreen(PrepScreen[None]):
         self.app.push_screen(screen, callback=self._exercise_rated)
 
     def _exercise_rated(self, result: ExerciseResult) -> None:
-        if result is None:  # the learner left the card unrated
-            self.dismiss()
+        if isinstance(result, Rating):
+            self.action_rate(int(result), revealed=True)
         elif result == UNDO:
             self.action_undo()
-        else:
-            self.action_rate(int(result), revealed=True)
+        else:  # the learner left the card unrated
+            self.dismiss()
 
     def _show_done(self, queue: StudyQueue) -> None:
         self._set_hidden("#card-body", True)

@@ -91,6 +91,7 @@ class TodayScreen(PrepScreen[None]):
         Binding("s", "study", "Study"),
         Binding("k", "practice", "Katas"),
         Binding("c", "custom_study", "Custom study"),
+        Binding("m", "mock", "Mock interview"),
         Binding("p", "progress", "Progress"),
         Binding("b", "browse", "Browse"),
         Binding("comma", "settings", "Settings"),
@@ -238,7 +239,7 @@ class TodayScreen(PrepScreen[None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("study", "practice", "custom_study", "progress", "browse"):
+        if action in ("study", "practice", "custom_study", "progress", "browse", "mock"):
             return self.context.library_loader is None
         if action == "refit":
             return self.reviews_since_fit > 0 and not self.fitting
@@ -281,6 +282,11 @@ class TodayScreen(PrepScreen[None]):
         from prep.tui.screens.progress import ProgressScreen
 
         self.app.push_screen(ProgressScreen(self.context))
+
+    def action_mock(self) -> None:
+        from prep.tui.screens.mock import MockScreen
+
+        self.app.push_screen(MockScreen(self.context))
 
     def action_browse(self) -> None:
         from prep.tui.screens.browser import BrowserScreen
