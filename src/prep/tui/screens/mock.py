@@ -48,6 +48,11 @@ from prep.tui.widgets.rating_bar import RatingBar
 from prep.wording import plural
 
 TYPE_NAMES = {CardType.QA: "Q&A", CardType.PREDICT: "Predict", CardType.KATA: "Kata"}
+CARD_WIDTH = 26  # the report's table fits 80 columns
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def intro_text(plan: MockPlan) -> str:
@@ -63,12 +68,11 @@ def intro_text(plan: MockPlan) -> str:
             f"{plural(plan.questions, 'question')} (Q&A and predict cards) and "
             f"{plural(plan.katas, 'kata')} of rising difficulty, from your weakest topics: "
             f"{topics}.",
-            "The items come one at a time, in order, and there is no going back. The clock "
-            "in the header counts down; when it reaches 0:00 the item on screen is timed "
-            "out and the rest are not reached. Hints are allowed, and counted.",
-            "Every answer is a review: a kata passed without hints is Good, with hints Hard; "
-            "a predict card right is Good; a Q&A card takes your own rating; anything "
-            "failed, given up or timed out is Again.",
+            "One item at a time, in order, no going back. The clock in the header counts "
+            "down: at 0:00 the item on screen is timed out and the rest are not reached. "
+            "Hints are allowed, and counted. Every answer is a review: a kata or predict "
+            "card passed is Good (Hard with a hint), a Q&A card takes your own rating, "
+            "anything failed, given up or timed out is Again.",
             "**Enter** starts, **escape** goes back.",
         ]
     )
@@ -84,7 +88,7 @@ class MockScreen(PrepScreen[None]):
         Binding("3", "rate(3)", "Good"),
         Binding("4", "rate(4)", "Easy"),
         Binding("h", "hint", "Hint"),
-        Binding("escape", "back", "Back / abandon"),
+        Binding("escape", "back", "Back"),
     ]
 
     def __init__(self, context: PrepContext) -> None:
@@ -353,7 +357,7 @@ class MockScreen(PrepScreen[None]):
             table.add_row(
                 n,
                 TYPE_NAMES[item.type],
-                (card.prompt_text if card is not None else item.card_key)[:40],
+                _cut(card.prompt_text if card is not None else item.card_key, CARD_WIDTH),
                 item.result.value,
                 RATING_NAMES[item.rating] if item.rating is not None else "–",
                 format_duration(item.spent) if item.result is not Result.NOT_REACHED else "–",
