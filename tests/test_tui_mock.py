@@ -120,7 +120,7 @@ async def start_interview(app: PrepApp, pilot: Pilot[None]) -> MockScreen:
 
 
 def header(app: PrepApp) -> str:
-    return app.screen.sub_title
+    return app.screen.sub_title or ""
 
 
 async def answer_item(app: PrepApp, pilot: Pilot[None], mock: MockScreen) -> None:
@@ -175,7 +175,9 @@ async def test_an_interview_from_today_to_the_report_and_progress(
         await press(pilot, "p")
         progress = app.screen
         assert isinstance(progress, ProgressScreen)
-        await wait_for(pilot, lambda: progress.query_one("#mock-interviews", DataTable).row_count)
+        await wait_for(
+            pilot, lambda: progress.query_one("#mock-interviews", DataTable).row_count > 0
+        )
         trend = str(progress.query_one("#mock-trend", Static).render())
         assert trend == "1 interview · scores, oldest first: █ · last 100 %"
         row = progress.query_one("#mock-interviews", DataTable).get_row_at(0)
