@@ -12,7 +12,8 @@ from prep.settings import Settings, load_settings
 from prep.study.session import StudySession
 from prep.tui.app import PrepApp
 from prep.tui.context import PrepContext
-from prep.tui.screens.browser import BrowserScreen, ConfirmScreen
+from prep.tui.screens.browser import BrowserScreen
+from prep.tui.screens.confirm import ConfirmScreen
 from prep.tui.screens.progress import ProgressScreen
 from prep.tui.screens.settings import SettingsScreen
 from prep.tui.screens.today import TodayScreen

@@ -15,7 +15,9 @@ from typing import Any
 from prep.clock import from_ms, to_ms
 from prep.content.library import Library
 from prep.scheduling.days import day_start
-from prep.scheduling.mastery import MASTERY_RETRIEVABILITY, Mastery, mastery_by_topic
+from prep.scheduling.mastery import MASTERY_RETRIEVABILITY as MASTERY_RETRIEVABILITY
+from prep.scheduling.mastery import Mastery as Mastery  # named here too: Progress shows it
+from prep.scheduling.mastery import mastery_by_topic
 from prep.scheduling.memory import CardState, Rating, Stage, memory_model
 from prep.settings import Settings
 from prep.stats.activity import Activity, day_starts, stored_activity
