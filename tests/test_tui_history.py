@@ -44,7 +44,7 @@ async def test_progress_screen_shows_every_section(context: PrepContext, clock: 
         screen = app.screen
         assert isinstance(screen, ProgressScreen)
         titles = [str(label.render()) for label in screen.query(".section-title")]
-        assert titles == ["Reviews", "Retention", "Forecast", "Mastery", "Katas"]
+        assert titles == ["Reviews", "Retention", "Forecast", "Mastery", "Katas", "Mock interviews"]
         assert screen.progress is not None
         assert screen.progress.reviews_per_day[-1] == 4
         assert screen.progress.streak_current == 1
