@@ -230,9 +230,11 @@ class Store(History):
         states: Iterable[CardState],
         marks: Mapping[str, tuple[CardMarks, int | None]],
         log_mark: tuple[int, int],
+        attempts: Iterable[Attempt] = (),
     ) -> int:
         """In one transaction: add the reviews not in the log yet, take back the undone
-        ones, put ``states`` in place of every card state and write ``marks``.
+        ones, put ``states`` in place of every card state, write ``marks`` and add the
+        ``attempts`` not kept yet.
         Returns how many reviews were added. ``log_mark`` is the log's when the merge
         was computed: a review written since (the app rates while it syncs) raises
         LogChangedError, and nothing is written."""
@@ -262,6 +264,12 @@ class Store(History):
             for key, (mark, changed_ms) in marks.items():
                 row = session.get(CardMarkRow, key) or CardMarkRow(card_key=key)
                 session.add(fill_marks_row(row, mark, changed_ms))
+            attempt_rows = [attempt_values(attempt) for attempt in attempts]
+            for start in range(0, len(attempt_rows), 500):
+                session.execute(
+                    insert(AttemptRow).on_conflict_do_nothing(),
+                    attempt_rows[start : start + 500],
+                )
         return added
 
     # -- settings kept with the history ---------------------------------------
