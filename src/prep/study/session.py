@@ -24,6 +24,7 @@ from prep.scheduling.memory import CardState, MemoryModel, Rating, Stage, memory
 from prep.scheduling.queue import (
     DaySoFar,
     QueueCounts,
+    QueueIndex,
     QueueSettings,
     StudyQueue,
     interleave_by_deck,
@@ -56,11 +57,14 @@ def build_queue(
     marks: Mapping[str, CardMarks] | None = None,
     introduced: Collection[str] | None = None,
     prepared: PreparedCards | None = None,
+    index: QueueIndex | None = None,
 ) -> StudyQueue:
     """The queue of ``cards`` within ``scope`` as of ``now``: suspended and buried cards
     left out, and the new-card allowance reduced by the cards already introduced
     this study day — in any scope, as the daily limit is one for the whole day.
-    ``prepared`` is what a session works out once of ``cards`` and ``scope``."""
+    ``prepared`` is what a session works out once of ``cards`` and ``scope``, and
+    ``index`` the session's cards in queue order, kept current by its ratings (it
+    stands for ``states``)."""
     rollover = settings.rollover_hour
     today = study_day(now, tz, rollover)
     if introduced is None:
@@ -78,11 +82,14 @@ def build_queue(
         # Through the end of the study day ``ahead_days`` from today.
         reviews_due_by = day_start(today + timedelta(days=scope.ahead_days + 1), tz, rollover)
         queue_settings = replace(queue_settings, new_per_day=0)  # reviews only
+    day_so_far = DaySoFar(today, len(introduced), by_type)
+    if index is not None:
+        return index.queue(now, day_so_far, queue_settings, blocked, reviews_due_by)
     return StudyQueue.build(
         prepared.in_turn,
         store.card_states() if states is None else states,
         now,
-        DaySoFar(today, len(introduced), by_type),
+        day_so_far,
         queue_settings,
         blocked,
         reviews_due_by,
@@ -144,6 +151,7 @@ class _Known:
     states: dict[str, CardState]
     marks: dict[str, CardMarks]
     introduced: set[str]  # cards whose first review falls on ``day``
+    index: QueueIndex  # the session's cards in queue order, by these states
 
 
 @dataclass
@@ -199,7 +207,7 @@ class StudySession:
         known = self._read(now)
         return build_queue(
             self._cards, self._reader(), self.settings, now, self.tz, known.states, self.scope,
-            known.marks, known.introduced, self._prepared,
+            known.marks, known.introduced, self._prepared, known.index,
         )  # fmt: skip
 
     def _read(self, now: datetime) -> _Known:
@@ -209,11 +217,13 @@ class StudySession:
         if self._known is None or self._known.day != today:
             start = day_start(today, self.tz, rollover)
             history = self._reader()
+            states = history.card_states()
             self._known = _Known(
                 today,
-                history.card_states(),
+                states,
                 history.marks(),
                 set(history.first_reviewed_since(start)),
+                QueueIndex(self._prepared.in_turn, states),
             )
         return self._known
 
@@ -232,8 +242,10 @@ class StudySession:
             return
         if state is None or state.stage is Stage.NEW:
             known.states.pop(key, None)
+            known.index.update(key, None)
         else:
             known.states[key] = state
+            known.index.update(key, state)
         if marks is None:
             known.marks.pop(key, None)
         else:
