@@ -6,6 +6,7 @@ returns, and tests drive it directly with pinned time.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -172,6 +173,9 @@ class StudySession:
     _undo: list[Answer] = field(default_factory=list, init=False)
     _model: MemoryModel | None = field(default=None, init=False)
     _known: _Known | None = field(default=None, init=False)
+    # What is read once a day is read by one thread at a time: the app may prepare a
+    # session in the background while the learner's first card is asked for.
+    _reading: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     @cached_property
     def _cards(self) -> list[StudyCard]:
@@ -210,8 +214,22 @@ class StudySession:
             known.marks, known.introduced, self._prepared, known.index,
         )  # fmt: skip
 
+    def prepare(self) -> None:
+        """Read now what the first card needs (the cards, their states, the queue in
+        order), so that asking for it later reads nothing."""
+        self._read(self.now())
+
+    def forget(self) -> None:
+        """Read the history again for the next card: it changed since it was read."""
+        with self._reading:
+            self._known = None
+
     def _read(self, now: datetime) -> _Known:
         """The states, marks and today's new cards: read once a study day, then kept."""
+        with self._reading:
+            return self._read_unlocked(now)
+
+    def _read_unlocked(self, now: datetime) -> _Known:
         rollover = self.settings.rollover_hour
         today = study_day(now, self.tz, rollover)
         if self._known is None or self._known.day != today:
