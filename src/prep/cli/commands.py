@@ -46,7 +46,7 @@ def run_check(
 ) -> int:
     import os
 
-    from prep.content.rules import shipped_deck_problems, warnings
+    from prep.content.rules import random_block_problems, shipped_deck_problems, warnings
 
     targets = paths or list(locations.decks)
     for target in targets:
@@ -55,6 +55,9 @@ def run_check(
             raise UsageError(f"{target}: no such file or folder", command="check")
     library = load_decks(locations, targets)
     errors = list(library.errors)
+    errors += [
+        problem for card in library.cards.values() for problem in random_block_problems(card)
+    ]
     advice = [warning for card in library.cards.values() for warning in warnings(card)]
     if strict:
         # The shipped deck's rules: what is only advice for a user's own deck is an error.
