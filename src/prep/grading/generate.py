@@ -81,10 +81,10 @@ def _load_generator(fd: int, source: str) -> Generator | None:
 
 
 def _reference_outcome(
-    namespace: dict[str, Any], job: GenerateJob, wire: dict[str, Any], index: int
+    namespace: dict[str, Any], job: GenerateJob, args: dict[str, Any], index: int
 ) -> CaseRecord:
     try:
-        value = evaluate(namespace, job.call, job.code, rebuild_args(wire), f"<case {index}>")
+        value = evaluate(namespace, job.call, job.code, args, f"<case {index}>")
         return CaseRecord(0, value=encode(value), has_value=True)
     except MemoryError:
         return CaseRecord(0, memory=True)
@@ -103,15 +103,17 @@ def run_reference(fd: int, job: GenerateJob) -> None:
     for index in range(job.count):
         try:
             wire = draw(generate, case_seed(job.seed, index), job.size)
+            # The learner's run will rebuild the arguments: they must survive the trip.
+            args = rebuild_args(wire)
         except BaseException as exc:
             send_record(fd, GeneratedRecord(index, problem=_problem("generate failed", exc)))
             continue
-        send_record(
-            fd, GeneratedRecord(index, wire, _reference_outcome(namespace, job, wire, index))
-        )
+        outcome = _reference_outcome(namespace, job, args, index)
+        send_record(fd, GeneratedRecord(index, wire, outcome))
     for index, size in enumerate(job.sizes):
         try:
             wire = draw(generate, case_seed(job.seed, index, "size"), size)
+            rebuild_args(wire)
         except BaseException as exc:
             send_record(
                 fd, TimingRecord(index, problem=_problem(f"generate failed at size {size}", exc))

@@ -82,7 +82,13 @@ def _wrong_solution_check(kata: KataCard, index: int) -> Callable[[Grader], list
             report = grader.grade(kata, wrong.code, "tests", seed=seed, growth=False)
             if not report.passed:
                 return []
-        cases = "every hidden test and random case" if kata.random else "every hidden test"
+        if report.random is not None and report.random.problem:
+            # The solution's check says why the random cases did not run.
+            cases = "every hidden test (the random cases did not run)"
+        elif report.random is not None:
+            cases = "every hidden test and random case"
+        else:
+            cases = "every hidden test"
         return [f"wrong solution '{wrong.name}' passes {cases}: the tests miss this mistake"]
 
     return run
