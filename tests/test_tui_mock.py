@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Markdown, Static, TextArea
+from textual.widgets import DataTable, Input, Markdown, Static, TextArea
 
 from prep.cli.factory import make_context
 from prep.content import load_library
@@ -242,3 +242,22 @@ async def test_escape_asks_and_an_abandoned_interview_is_kept(
     assert len(mock_context.store.reviews()) == 3
     (kept,) = past_interviews(mock_context.store)
     assert kept.ending is Ending.ABANDONED
+
+
+async def test_the_settings_screen_shapes_the_next_interview(mock_context: PrepContext) -> None:
+    app = PrepApp(mock_context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "comma")
+        minutes = app.screen.query_one("#setting-mock_minutes", Input)
+        assert minutes.value == "30"
+        minutes.value = "20"
+        app.screen.query_one("#setting-mock_questions", Input).value = "2"
+        await press(pilot, "ctrl+s", "escape", "m")
+        mock = app.screen
+        assert isinstance(mock, MockScreen)
+        await wait_for(pilot, lambda: mock.plan is not None)
+        intro = mock.query_one("#mock-plan", Markdown).source
+        assert "Mock interview: 20 minutes" in intro
+        assert "2 questions (Q&A and predict cards) and 1 kata" in intro
+    assert mock_context.settings.mock_minutes == 20
