@@ -241,7 +241,10 @@ class MockInterview:
         return len(self.results) + 1
 
     def start_item(self, now: datetime) -> MockItem | None:
-        """The current item is on screen: its time runs from now."""
+        """The current item is on screen: its time runs from now (and the interview's,
+        from its first item: reading the cards in is not the learner's time)."""
+        if not self.results:
+            self.started_at = now
         self.item_started_at = now
         return self.current
 

@@ -63,6 +63,7 @@ class RatingPanel(Vertical):
         """A sentence in place of the ratings."""
         self.query_one(RatingBar).display = False
         self.query_one("#proposal", Static).update(text)
+        self.add_class("note")
         self.remove_class("hidden")
 
 
