@@ -362,3 +362,26 @@ def test_past_interviews_are_listed_oldest_first(
     reports = past_interviews(store)
     assert [report.id for report in reports] == ["mock-0", "mock-1", "mock-2"]
     assert [report.passed for report in reports] == [0, 1, 1]
+
+
+def test_a_finished_attempt_is_an_interview_answer(clock: FakeClock) -> None:
+    from prep.study.attempt import CardAttempt
+    from prep.study.mock import answer_of_attempt, explain_answer
+
+    solved = CardAttempt.for_kata(Difficulty.EASY, clock.now)
+    solved.hint()
+    solved.submitted(True, clock.now)
+    assert answer_of_attempt(solved, CardType.KATA) == ItemAnswer(Result.PASSED, 1)
+    assert explain_answer(CardType.KATA, ItemAnswer(Result.PASSED, 1)) == (
+        "Solved with 1 hint: Hard."
+    )
+    given_up = CardAttempt.for_kata(Difficulty.EASY, clock.now)
+    given_up.give_up()
+    assert answer_of_attempt(given_up, CardType.KATA).result is Result.GAVE_UP
+    # A wrong prediction ends its attempt as given up (the answer shows): a miss.
+    missed = CardAttempt.for_predict(clock.now)
+    missed.submitted(False, clock.now)
+    missed.give_up()
+    assert answer_of_attempt(missed, CardType.PREDICT).result is Result.FAILED
+    assert explain_answer(CardType.PREDICT, ItemAnswer(Result.FAILED)) == "Missed: Again."
+    assert explain_answer(CardType.QA, ItemAnswer(Result.TIMED_OUT)) == ("The time ran out: Again.")

@@ -365,7 +365,8 @@ class MockSession:
             return None
         card = self.study.library.cards[item.card_key]
         prompt = self.study.prompt_for(card)
-        self.interview.start_item(prompt.shown_at)
+        # After the card is read: the first one waits for the scheduler to load.
+        self.interview.start_item(self.study.now())
         return prompt
 
     def answer(self, prompt: Prompt, answer: ItemAnswer) -> ItemResult:

@@ -354,10 +354,15 @@ class MockScreen(PrepScreen[None]):
         cards = self.context.library.cards
         for n, item in enumerate(report.items, 1):
             card = cards.get(item.card_key)
+            # A predict card's one line is its program's first, often an import: its id says more.
+            if card is None or item.type is CardType.PREDICT:
+                label = item.card_key.rsplit("/", 1)[-1]
+            else:
+                label = card.prompt_text
             table.add_row(
                 n,
                 TYPE_NAMES[item.type],
-                _cut(card.prompt_text if card is not None else item.card_key, CARD_WIDTH),
+                _cut(label, CARD_WIDTH),
                 item.result.value,
                 RATING_NAMES[item.rating] if item.rating is not None else "–",
                 format_duration(item.spent) if item.result is not Result.NOT_REACHED else "–",
