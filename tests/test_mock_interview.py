@@ -371,7 +371,9 @@ def test_a_finished_attempt_is_an_interview_answer(clock: FakeClock) -> None:
     solved = CardAttempt.for_kata(Difficulty.EASY, clock.now)
     solved.hint()
     solved.submitted(True, clock.now)
-    assert answer_of_attempt(solved, CardType.KATA) == ItemAnswer(Result.PASSED, 1)
+    assert answer_of_attempt(solved, CardType.KATA) == ItemAnswer(
+        Result.PASSED, 1, solved_at=clock.now
+    )
     assert explain_answer(CardType.KATA, ItemAnswer(Result.PASSED, 1)) == (
         "Solved with 1 hint: Hard."
     )
@@ -385,3 +387,19 @@ def test_a_finished_attempt_is_an_interview_answer(clock: FakeClock) -> None:
     assert answer_of_attempt(missed, CardType.PREDICT).result is Result.FAILED
     assert explain_answer(CardType.PREDICT, ItemAnswer(Result.FAILED)) == "Missed: Again."
     assert explain_answer(CardType.QA, ItemAnswer(Result.TIMED_OUT)) == ("The time ran out: Again.")
+
+
+def test_a_kata_solved_in_time_counts_whenever_enter_is_pressed(clock: FakeClock) -> None:
+    interview = MockInterview(THREE, clock.now, id="x")
+    interview.start_item(clock.now)
+    interview.answer(ItemAnswer(Result.PASSED, own_rating=Rating.Good), clock.now)
+    interview.start_item(clock.now)
+    solved_at = clock.now + timedelta(minutes=9)
+    clock.advance(minutes=12)
+    result = interview.answer(ItemAnswer(Result.PASSED, solved_at=solved_at), clock.now)
+    assert (result.result, result.rating, result.spent) == (
+        Result.PASSED, Rating.Good, timedelta(minutes=9),
+    )  # fmt: skip
+    # The time is up: what is left is not reached.
+    assert interview.ending is Ending.TIME_UP
+    assert interview.report().items[2].result is Result.NOT_REACHED

@@ -5,8 +5,9 @@ The rating each result earns:
   or timed out: Again;
 - a predict card right: Good (Hard with its hint); wrong: Again;
 - a Q&A card: the learner's own rating, as in study;
-- the item on screen when the time runs out: Again; the items after it are not
-  reached and are not reviewed.
+- the item on screen when the time runs out: Again (a kata or predict card solved
+  before, not yet left, keeps its solve); the items after it are not reached and
+  are not reviewed.
 
 The report is kept with the attempts, as one entry of the kind ``mock``: its
 summary holds every item's result, time and hints.
@@ -61,6 +62,8 @@ class ItemAnswer:
     result: Result
     hints: int = 0
     own_rating: Rating | None = None  # a Q&A card's, given by the learner
+    # When a kata or predict card was solved, if it was: in time counts, whenever Enter is pressed.
+    solved_at: datetime | None = None
 
 
 def answer_of_attempt(attempt: CardAttempt, card_type: CardType) -> ItemAnswer:
@@ -71,7 +74,7 @@ def answer_of_attempt(attempt: CardAttempt, card_type: CardType) -> ItemAnswer:
         result = Result.GAVE_UP
     else:
         result = Result.FAILED
-    return ItemAnswer(result, attempt.hints_used)
+    return ItemAnswer(result, attempt.hints_used, solved_at=attempt.solved_at)
 
 
 def item_rating(card_type: CardType, answer: ItemAnswer) -> Rating | None:
@@ -250,13 +253,14 @@ class MockInterview:
 
     def answer(self, answer: ItemAnswer, now: datetime) -> ItemResult:
         """Close the current item with the learner's answer and move on. An answer
-        given once the time is up counts as timed out."""
+        given once the time is up counts as timed out (a solve counts when it was made)."""
         item = self.current
         if item is None:
             raise ValueError("the interview has no item waiting for an answer")
-        if self.time_is_up(now):
+        at = answer.solved_at or now
+        if self.time_is_up(at):
             answer = ItemAnswer(Result.TIMED_OUT, answer.hints)
-        result = self._close(item, answer, min(now, self.deadline))
+        result = self._close(item, answer, min(at, self.deadline))
         if self.current is None:
             self._end(Ending.FINISHED, min(now, self.deadline))
         elif self.time_is_up(now):
