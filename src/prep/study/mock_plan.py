@@ -3,10 +3,11 @@
 An interview asks from the learner's weakest topics: a card's topics are its tags
 (its deck when it has none), and a topic's mastery is the share of its cards
 recalled now with probability 0.9 or more, as on Progress. The questions (Q&A and
-predict cards) go round the topics weakest first, the least well recalled card of
-each; the katas too come from the weakest topics, and among equally weak ones
-climb a ladder from easy to hard. The katas are spread among the questions, each
-after a block of them, as an interviewer mixes talk and code.
+predict cards, a quarter of them predict cards) go round the topics weakest first,
+the least well recalled card of each; the katas too come from the weakest topics,
+and among equally weak ones climb a ladder from easy to hard. The katas are spread
+among the questions, each after a block of them, as an interviewer mixes talk and
+code.
 
 Pure: the states, the time and the seed are parameters; the same ones give the
 same interview.
@@ -108,9 +109,22 @@ def plan_mock(
     def weakest_topic(card: StudyCard) -> str:
         return min(card_topics(card), key=lambda topic: (share[topic], topic_draw[topic]))
 
-    asked = _questions(
-        [card for card in open_cards if card.type in QUESTION_TYPES], ranked, weakness, questions
-    )
+    # A quarter of the questions (at least one) are predict cards while there are any: an
+    # interviewer asks to read code as well as to explain.
+    predicts = _questions(
+        [card for card in open_cards if card.type is CardType.PREDICT],
+        ranked, weakness, max(1, questions // 4) if questions else 0,
+    )  # fmt: skip
+    taken = {card.key for card, _ in predicts}
+    # The round goes on where the predict cards left it: their topics come last.
+    asked_topics = {topic for _, topic in predicts}
+    round_on = sorted(ranked, key=lambda mastery: mastery.name in asked_topics)
+    rest = _questions(
+        [card for card in open_cards if card.type in QUESTION_TYPES and card.key not in taken],
+        round_on, weakness, questions - len(predicts),
+    )  # fmt: skip
+    rank = {mastery.name: n for n, mastery in enumerate(ranked)}
+    asked = sorted([*predicts, *rest], key=lambda chosen: rank[chosen[1]])
     chosen_katas = _katas(
         [card for card in open_cards if card.type is CardType.KATA], weakness, katas
     )
