@@ -111,11 +111,11 @@ class BrowserScreen(PrepScreen[None]):
         (140, "-wide"),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
+        Binding("escape", "back", "Back", show=False),
         Binding("slash", "focus_search", "Search"),
-        Binding("space", "toggle_mark", "Mark"),
-        Binding("a", "mark_all", "Mark all"),
-        Binding("x", "toggle_suspend", "Suspend"),
+        Binding("space", "toggle_mark", "Mark", key_display="␣"),
+        Binding("a", "mark_all", "Mark all", show=False),
+        Binding("x", "toggle_suspend", "Susp"),
         Binding("z", "toggle_bury", "Bury"),
         Binding("R", "reset", "Reset"),
         Binding("i", "info", "Info"),
@@ -282,6 +282,7 @@ class BrowserScreen(PrepScreen[None]):
         self.query_one("#preview-memory", Static).update(memory)
         self.query_one("#preview-history-label").display = True
         history = self.query_one("#preview-history", DataTable)
+        history.display = True
         history.clear()
         for row in log_rows(preview.info, self.context.tz):
             history.add_row(*row)
@@ -290,7 +291,9 @@ class BrowserScreen(PrepScreen[None]):
         self.query_one("#preview-card", Markdown).update("")
         self.query_one("#preview-memory", Static).update(NO_MATCH)
         self.query_one("#preview-history-label").display = False
-        self.query_one("#preview-history", DataTable).clear()
+        history = self.query_one("#preview-history", DataTable)
+        history.clear()
+        history.display = False
 
     # -- marks and sorting -----------------------------------------------------
 
@@ -376,7 +379,9 @@ class BrowserScreen(PrepScreen[None]):
 
         def reset() -> str:
             reset_many(context.store, keys, context.clock(), context.new_id)
-            return f"{_cards(keys)} new again (the history is kept)"
+            if len(keys) == 1:
+                return f"{keys[0]} is new again (its history is kept)"
+            return f"{_cards(keys)} are new again (their history is kept)"
 
         def confirmed(yes: bool | None) -> None:
             if yes:
