@@ -22,6 +22,7 @@ from prep.study.session import StudySession
 from prep.study.sorting import SortColumn
 from prep.tui.app import PrepApp
 from prep.tui.context import PrepContext
+from prep.tui.editor import chosen_editor, command_at_line
 from prep.tui.screens.browser import BrowserScreen, ConfirmScreen
 from prep.tui.screens.card_info import CardInfoScreen
 from prep.tui.widgets.card_table import CardTable
@@ -284,3 +285,26 @@ def test_a_read_only_deck_file_is_not_for_editing(tmp_path: Path) -> None:
     assert edit_refusal(deck, SHIPPED_HEAPS.parent) is None
     deck.chmod(stat.S_IRUSR)
     assert edit_refusal(deck, SHIPPED_HEAPS.parent) == f"{deck} is read-only"
+
+
+@pytest.mark.parametrize(
+    ("editor", "command"),
+    [
+        ("vim", ["vim", "+12", "/d/a.yaml"]),
+        ("/usr/bin/nvim -u NONE", ["/usr/bin/nvim", "-u", "NONE", "+12", "/d/a.yaml"]),
+        ("emacsclient -t", ["emacsclient", "-t", "+12", "/d/a.yaml"]),
+        ("code --wait", ["code", "--wait", "--goto", "/d/a.yaml:12"]),
+        ("hx", ["hx", "/d/a.yaml:12"]),
+        ("ed", ["ed", "/d/a.yaml"]),
+    ],
+)
+def test_the_editor_is_opened_at_the_cards_line_when_it_can_be(
+    editor: str, command: list[str]
+) -> None:
+    assert command_at_line(editor, Path("/d/a.yaml"), 12) == command
+
+
+def test_visual_comes_before_editor() -> None:
+    assert chosen_editor({"VISUAL": "vim", "EDITOR": "nano"}) == "vim"
+    assert chosen_editor({"EDITOR": "nano"}) == "nano"
+    assert chosen_editor({"VISUAL": "", "EDITOR": ""}) is None
