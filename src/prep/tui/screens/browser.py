@@ -30,7 +30,7 @@ from prep.tui.editor import chosen_editor, command_at_line
 from prep.tui.screens.base import PrepScreen, styles
 from prep.tui.screens.card_info import CardInfoScreen, log_rows, memory_lines
 from prep.tui.screens.practice import KataOpener
-from prep.tui.widgets.card_table import CardTable, TableSort
+from prep.tui.widgets.card_table import CardTable, TableLayout, TableSort, lay_out
 from prep.wording import plural
 
 SEARCH_DELAY_S = 0.15
@@ -222,15 +222,33 @@ class BrowserScreen(PrepScreen[None]):
         self._show(then_preview or self.table.current_key())
 
     def _show(self, cursor_on: str | None) -> None:
-        now = self.context.clock()
-        self.shown = sort_rows(self.found, self.sort.column, self.sort.descending, now)
-        self.table.show(self.shown, self.marked, self.sort, now, cursor_on)
+        """Sort what the search found and lay it out off the UI thread, then show it."""
+        found, sort, marked = self.found, self.sort, frozenset(self.marked)
+        width, now = self.table.available_width, self.context.clock()
+
+        def lay_out_rows() -> TableLayout:
+            return lay_out(
+                sort_rows(found, sort.column, sort.descending, now), width, marked, sort, now
+            )
+
+        self.in_background(
+            lay_out_rows, lambda layout: self._shown(layout, cursor_on),
+            what="laying out the cards", group="layout",
+        )  # fmt: skip
+
+    def _shown(self, layout: TableLayout, cursor_on: str | None) -> None:
+        self.shown = list(layout.rows)
+        self.table.show(layout, cursor_on)
         self._update_status()
         key = self.table.current_key()
         if key is None:
             self._clear_preview()
         else:
             self._preview(key)
+
+    @on(CardTable.WidthChanged)
+    def _width_changed(self) -> None:
+        self._show(self.current_key())
 
     def _update_status(self) -> None:
         parts = [f"{len(self.shown)} of {plural(len(self.rows), 'card')}"]

@@ -4,11 +4,13 @@ shortened before any number is, marked cards and the sort shown."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import events
+from textual.message import Message
 from textual.widgets import DataTable
 
 from prep.scheduling.marks import CardMarks
@@ -75,7 +77,7 @@ def fit_widths(total: int, longest_deck: int) -> dict[SortColumn, int]:
     return {SortColumn.TITLE: title, SortColumn.DECK: deck, **FIXED_WIDTHS}
 
 
-def flag_text(marks: CardMarks, now: datetime) -> Text:
+def flag_text(marks: CardMarks, now: datetime) -> Text | str:
     """A card's marks in a few cells: one as a word, several as their initials."""
     buried = marks.buried_until is not None and marks.buried_until > now
     flags = [
@@ -87,6 +89,8 @@ def flag_text(marks: CardMarks, now: datetime) -> Text:
         )
         if on
     ]
+    if not flags:
+        return ""
     if len(flags) == 1:
         word, _, style = flags[0]
         return Text(word, style=style)
@@ -98,45 +102,55 @@ def flag_text(marks: CardMarks, now: datetime) -> Text:
     return text
 
 
-def _due(row: BrowserRow, now: datetime) -> Text:
+def _due(row: BrowserRow, now: datetime) -> Text | str:
     state = row.state
     if state is None or state.stage is Stage.NEW:
-        return Text("")
+        return ""
     if state.due <= now:
         return Text("due", style="bold")
-    return Text(format_interval(state.due - now))
+    return format_interval(state.due - now)
 
 
-def cell_texts(row: BrowserRow, now: datetime, marked: bool) -> dict[SortColumn, Text]:
-    """What each column shows of ``row``, before it is fitted to its width."""
+def cell_texts(row: BrowserRow, now: datetime, marked: bool) -> dict[SortColumn, Text | str]:
+    """What each column shows of ``row``, before it is fitted to its width. Plain
+    strings where no style is needed: a table of ten thousand cards fills quickly."""
     state = row.state
     seen = state is not None and state.stage is not Stage.NEW
     gap = interval(row)
-    title = Text(f"{MARK} " if marked else "  ", style="bold magenta")
-    title.append(row.title, style="dim" if row.marks.blocks(now) else "")
+    title: Text | str = f"  {row.title}"
+    if marked or row.marks.blocks(now):
+        title = Text(f"{MARK} " if marked else "  ", style="bold magenta")
+        title.append(row.title, style="dim" if row.marks.blocks(now) else "")
     return {
         SortColumn.TITLE: title,
-        SortColumn.DECK: Text(row.deck),
-        SortColumn.TYPE: Text(row.type),
-        SortColumn.STATE: Text(STAGE_WORDS[state.stage] if state is not None else "new"),
+        SortColumn.DECK: row.deck,
+        SortColumn.TYPE: row.type,
+        SortColumn.STATE: STAGE_WORDS[state.stage] if state is not None else "new",
         SortColumn.DUE: _due(row, now),
-        SortColumn.INTERVAL: Text(format_interval(gap) if gap is not None else ""),
-        SortColumn.LAPSES: Text(str(state.lapses) if seen and state is not None else ""),
-        SortColumn.DIFFICULTY: Text(
+        SortColumn.INTERVAL: format_interval(gap) if gap is not None else "",
+        SortColumn.LAPSES: str(state.lapses) if seen and state is not None else "",
+        SortColumn.DIFFICULTY: (
             f"{state.difficulty:.1f}" if seen and state and state.difficulty is not None else ""
         ),
         SortColumn.FLAGS: flag_text(row.marks, now),
     }
 
 
-def fitted(text: Text, width: int, column: SortColumn, first: bool) -> Text:
+def fitted(text: Text | str, width: int, column: SortColumn, first: bool) -> Text | str:
     """``text`` in exactly its column's cells, shortened with an ellipsis if it must be."""
+    lead = "" if first else " " * GAP
+    right = column in RIGHT_ALIGNED
+    if isinstance(text, str):
+        size = cell_len(text)
+        if size > width:
+            return lead + set_cell_size(text, width - 1) + "…"
+        pad = " " * (width - size)
+        return lead + (pad + text if right else text + pad)
     if text.cell_len > width:
         text = text.copy()
         text.truncate(width, overflow="ellipsis")
     pad = " " * (width - text.cell_len)
-    cell = Text(pad) + text if column in RIGHT_ALIGNED else text + Text(pad)
-    return cell if first else Text(" " * GAP) + cell
+    return Text(lead) + (Text(pad) + text if right else text + Text(pad))
 
 
 @dataclass(frozen=True)
@@ -150,82 +164,103 @@ class TableSort:
         return HEADERS[column] + ("▼" if self.descending else "▲")
 
 
-class CardTable(DataTable[Text]):
-    """Rows keyed by card key. ``show`` fills it; marks change a row's title alone."""
+@dataclass(frozen=True)
+class TableLayout:
+    """Rows laid out for a width: what the table shows, built off the UI thread (ten
+    thousand rows take a while to lay out)."""
+
+    rows: tuple[BrowserRow, ...]
+    widths: dict[SortColumn, int]
+    cells: tuple[tuple[Text | str, ...], ...]
+    marked: frozenset[str]
+    sort: TableSort
+    now: datetime
+
+
+def _longest_deck(rows: Sequence[BrowserRow]) -> int:
+    return max((len(row.deck) for row in rows), default=0)
+
+
+def row_cells(
+    row: BrowserRow, widths: dict[SortColumn, int], marked: bool, now: datetime
+) -> tuple[Text | str, ...]:
+    texts = cell_texts(row, now, marked)
+    return tuple(
+        fitted(texts[column], widths[column], column, first=index == 0)
+        for index, column in enumerate(SortColumn)
+    )
+
+
+def lay_out(
+    rows: Sequence[BrowserRow],
+    width: int,
+    marked: Collection[str],
+    sort: TableSort,
+    now: datetime,
+) -> TableLayout:
+    """``rows`` as the table shows them in ``width`` cells."""
+    widths = fit_widths(width, _longest_deck(rows))
+    kept = frozenset(marked)
+    cells = tuple(row_cells(row, widths, row.key in kept, now) for row in rows)
+    return TableLayout(tuple(rows), widths, cells, kept, sort, now)
+
+
+class CardTable(DataTable[Text | str]):
+    """Rows keyed by card key. ``show`` fills it with a layout; marks change a row's
+    title alone; a change of width asks for a new layout (``WidthChanged``)."""
+
+    @dataclass
+    class WidthChanged(Message):
+        """The columns no longer fit: the rows need laying out again."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
-        self.rows_shown: tuple[BrowserRow, ...] = ()
-        self.marked: frozenset[str] = frozenset()
-        self.table_sort = TableSort()
-        self.now: datetime | None = None
-        self._widths: dict[SortColumn, int] = {}
+        self.layout_shown: TableLayout | None = None
 
-    def show(
-        self,
-        rows: Sequence[BrowserRow],
-        marked: Collection[str],
-        sort: TableSort,
-        now: datetime,
-        cursor_on: str | None = None,
-    ) -> None:
-        """Fill the table with ``rows``; the cursor goes to ``cursor_on`` when shown."""
-        self.rows_shown = tuple(rows)
-        self.marked = frozenset(marked)
-        self.table_sort = sort
-        self.now = now
-        self._rebuild(cursor_on)
+    @property
+    def available_width(self) -> int:
+        return self.scrollable_content_region.width
 
-    def _rebuild(self, cursor_on: str | None) -> None:
-        now = self.now
-        if now is None:
-            return
-        longest_deck = max((len(row.deck) for row in self.rows_shown), default=0)
-        self._widths = fit_widths(self._available_width(), longest_deck)
+    @property
+    def rows_shown(self) -> tuple[BrowserRow, ...]:
+        return self.layout_shown.rows if self.layout_shown is not None else ()
+
+    def show(self, layout: TableLayout, cursor_on: str | None = None) -> None:
+        """Fill the table; the cursor goes to ``cursor_on`` when it is shown."""
+        self.layout_shown = layout
         self.clear(columns=True)
         for index, column in enumerate(SortColumn):
-            label = Text(self.table_sort.header(column))
-            header = fitted(label, self._widths[column], column, first=index == 0)
+            header = fitted(layout.sort.header(column), layout.widths[column], column, index == 0)
             self.add_column(
-                header, key=column.value, width=self._widths[column] + GAP * (index > 0)
+                header, key=column.value, width=layout.widths[column] + GAP * (index > 0)
             )
-        for row in self.rows_shown:
-            self.add_row(*self._cells(row, now), key=row.key)
-        keys = [row.key for row in self.rows_shown]
+        for row, cells in zip(layout.rows, layout.cells, strict=True):
+            self.add_row(*cells, key=row.key)
+        keys = [row.key for row in layout.rows]
         if cursor_on in keys:
             self.move_cursor(row=keys.index(cursor_on), animate=False)
 
-    def _cells(self, row: BrowserRow, now: datetime) -> list[Text]:
-        texts = cell_texts(row, now, row.key in self.marked)
-        return [
-            fitted(texts[column], self._widths[column], column, first=index == 0)
-            for index, column in enumerate(SortColumn)
-        ]
-
     def set_marked(self, marked: Collection[str]) -> None:
         """Show ``marked`` as the marked cards, redrawing only the titles that changed."""
-        now = self.now
-        new = frozenset(marked)
-        changed = new ^ self.marked
-        self.marked = new
-        if now is None:
+        layout = self.layout_shown
+        if layout is None:
             return
-        by_key = {row.key: row for row in self.rows_shown if row.key in changed}
-        for key, row in by_key.items():
-            title = cell_texts(row, now, key in new)[SortColumn.TITLE]
-            cell = fitted(title, self._widths[SortColumn.TITLE], SortColumn.TITLE, first=True)
-            self.update_cell(key, SortColumn.TITLE.value, cell)
-
-    def _available_width(self) -> int:
-        return self.scrollable_content_region.width
+        new = frozenset(marked)
+        changed = new ^ layout.marked
+        self.layout_shown = replace(layout, marked=new)
+        for row in layout.rows:
+            if row.key in changed:
+                title = cell_texts(row, layout.now, row.key in new)[SortColumn.TITLE]
+                width = layout.widths[SortColumn.TITLE]
+                cell = fitted(title, width, SortColumn.TITLE, first=True)
+                self.update_cell(row.key, SortColumn.TITLE.value, cell)
 
     def on_resize(self, event: events.Resize) -> None:
-        if not self.rows_shown and self.now is None:
+        layout = self.layout_shown
+        if layout is None:
             return
-        longest_deck = max((len(row.deck) for row in self.rows_shown), default=0)
-        if fit_widths(self._available_width(), longest_deck) != self._widths:
-            cursor = self.current_key()
-            self._rebuild(cursor)
+        if fit_widths(self.available_width, _longest_deck(layout.rows)) != layout.widths:
+            self.post_message(self.WidthChanged())
 
     def current_key(self) -> str | None:
         if not self.rows_shown or not 0 <= self.cursor_row < len(self.rows_shown):
