@@ -308,3 +308,45 @@ def test_visual_comes_before_editor() -> None:
     assert chosen_editor({"VISUAL": "vim", "EDITOR": "nano"}) == "vim"
     assert chosen_editor({"EDITOR": "nano"}) == "nano"
     assert chosen_editor({"VISUAL": "", "EDITOR": ""}) is None
+
+
+BREAKING_EDITOR = """#!{python}
+import sys
+from pathlib import Path
+path, kept = Path(sys.argv[-1]), Path({kept!r})
+Path({record!r}).open("a", encoding="utf-8").write(" ".join(sys.argv[1:]) + "\\n")
+if kept.exists():
+    path.write_text(kept.read_text(encoding="utf-8"), encoding="utf-8")
+else:
+    kept.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8") + "  - id: [broken\\n", encoding="utf-8")
+"""
+
+
+async def test_an_edit_that_breaks_the_deck_is_reported_and_e_opens_it_again(
+    context: PrepContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = tmp_path / "editor-args"
+    editor = tmp_path / "vi"
+    editor.write_text(
+        BREAKING_EDITOR.format(
+            python=sys.executable, kept=str(tmp_path / "kept"), record=str(record)
+        ),
+        encoding="utf-8",
+    )
+    editor.chmod(editor.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", str(editor))
+    path = context.library.cards["beta/card-1"].path
+    async with browsing(context) as (pilot, app, screen):
+        monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
+        screen.table.move_cursor(row=shown(screen).index("beta/card-1"))
+        await press(pilot, "e")
+        await wait_for(pilot, lambda: "beta/card-1" not in shown(screen))
+        assert any("has problems now" in n.message for n in app._notifications)
+        assert screen.broken_file is not None and screen.broken_file[0] == path
+        broken_line = screen.broken_file[1]
+        await press(pilot, "e")  # wherever the cursor is: the broken file, at its problem
+        await wait_for(pilot, lambda: "beta/card-1" in shown(screen))
+        assert screen.broken_file is None
+        assert record.read_text(encoding="utf-8").splitlines()[1] == f"+{broken_line} {path}"

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Markdown, Static
 
+from prep.content.errors import ContentError
 from prep.content.library import Library
 from prep.content.models import KataCard, PredictCard, QACard
 from prep.scheduling.memory import memory_model
@@ -100,7 +101,7 @@ class Edited:
     """A deck file after the learner's editor closed: the decks read again."""
 
     library: Library
-    errors: tuple[str, ...]  # the edited file's problems, if it has any now
+    errors: tuple[ContentError, ...]  # the edited file's problems, if it has any now
 
 
 class BrowserScreen(PrepScreen[None]):
@@ -135,6 +136,8 @@ class BrowserScreen(PrepScreen[None]):
         self.loaded = False
         self._timer: Timer | None = None
         self.opener = KataOpener(self, self.reload)
+        # A deck file an edit left broken, and where: `e` opens it there again.
+        self.broken_file: tuple[Path, int, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -431,16 +434,20 @@ class BrowserScreen(PrepScreen[None]):
         )  # fmt: skip
 
     def action_edit(self) -> None:
+        editor = chosen_editor(os.environ)
+        if editor is None:
+            self.notify("Set $VISUAL or $EDITOR to edit cards in your editor.", severity="warning")
+            return
+        if self.broken_file is not None:
+            broken, at, edited_key = self.broken_file
+            self._run_editor(command_at_line(editor, broken, at), edited_key, broken)
+            return
         key = self.current_key()
         if key is None:
             return
         card = self.context.library.cards.get(key)
         if card is None:
             self.notify(f"{key} is not in any deck file: there is nothing to edit.")
-            return
-        editor = chosen_editor(os.environ)
-        if editor is None:
-            self.notify("Set $VISUAL or $EDITOR to edit cards in your editor.", severity="warning")
             return
         path, line = card.path, card.line
 
@@ -475,18 +482,21 @@ class BrowserScreen(PrepScreen[None]):
 
             library = load_library(list(locations.decks), locations.deck_cache)
             resolved = path.resolve()
-            errors = tuple(str(e) for e in library.errors if e.path.resolve() == resolved)
+            errors = tuple(e for e in library.errors if e.path.resolve() == resolved)
             return Edited(library, errors)
 
         def read(edited: Edited) -> None:
             self.context.library = edited.library
             self.opener = KataOpener(self, self.reload)
             if edited.errors:
+                first = edited.errors[0]
+                self.broken_file = (path, first.line, key)
                 self.notify(
-                    f"{path.name} has problems now: {edited.errors[0]}",
+                    f"{path.name} has problems now: {first}. Press e to fix it.",
                     severity="error", timeout=12,
                 )  # fmt: skip
             else:
+                self.broken_file = None
                 self.notify(f"Read {path.name} again.")
             self.reload(then_preview=key)
 
