@@ -8,6 +8,7 @@ import os
 import stat
 import sys
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from prep.tui.context import PrepContext
 from prep.tui.editor import chosen_editor, command_at_line
 from prep.tui.screens.browser import BrowserScreen, ConfirmScreen
 from prep.tui.screens.card_info import CardInfoScreen
-from prep.tui.widgets.card_table import CardTable
+from prep.tui.widgets.card_table import CardTable, fit_widths
 from tests.conftest import FakeClock
 from tests.helpers import press, settle, wait_for
 
@@ -78,7 +79,7 @@ async def test_every_column_fits_the_pane_and_the_title_is_what_gives_way(
     context: PrepContext, clock: FakeClock, size: tuple[int, int]
 ) -> None:
     study(context, clock, [Rating.Again, Rating.Good])
-    async with browsing(context, size) as (_, _app, screen):
+    async with browsing(context, size) as (pilot, _app, screen):
         table = screen.table
         widths = sum(column.get_render_width(table) for column in table.columns.values())
         assert widths <= table.scrollable_content_region.width
@@ -87,11 +88,15 @@ async def test_every_column_fits_the_pane_and_the_title_is_what_gives_way(
         seen = next(key for key in ALL if context.store.card_state(key) is not None)
         assert cell(table, seen, SortColumn.LAPSES) in ("0", "1")
         assert cell(table, seen, SortColumn.STATE) in ("learn", "review", "relearn")
+        assert cell(table, "alpha/card-1", SortColumn.TITLE) == "Question 1 of alpha?"
+        # A long title gives way, with an ellipsis; the numbers do not.
+        long_title = context.library.cards["alpha/card-1"].prompt_text * 5
+        screen.rows = [replace(row, title=long_title) for row in screen.rows]
+        screen.apply_search()
+        await settle(pilot)
         title = cell(table, "alpha/card-1", SortColumn.TITLE)
-        if size[0] == 80:  # the title gives way, with an ellipsis
-            assert title.startswith("Question 1 of") and title.endswith("…")
-        else:
-            assert title == "Question 1 of alpha?"
+        assert title.endswith("…") and len(title) < len(long_title)
+        assert cell(table, seen, SortColumn.LAPSES) in ("0", "1")
 
 
 async def test_space_marks_and_moves_on_a_marks_all_and_the_bulk_actions_reach_the_marked(
@@ -350,3 +355,13 @@ async def test_an_edit_that_breaks_the_deck_is_reported_and_e_opens_it_again(
         await wait_for(pilot, lambda: "beta/card-1" in shown(screen))
         assert screen.broken_file is None
         assert record.read_text(encoding="utf-8").splitlines()[1] == f"+{broken_line} {path}"
+
+
+def test_the_title_takes_the_room_the_other_columns_leave() -> None:
+    at_80 = fit_widths(79, longest_deck=30)
+    assert at_80[SortColumn.DECK] == 10 and sum(at_80.values()) + len(at_80) - 1 == 79
+    assert fit_widths(79, longest_deck=4)[SortColumn.DECK] == 5  # room for "Deck▲"
+    assert fit_widths(79, longest_deck=4)[SortColumn.TITLE] == at_80[SortColumn.TITLE] + 5
+    wide = fit_widths(150, longest_deck=20)
+    assert wide[SortColumn.DECK] == 20 and wide[SortColumn.TITLE] > 44
+    assert fit_widths(40, longest_deck=20)[SortColumn.TITLE] == 12  # never narrower

@@ -66,6 +66,8 @@ def fit_widths(total: int, longest_deck: int) -> dict[SortColumn, int]:
     theirs, the deck takes its narrowest, and the title the rest; a title with room
     enough lets the deck column grow to the longest deck name."""
     deck_low, deck_high = DECK_WIDTHS
+    # Short deck names (or none but one short one) leave their room to the title.
+    deck_low = min(deck_low, max(longest_deck, len(HEADERS[SortColumn.DECK]) + 1))
     fixed = sum(FIXED_WIDTHS.values()) + GAP * len(FIXED_WIDTHS) + GAP
     title = max(TITLE_MIN, total - fixed - deck_low)
     deck = deck_low
