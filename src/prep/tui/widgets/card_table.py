@@ -241,6 +241,7 @@ class CardTable(DataTable[Text | str]):
         keys = [row.key for row in layout.rows]
         if cursor_on in keys:
             self.move_cursor(row=keys.index(cursor_on), animate=False)
+        self._check_width()
 
     def set_marked(self, marked: Collection[str]) -> None:
         """Show ``marked`` as the marked cards, redrawing only the titles that changed."""
@@ -258,6 +259,10 @@ class CardTable(DataTable[Text | str]):
                 self.update_cell(row.key, SortColumn.TITLE.value, cell)
 
     def on_resize(self, event: events.Resize) -> None:
+        self._check_width()
+
+    def _check_width(self) -> None:
+        # The width may have changed again while the rows were laid out for the last one.
         layout = self.layout_shown
         if layout is None:
             return
