@@ -43,7 +43,7 @@ def card_markdown(context: PrepContext, key: str) -> str:
     if study_card is None:
         return f"### {key}\n\nThis card is known only from your history (imported, or removed from its deck)."
     card = study_card.card
-    head = f"*{study_card.deck} · {card.type} · {card.difficulty.value}*"
+    head = f"*{key} · {card.type} · {card.difficulty.value}*"
     if isinstance(card, QACard):
         return f"{head}\n\n{card.question}\n\n---\n\n{card.answer}"
     if isinstance(card, PredictCard):
