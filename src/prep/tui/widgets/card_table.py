@@ -24,7 +24,7 @@ TITLE_MIN = 12
 TITLE_ROOMY = 44  # a title this wide has room enough: the deck column may grow instead
 DECK_WIDTHS = (10, 28)  # the deck column's narrowest and widest
 
-# Each column's header and width; the title takes what the others leave.
+# Each column's header; short, so that the numbers keep their room.
 HEADERS = {
     SortColumn.TITLE: "Title",
     SortColumn.DECK: "Deck",
@@ -36,7 +36,8 @@ HEADERS = {
     SortColumn.DIFFICULTY: "Diff",
     SortColumn.FLAGS: "Flags",
 }
-# Wide enough for every value and for the header with its sort arrow.
+# Wide enough for every value and for the header with its sort arrow; the title and the
+# deck share what these leave (fit_widths).
 FIXED_WIDTHS = {
     SortColumn.TYPE: 7,
     SortColumn.STATE: 7,
@@ -66,7 +67,7 @@ def fit_widths(total: int, longest_deck: int) -> dict[SortColumn, int]:
     theirs, the deck takes its narrowest, and the title the rest; a title with room
     enough lets the deck column grow to the longest deck name."""
     deck_low, deck_high = DECK_WIDTHS
-    # Short deck names (or none but one short one) leave their room to the title.
+    # When every deck name shown is short, the deck column narrows and the title gains.
     deck_low = min(deck_low, max(longest_deck, len(HEADERS[SortColumn.DECK]) + 1))
     fixed = sum(FIXED_WIDTHS.values()) + GAP * len(FIXED_WIDTHS) + GAP
     title = max(TITLE_MIN, total - fixed - deck_low)
