@@ -411,9 +411,17 @@ def run_grade(
     except UsageError as exc:
         print(exc.line, file=sys.stderr)
         return 2
+    from prep.grading.mistakes import MistakeCache
+
+    # Kept in the home when there is one: a command never makes one just for the cache.
+    mistakes = MistakeCache(locations.mistake_cache if locations.home.is_dir() else None)
     grader = make_grader(locations)
     try:
         report = grader.grade(study_card.card, source, "tests")
+        if not report.passed and not as_json and not mistakes.has(study_card.card):
+            # Each wrong solution runs once, and may take up to the kata's time limit.
+            print("looking for a known mistake (once for this kata)…", file=sys.stderr)
+        diagnosis = mistakes.diagnose(study_card.card, report, grader)
     finally:
         grader.close()
     if record:
@@ -444,6 +452,13 @@ def run_grade(
                 for c in report.cases
             ],
             "duration_ms": report.duration_ms,
+            "diagnosis": None
+            if diagnosis is None
+            else {
+                "mistake": diagnosis.mistake,
+                "wrong_solution": diagnosis.name,
+                "exact": diagnosis.exact,
+            },
         }
         print(json.dumps(verdict), file=out)
     else:
@@ -461,6 +476,8 @@ def run_grade(
             f"{report.passed_count}/{len(report.cases)} {tests} passed in {report.duration_ms:.0f} ms",
             file=out,
         )
+        if diagnosis is not None:
+            print(diagnosis.sentence, file=out)
         if report.stdout.strip():
             print("\noutput:", file=out)
             print(report.stdout.rstrip()[:4000], file=out)

@@ -66,6 +66,12 @@ class MistakeCache:
     def _entry(self, fingerprint: str) -> Path | None:
         return None if self.folder is None else self.folder / f"{fingerprint[:40]}.json"
 
+    def has(self, kata: KataCard) -> bool:
+        """Whether this kata's known mistakes are kept, so that none needs to run."""
+        fingerprint = kata_fingerprint(kata)
+        entry = self._entry(fingerprint)
+        return entry is not None and _read(entry, fingerprint, kata) is not None
+
     def known_mistakes(
         self, kata: KataCard, grader: Grader, cancel: threading.Event | None = None
     ) -> tuple[KnownMistake, ...]:
