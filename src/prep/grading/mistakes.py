@@ -34,10 +34,6 @@ from prep.grading.verdict import GradeReport
 FORMAT = 1
 
 
-class CancelledError(Exception):
-    """The work was cancelled before every wrong solution had run."""
-
-
 def kata_fingerprint(kata: KataCard) -> str:
     content = json.dumps(kata.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     stamp = f"{FORMAT}\0{__version__}\0{content}"
@@ -47,12 +43,13 @@ def kata_fingerprint(kata: KataCard) -> str:
 def work_out(
     kata: KataCard, grader: Grader, cancel: threading.Event | None = None
 ) -> tuple[KnownMistake, ...]:
-    """Run every wrong solution on the hidden tests (in the sandbox)."""
+    """Run every wrong solution on the hidden tests (in the sandbox).
+
+    A ``cancel`` set meanwhile raises the grader's GradeCancelledError: no half list.
+    """
     known = []
     for wrong in kata.wrong_solutions:
         report = grader.grade(kata, wrong.code, "tests", cancel)
-        if cancel is not None and cancel.is_set():
-            raise CancelledError  # the reply of a cancelled run is no pattern
         known.append(KnownMistake(wrong.name, mistake_text(wrong), FailurePattern.of(report)))
     return tuple(known)
 
@@ -78,7 +75,7 @@ class MistakeCache:
         """From the cache when the kata is unchanged, else worked out (and kept).
 
         Runs wrong solutions in the sandbox: call off the UI thread. Raises
-        CancelledError when ``cancel`` is set meanwhile.
+        GradeCancelledError when ``cancel`` is set meanwhile, keeping nothing.
         """
         fingerprint = kata_fingerprint(kata)
         entry = self._entry(fingerprint)

@@ -23,7 +23,7 @@ from prep.content.render import after_markdown, prompt_markdown
 from prep.grading.attempts import attempt_from_report
 from prep.grading.diagnosis import Diagnosis
 from prep.grading.grader import OwnRun
-from prep.grading.mistakes import CancelledError
+from prep.grading.sandbox import GradeCancelledError
 from prep.grading.verdict import GradeReport, Which
 from prep.study.session import Prompt
 from prep.study.sitting import DIAGNOSIS, GAVE_UP, HINT, Sitting
@@ -274,7 +274,7 @@ class KataScreen(ExerciseScreen):
             cancel = get_current_worker().cancelled_event
             try:
                 return context.mistakes().diagnose(kata, report, context.grader(), cancel)
-            except CancelledError:  # left, or submitted again: this answer is not wanted
+            except GradeCancelledError:  # left, or submitted again: this answer is not wanted
                 return None
 
         self.in_background(
