@@ -452,13 +452,7 @@ def run_grade(
                 for c in report.cases
             ],
             "duration_ms": report.duration_ms,
-            "diagnosis": None
-            if diagnosis is None
-            else {
-                "mistake": diagnosis.mistake,
-                "wrong_solution": diagnosis.name,
-                "exact": diagnosis.exact,
-            },
+            "diagnosis": diagnosis.to_dict() if diagnosis is not None else None,
         }
         print(json.dumps(verdict), file=out)
     else:

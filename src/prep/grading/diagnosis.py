@@ -125,6 +125,9 @@ class Diagnosis:
     mistake: str  # what the learner is told
     exact: bool  # the same outcomes too, not only the same failing tests
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"mistake": self.mistake, "wrong_solution": self.name, "exact": self.exact}
+
     @property
     def sentence(self) -> str:
         likeness = "looks like" if self.exact else "looks close to"
