@@ -66,7 +66,12 @@ class FailurePattern:
 
     @classmethod
     def of(cls, report: GradeReport) -> FailurePattern:
-        return cls(tuple((case.name, outcome_class(case)) for case in report.cases))
+        """A report's pattern: its fixed tests (its random cases, if any, are not kept there)."""
+        return cls.of_cases(report.cases)
+
+    @classmethod
+    def of_cases(cls, verdicts: Iterable[CaseVerdict]) -> FailurePattern:
+        return cls(tuple((case.name, outcome_class(case)) for case in verdicts))
 
     @property
     def failures(self) -> dict[str, str]:
@@ -138,7 +143,11 @@ def diagnose(report: GradeReport, known: Iterable[KnownMistake]) -> Diagnosis | 
     """The known mistake a failed run of the hidden tests looks like, if any."""
     if report.which != "tests" or report.passed:
         return None
-    pattern = FailurePattern.of(report)
+    return liken(FailurePattern.of(report), known)
+
+
+def liken(pattern: FailurePattern, known: Iterable[KnownMistake]) -> Diagnosis | None:
+    """The known mistake whose pattern ``pattern`` matches: exactly, else nearly."""
     mistakes: Sequence[KnownMistake] = tuple(known)
     for exact, likened in ((True, pattern.same_as), (False, pattern.near)):
         for mistake in mistakes:

@@ -28,8 +28,8 @@ from prep.grading.diagnosis import (
     diagnose,
     mistake_text,
 )
-from prep.grading.grader import Grader
-from prep.grading.verdict import GradeReport
+from prep.grading.grader import Grader, kata_job
+from prep.grading.verdict import GradeReport, build_verdicts
 
 FORMAT = 1
 
@@ -43,14 +43,18 @@ def kata_fingerprint(kata: KataCard) -> str:
 def work_out(
     kata: KataCard, grader: Grader, cancel: threading.Event | None = None
 ) -> tuple[KnownMistake, ...]:
-    """Run every wrong solution on the hidden tests (in the sandbox).
+    """Run every wrong solution on the fixed hidden tests (in the sandbox).
 
-    A ``cancel`` set meanwhile raises the grader's GradeCancelledError: no half list.
+    Random cases take no part: they differ from one submission to the next, so
+    no pattern of theirs could be kept. A ``cancel`` set meanwhile raises the
+    grader's GradeCancelledError: no half list.
     """
     known = []
     for wrong in kata.wrong_solutions:
-        report = grader.grade(kata, wrong.code, "tests", cancel)
-        known.append(KnownMistake(wrong.name, mistake_text(wrong), FailurePattern.of(report)))
+        reply = grader.run_job(kata_job(kata, wrong.code, kata.tests), cancel)
+        verdicts, _ = build_verdicts(kata.tests, "tests", reply)
+        pattern = FailurePattern.of_cases(verdicts)
+        known.append(KnownMistake(wrong.name, mistake_text(wrong), pattern))
     return tuple(known)
 
 
@@ -68,6 +72,10 @@ class MistakeCache:
         fingerprint = kata_fingerprint(kata)
         entry = self._entry(fingerprint)
         return entry is not None and _read(entry, fingerprint, kata) is not None
+
+    def would_run(self, kata: KataCard, report: GradeReport) -> bool:
+        """Whether diagnosing ``report`` runs the wrong solutions (they are not kept yet)."""
+        return _worth_diagnosing(kata, report) and not self.has(kata)
 
     def known_mistakes(
         self, kata: KataCard, grader: Grader, cancel: threading.Event | None = None
@@ -96,10 +104,16 @@ class MistakeCache:
         grader: Grader,
         cancel: threading.Event | None = None,
     ) -> Diagnosis | None:
-        """The known mistake a graded run looks like; a passing run runs nothing more."""
-        if report.which != "tests" or report.passed or not kata.wrong_solutions:
+        """The known mistake a graded run looks like; a run that fails no fixed test
+        (it passed, or failed random cases only) runs nothing more."""
+        if not _worth_diagnosing(kata, report):
             return None
         return diagnose(report, self.known_mistakes(kata, grader, cancel))
+
+
+def _worth_diagnosing(kata: KataCard, report: GradeReport) -> bool:
+    failed = not FailurePattern.of(report).passed
+    return report.which == "tests" and failed and bool(kata.wrong_solutions)
 
 
 def _read(entry: Path, fingerprint: str, kata: KataCard) -> tuple[KnownMistake, ...] | None:
