@@ -29,7 +29,7 @@ from prep.grading.grader import Grader
 from prep.grading.mistakes import MistakeCache, kata_fingerprint, work_out
 from prep.grading.protocol import Job, WorkerReply
 from prep.grading.sandbox import GradeCancelledError
-from prep.grading.verdict import CaseStatus, CaseVerdict, GradeReport, Which
+from prep.grading.verdict import CaseStatus, CaseVerdict, GradeReport, RandomOutcome, Which
 from prep.study.attempt import CardAttempt
 from prep.study.sitting import DIAGNOSIS, HINT, open_sitting
 from prep.study.sitting import log_event as log_sitting_event
@@ -257,6 +257,20 @@ def test_each_wrong_solution_is_diagnosed_and_a_correct_one_is_not(
     passed = grader.grade(kata, SOLUTION)
     assert mistakes.diagnose(kata, passed, grader) is None
     assert grader.runs == before + 1  # nothing ran but the submission itself
+
+
+def test_a_run_failing_random_cases_only_is_not_diagnosed_and_runs_nothing(
+    kata: KataCard, grader: CountingGrader, tmp_path: Path
+) -> None:
+    fixed = tuple(verdict(case.name or "", CaseStatus.PASS) for case in kata.tests)
+    random = RandomOutcome(7, (verdict("random 1", CaseStatus.FAIL),), ("s='ab'",))
+    failed = GradeReport("tests", fixed, "", "", 1.0, random=random)
+    assert not failed.passed
+    mistakes = MistakeCache(tmp_path / "cache")
+    before = grader.runs
+    assert not mistakes.would_run(kata, failed)
+    assert mistakes.diagnose(kata, failed, grader) is None
+    assert grader.runs == before
 
 
 def test_the_patterns_are_kept_in_the_home_and_worked_out_again_when_the_kata_changes(
