@@ -709,6 +709,8 @@ async def test_a_call_of_ones_own_runs_on_the_code_and_on_the_reference(
         await wait_for(pilot, lambda: not screen.running and "Your call" in panel.source)
         assert "yours: `7`" in panel.source and "reference: `10`" in panel.source
         assert "not what the reference gives" in panel.source
+        # The result is brought into view (and focused) once drawn: only then type again.
+        await wait_for(pilot, lambda: app.focused is screen.query_one("#kata-feedback"))
         await pilot.press("ctrl+n")
         own.value = "double(("  # not an expression
         before = panel.source  # the first call's result: wait for it to be replaced
