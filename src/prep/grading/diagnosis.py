@@ -2,7 +2,8 @@
 solutions fails the hidden tests in its own way, and a submission that fails
 them the same way most likely makes the same mistake.
 
-A run's *failure pattern* is, per hidden test, how it ended: passed, a wrong
+A run's *failure pattern* is, per fixed hidden test (random cases differ from
+one submission to the next, so they take no part), how it ended: passed, a wrong
 value, raised a given exception class, timed out, ran out of memory, or
 crashed (no result at all: the code did not load, the run was killed, its
 results could not be read). The rule that likens two patterns:
