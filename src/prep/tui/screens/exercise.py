@@ -58,12 +58,12 @@ class RatingPanel(Vertical):
 class ExerciseScreen(PrepScreen[ExerciseResult]):
     # Textual merges these with each subclass's own BINDINGS.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "accept", "Accept rating"),
+        Binding("enter", "accept", "Accept", tooltip="Accept the proposed rating"),
         Binding("1", "rate(1)", "Again", show=False),
         Binding("2", "rate(2)", "Hard", show=False),
         Binding("3", "rate(3)", "Good", show=False),
         Binding("4", "rate(4)", "Easy", show=False),
-        Binding("ctrl+u", "undo_rating", "Undo last rating", priority=True),
+        Binding("ctrl+u", "undo_rating", "Undo", priority=True, tooltip="Undo the last rating"),
     ]
 
     def __init__(
