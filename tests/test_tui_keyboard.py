@@ -3,16 +3,89 @@ settings' prompts, study's keys, predict's line diff and the narrow layouts."""
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 
+import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from prep.cli.factory import make_context
+from prep.content import load_library
+from prep.paths import Locations
+from prep.scheduling.memory import Rating
 from prep.settings import Settings, load_settings
+from prep.store import Store
 from prep.tui.app import PrepApp
 from prep.tui.context import PrepContext
 from prep.tui.screens.settings import SettingsScreen, UnsavedChanges
+from prep.tui.screens.study import StudyScreen
 from prep.tui.screens.today import TodayScreen
+from tests.conftest import FakeClock, counting_ids, typed_deck_yaml
 from tests.helpers import press, settle, wait_for
+
+
+async def open_study(app: PrepApp, pilot: Pilot[None]) -> StudyScreen:
+    await press(pilot, "s")
+    await wait_for(
+        pilot, lambda: isinstance(app.screen, StudyScreen) and app.screen.prompt is not None
+    )
+    screen = app.screen
+    assert isinstance(screen, StudyScreen)
+    return screen
+
+
+@pytest.mark.parametrize("key", ["space", "enter"])
+async def test_space_or_enter_on_a_shown_answer_means_good(
+    context: PrepContext, store: Store, key: str
+) -> None:
+    app = PrepApp(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_study(app, pilot)
+        first = screen.prompt
+        assert first is not None
+        await press(pilot, key)
+        assert screen.revealed  # the first press shows the answer, and rates nothing
+        assert store.reviews(first.card.key) == []
+        await press(pilot, key)
+        (review,) = store.reviews(first.card.key)
+        assert review.rating is Rating.Good
+        assert screen.prompt is not None and screen.prompt is not first
+
+
+async def test_h_on_a_card_without_a_hint_says_so(
+    tmp_path: Path, store: Store, clock: FakeClock
+) -> None:
+    decks = tmp_path / "plain"
+    decks.mkdir()
+    (decks / "plain.yaml").write_text(typed_deck_yaml("plain", "qq"), encoding="utf-8")
+    context = make_context(
+        Locations(tmp_path / "home", (decks,), include_builtin=False, home_is_explicit=True),
+        store=store, library=load_library([decks]), clock=clock, tz=UTC, new_id=counting_ids(),
+    )  # fmt: skip
+    app = PrepApp(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_study(app, pilot)
+        await press(pilot, "h")
+        assert [n.message for n in app._notifications] == ["No hint for this card"]
+        assert screen.query_one("#hint").has_class("hidden")
+
+
+async def test_the_study_counts_follow_the_clock(context: PrepContext, clock: FakeClock) -> None:
+    app = PrepApp(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_study(app, pilot)
+
+        def status() -> str:
+            return str(screen.query_one("#study-status", Static).render())
+
+        assert status() == "due 0   new 5"
+        await press(pilot, "space", "1")  # Again: back in a minute, learning
+        assert "learning 1" in status() and "due 0" in status()
+        clock.advance(minutes=10)
+        screen.refresh_counts()  # what the 15-second timer calls
+        await settle(pilot)
+        assert status().startswith("due 1")
 
 
 async def test_settings_focus_the_first_field_and_ask_before_dropping_changes(

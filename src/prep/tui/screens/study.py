@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -24,6 +25,8 @@ from prep.tui.screens.exercise import UNDO, ExerciseResult
 from prep.tui.widgets.rating_bar import RatingBar
 from prep.wording import plural
 
+COUNTS_EVERY_S = 15.0  # learning cards fall due as the clock runs: the counts follow
+
 
 @dataclass(frozen=True)
 class NextCard:
@@ -36,6 +39,9 @@ class NextCard:
 class StudyScreen(PrepScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "reveal", "Show answer"),
+        Binding("enter", "reveal", "Show answer", show=False),
+        # With the answer shown, space or enter means Good, as in Anki.
+        Binding("space,enter", "rate(3)", "Good", show=False, tooltip="Good (answer shown)"),
         Binding("1", "rate(1)", "Again"),
         Binding("2", "rate(2)", "Hard"),
         Binding("3", "rate(3)", "Good"),
@@ -66,6 +72,8 @@ class StudyScreen(PrepScreen[None]):
         self.revealed = False
         self.reviewed_here = 0
         self.busy = False  # a rating or undo is being written: keys wait for the next card
+        # The session is not shared between threads: its jobs (a card, the counts) take turns.
+        self._session_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -85,6 +93,7 @@ class StudyScreen(PrepScreen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = f"Study · {self.scope_name}" if self.scope_name else "Study"
+        self.set_interval(COUNTS_EVERY_S, self.refresh_counts)
         self.advance()
 
     # -- what is on screen --------------------------------------------------
@@ -101,9 +110,29 @@ class StudyScreen(PrepScreen[None]):
     def _then_show(self, job: Callable[[], NextCard], what: str) -> None:
         self.busy = True
         self.refresh_bindings()
+
+        def in_turn() -> NextCard:
+            with self._session_lock:
+                return job()
+
         self.in_background(
-            job, self._arrived, what=what, group="next-card", failed=self._not_arrived
+            in_turn, self._arrived, what=what, group="next-card", failed=self._not_arrived
         )
+
+    def refresh_counts(self) -> None:
+        """The status line's counts read again, off the UI thread."""
+        if self.busy:
+            return  # the card on its way brings fresh counts
+
+        def counts() -> QueueCounts:
+            with self._session_lock:
+                return self.session.queue().counts()
+
+        self.in_background(counts, self._counted, what="counting the cards", group="counts")
+
+    def _counted(self, counts: QueueCounts) -> None:
+        if not self.busy:
+            self._update_status(counts)
 
     def _arrived(self, next_card: NextCard) -> None:
         self.busy = False
@@ -214,8 +243,8 @@ class StudyScreen(PrepScreen[None]):
             if action == "explain" and not self._card_has("explanation"):
                 return False
             return self._showing_qa() and self.revealed
-        if action == "hint":
-            return self._showing_qa() and not self.revealed and self._card_has("hint")
+        if action == "hint":  # on a card without one, it says so
+            return self._showing_qa() and not self.revealed
         if action == "undo":
             return self.session.can_undo
         return True
@@ -247,6 +276,9 @@ class StudyScreen(PrepScreen[None]):
         self.refresh_bindings()
 
     def action_hint(self) -> None:
+        if not self._card_has("hint"):
+            self.notify("No hint for this card", timeout=2)
+            return
         self._set_hidden("#hint", False)
 
     def action_explain(self) -> None:
