@@ -127,7 +127,7 @@ class ExerciseScreen(PrepScreen[ExerciseResult]):
 
     def _tick(self) -> None:
         now = self.context.clock()
-        where = f"{self._kind} · {self.prompt.card.card.id}"
+        where = self.header_where()
         if self.practice:
             where += " · practice"
         elapsed = self.attempt.elapsed(now)
@@ -137,6 +137,10 @@ class ExerciseScreen(PrepScreen[ExerciseResult]):
             # Against the budget for an Easy.
             timing = f"{format_duration(elapsed)} of {format_duration(self.attempt.budget)}"
         self.sub_title = f"{where} · {timing}"
+
+    def header_where(self) -> str:
+        """The header's first words: what this screen is, and which card."""
+        return f"{self._kind} · {self.prompt.card.card.id}"
 
     def log_event(self, kind: str) -> None:
         """Keep a hint or a give-up, so that coming back to the card remembers it."""

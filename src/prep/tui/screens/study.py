@@ -71,6 +71,7 @@ class StudyScreen(PrepScreen[None]):
         self._answer_of: Prompt | None = None  # the prompt whose answer is in its widget
         self.revealed = False
         self.reviewed_here = 0
+        self.remaining: int | None = None  # due and new cards left, from the last counts
         self.busy = False  # a rating or undo is being written: keys wait for the next card
         # The session is not shared between threads: its jobs (a card, the counts) take turns.
         self._session_lock = threading.Lock()
@@ -146,6 +147,7 @@ class StudyScreen(PrepScreen[None]):
     def show_prompt(self, prompt: Prompt | None, queue: StudyQueue) -> None:
         self.prompt = prompt
         self.revealed = False
+        self._update_status(queue.counts())  # first: an exercise's header shows what is left
         self._set_hidden("#answer", True)
         self._set_hidden("#explanation", True)
         self._set_hidden("#hint", True)
@@ -170,7 +172,6 @@ class StudyScreen(PrepScreen[None]):
             self.query_one("#hint", Static).update(f"Hint: {card.hint}" if card.hint else "")
             self.query_one(RatingBar).show_intervals(prompt.intervals)
             self.query_one("#card-body", VerticalScroll).scroll_home(animate=False)
-        self._update_status(queue.counts())
         self.refresh_bindings()
 
     def _open_exercise(self, prompt: Prompt) -> None:
@@ -186,7 +187,9 @@ class StudyScreen(PrepScreen[None]):
         if isinstance(prompt.card.card, KataCard):
             screen = KataScreen(self.context, prompt, can_undo=can_undo)
         else:
-            screen = PredictScreen(self.context, prompt, can_undo=can_undo)
+            screen = PredictScreen(
+                self.context, prompt, can_undo=can_undo, remaining=self.remaining
+            )
         self.app.push_screen(screen, callback=self._exercise_rated)
 
     def _exercise_rated(self, result: ExerciseResult) -> None:
@@ -221,6 +224,7 @@ class StudyScreen(PrepScreen[None]):
         self.query_one("#done-detail", Static).update("\n".join(lines))
 
     def _update_status(self, counts: QueueCounts) -> None:
+        self.remaining = counts.due_now + counts.new_available
         parts = [f"due {counts.due_now}", f"new {counts.new_available}"]
         if counts.learning_soon:
             parts.append(f"learning {counts.learning_soon}")
