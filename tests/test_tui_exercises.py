@@ -283,7 +283,7 @@ async def test_predict_right_and_wrong(exercise_context: PrepContext) -> None:
         assert [(p.yours_text, p.real_text, p.status) for p in diff.pairs] == [
             ("[0, 1, 2]", "[2, 2, 2]", LineStatus.CHANGED)
         ]
-        assert "Exercises · 1 left" in screen.sub_title  # the deck, and this card left
+        assert "Exercises · 1 left" in str(screen.sub_title)  # the deck, and this card left
         assert screen.attempt.proposal(exercise_context.clock()) is Rating.Again
         await pilot.press("enter")
         await wait_for(pilot, lambda: not isinstance(app.screen, PredictScreen))
