@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from prep.cli.factory import make_context
 from prep.content import load_library
@@ -18,10 +18,14 @@ from prep.settings import Settings, load_settings
 from prep.store import Store
 from prep.tui.app import PrepApp
 from prep.tui.context import PrepContext
+from prep.tui.screens.help import KeysHelp
+from prep.tui.screens.kata import KataScreen
+from prep.tui.screens.progress import ProgressScreen
 from prep.tui.screens.settings import SettingsScreen, UnsavedChanges
 from prep.tui.screens.study import StudyScreen
 from prep.tui.screens.today import TodayScreen
-from tests.conftest import FakeClock, counting_ids, typed_deck_yaml
+from prep.tui.widgets.heatmap import Heatmap, weeks_that_fit
+from tests.conftest import FakeClock, counting_ids, qa_deck_yaml, typed_deck_yaml
 from tests.helpers import press, settle, wait_for
 
 
@@ -153,3 +157,164 @@ async def test_settings_errors_clear_when_fixed_and_ranges_read_plainly(
         # At 80×24 every setting is on screen without scrolling.
         last = screen.query_one("#setting-min_new_predict")
         assert last.region.bottom <= app.size.height - 1
+
+
+def typed_context(tmp_path: Path, store: Store, clock: FakeClock, kinds: str) -> PrepContext:
+    decks = tmp_path / f"typed-{kinds}"
+    decks.mkdir()
+    (decks / "typed.yaml").write_text(typed_deck_yaml("typed", kinds), encoding="utf-8")
+    return make_context(
+        Locations(tmp_path / "home", (decks,), include_builtin=False, home_is_explicit=True),
+        store=store, library=load_library([decks]), clock=clock, tz=UTC, new_id=counting_ids(),
+    )  # fmt: skip
+
+
+# -- ? and the command palette ---------------------------------------------------------
+
+
+async def open_help(app: PrepApp, pilot: Pilot[None], key: str = "question_mark") -> KeysHelp:
+    await press(pilot, key)
+    await wait_for(pilot, lambda: isinstance(app.screen, KeysHelp))
+    screen = app.screen
+    assert isinstance(screen, KeysHelp)
+    return screen
+
+
+def described(help_screen: KeysHelp) -> dict[str, str]:
+    return {line.description: line.key for line in help_screen.keys}
+
+
+async def test_help_lists_the_keys_of_each_screen(context: PrepContext) -> None:
+    app = PrepApp(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = described(await open_help(app, pilot))
+        # The footer's keys, and those it leaves out for want of room.
+        assert keys["Study"] == "s" and keys["Quit"] == "q / ^q" and keys["Progress"] == "p"
+        await press(pilot, "escape")
+        assert isinstance(app.screen, TodayScreen)
+
+        await press(pilot, "p")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProgressScreen))
+        keys = described(await open_help(app, pilot))
+        assert keys["Refresh"] == "r" and keys["Back"] == "esc"
+        await press(pilot, "escape", "escape")
+
+        await press(pilot, "comma")
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        keys = described(await open_help(app, pilot, "f1"))  # ? is typed into the field
+        assert keys["Save"] == "^s"
+        await press(pilot, "escape", "escape")
+
+        await open_study(app, pilot)
+        help_screen = await open_help(app, pilot)
+        keys = described(help_screen)
+        assert "Show answer" in keys and "Again" in keys
+        # Ratings do nothing before the answer shows: listed, but dim.
+        assert not next(k for k in help_screen.keys if k.description == "Again").available
+
+
+async def test_the_command_palette_lists_every_action(context: PrepContext) -> None:
+    app = PrepApp(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for title in (
+            "Study",
+            "Practice katas",
+            "Progress",
+            "Browse",
+            "Settings",
+            "Export to Anki",
+        ):
+            assert title in titles
+        assert titles.count("Keys") == 1
+
+        progress = next(c for c in app.get_system_commands(app.screen) if c.title == "Progress")
+        progress.callback()
+        await wait_for(pilot, lambda: isinstance(app.screen, ProgressScreen))
+        await settle(pilot)
+
+
+async def test_refit_is_offered_in_the_palette_only_when_worth_it(context: PrepContext) -> None:
+    app = PrepApp(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Refit" not in titles  # no reviews yet
+        today = app.screen
+        assert isinstance(today, TodayScreen)
+        today.reviews_since_fit = 1
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Refit" in titles
+
+
+async def test_export_from_the_palette_writes_an_anki_package_in_the_home(
+    context: PrepContext, store: Store
+) -> None:
+    assert context.locations is not None
+    app = PrepApp(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        export = next(c for c in app.get_system_commands(app.screen) if c.title == "Export to Anki")
+        export.callback()
+        await settle(pilot)
+    written = context.locations.home / "prep-anki-2026-03-10.apkg"
+    assert written.stat().st_size > 0
+    messages = [n.message for n in app._notifications]
+    assert any(m.startswith("Wrote 5 cards and 0 reviews to") for m in messages)
+
+
+# -- 80×24 and wider -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("size", "narrow"), [((80, 24), True), ((120, 40), False)])
+async def test_the_kata_panes_stack_below_100_columns(
+    tmp_path: Path, store: Store, clock: FakeClock, size: tuple[int, int], narrow: bool
+) -> None:
+    app = PrepApp(typed_context(tmp_path, store, clock, "k"))
+    async with app.run_test(size=size) as pilot:
+        await press(pilot, "s")
+        await wait_for(pilot, lambda: isinstance(app.screen, KataScreen) and app.screen.loaded)
+        screen = app.screen
+        assert screen.has_class("narrow") is narrow
+        prompt = screen.query_one("#kata-left")
+        # Stacked, the problem is as wide as the screen; side by side, half of it.
+        assert prompt.size.width >= (size[0] - 2 if narrow else size[0] // 2 - 2)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_today_cuts_deck_titles_and_never_the_counts(
+    tmp_path: Path, store: Store, clock: FakeClock, size: tuple[int, int]
+) -> None:
+    decks = tmp_path / "long"
+    decks.mkdir()
+    long_title = "Graph search — BFS, DFS, topological order, union-find " * 3
+    (decks / "long.yaml").write_text(qa_deck_yaml("long", 2, title=long_title), encoding="utf-8")
+    context = make_context(
+        Locations(tmp_path / "home", (decks,), include_builtin=False, home_is_explicit=True),
+        store=store, library=load_library([decks]), clock=clock, tz=UTC, new_id=counting_ids(),
+    )  # fmt: skip
+    app = PrepApp(context)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#decks", DataTable)
+        title, *counts = table.get_row_at(0)
+        assert counts == [2, 0, 0, 2]
+        assert str(title).endswith("…") and len(str(title)) < len(long_title)
+        # Every column fits: nothing to scroll sideways.
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_the_heatmap_shows_the_weeks_that_fit(context: PrepContext, width: int) -> None:
+    app = PrepApp(context)
+    async with app.run_test(size=(width, 40)) as pilot:
+        await press(pilot, "p")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProgressScreen))
+        await settle(pilot)
+        heatmap = app.screen.query_one(Heatmap)
+        lines = str(heatmap.render()).split("\n")
+        assert len(lines) == 9  # months, seven weekdays, the key: nothing wrapped
+        assert max(len(line.rstrip()) for line in lines) <= heatmap.content_size.width
+        assert heatmap.weeks_shown == min(53, weeks_that_fit(heatmap.content_size.width))

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual.actions import parse
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
@@ -24,27 +26,36 @@ class KeyHelp:
     available: bool
 
 
+def declared_bindings(node: DOMNode) -> list[Binding]:
+    """The bindings ``node``'s classes declare, base classes first, one a key."""
+    declared: list[Binding] = []
+    for cls in reversed(type(node).__mro__):
+        declared += Binding.make_bindings(cls.__dict__.get("BINDINGS", ()))
+    return declared
+
+
 def screen_keys(app: App[Any], screen: Screen[Any]) -> list[KeyHelp]:
-    """The keys ``screen`` and the app answer, those in the footer and those left out of it;
-    the screen's first, keys that do one thing on one line ("? / f1").
+    """Every key ``screen`` and the app declare, those the footer shows and those it leaves
+    out, the screen's first; keys that do one thing share a line ("? / f1"). A key that does
+    nothing just now (a rating before the answer shows) is listed as unavailable.
 
     The focused widget's own keys (an editor's, a table's) are left out: they are that
     widget's usual keys, not prep's. So is copying, which the terminal does too.
     """
     keys: dict[str, list[str]] = {}
     available: dict[str, bool] = {}
-    ordered = sorted(screen.active_bindings.values(), key=lambda active: active.node is app)
-    for active in ordered:
-        binding = active.binding
-        if active.node is not screen and active.node is not app:
-            continue
-        description = active.tooltip or binding.tooltip or binding.description
-        if not description or binding.system or "copy" in binding.action:
-            continue
-        key = app.get_key_display(binding)
-        if key not in keys.setdefault(description, []):
-            keys[description].append(key)
-        available[description] = available.get(description, False) or active.enabled
+    for node in (screen, app):
+        for binding in declared_bindings(node):
+            description = binding.tooltip or binding.description
+            if not description or binding.system or "copy" in binding.action:
+                continue
+            namespace, name, parameters = parse(binding.action)
+            target: DOMNode = app if namespace == "app" else node
+            state = target.check_action(name, parameters)
+            key = app.get_key_display(binding)
+            if key not in keys.setdefault(description, []):
+                keys[description].append(key)
+            available[description] = available.get(description, False) or state is True
     return [KeyHelp(" / ".join(k), d, available[d]) for d, k in keys.items()]
 
 
