@@ -95,7 +95,7 @@ class KataScreen(ExerciseScreen):
                 yield Static(
                     ("ctrl+r runs the examples · " if self.kata.examples else "")
                     + "ctrl+s submits · ctrl+o the problem or results · ctrl+n tries a call · "
-                    "ctrl+l earlier code · ctrl+e $EDITOR",
+                    "ctrl+l earlier code · ctrl+e $EDITOR · f1 every key",
                     id="grade-status",
                     markup=False,
                 )
