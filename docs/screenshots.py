@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 
 from prep.cli.factory import make_context
 from prep.content import Library, load_library
@@ -91,6 +92,10 @@ async def take(pilot: Pilot[None], name: str) -> None:
     await settle(pilot)
     app = pilot.app
     app.clear_notifications()  # the demo has no grader: its warm-up fails, which is no news
+    for field in app.screen.query(Input):
+        field.cursor_blink = False  # a blinking cursor would differ from one run to the next
+    for editor in app.screen.query(TextArea):
+        editor.cursor_blink = False
     await pilot.pause(0.1)
     app.save_screenshot(f"{name}.svg", str(OUT))
     print(f"wrote {OUT.relative_to(ROOT) / name}.svg")
