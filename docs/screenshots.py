@@ -5,10 +5,13 @@ Everything is pinned (the clock, the ids, the time zone, the ratings' random see
 draws the same pictures as the last one unless the screens changed.
 
     .venv/bin/python docs/screenshots.py        (or: make screenshots)
+    .venv/bin/python docs/screenshots.py --home DIR   only build the demo home in DIR, to
+                                                      open it with prep --home DIR
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import itertools
 import random
@@ -132,7 +135,25 @@ async def shoot(app: PrepApp) -> None:
         await take(pilot, "browse")
 
 
+def build_demo_home(home: Path) -> None:
+    library = load_library([QUESTIONS])
+    store = Store.open(home / "prep.db")
+    try:
+        study_the_weeks_before(library, store, counting_ids())
+    finally:
+        store.close()
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, help="build the demo home here and stop")
+    arguments = parser.parse_args()
+    if arguments.home is not None:
+        if arguments.home.exists():
+            parser.error(f"{arguments.home} exists already")
+        build_demo_home(arguments.home)
+        print(f"demo home in {arguments.home} (its study ends on {TODAY:%Y-%m-%d})")
+        return
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="prep-demo-") as folder:
         home = Path(folder) / "home"

@@ -283,25 +283,30 @@ async def test_the_kata_panes_stack_below_100_columns(
         assert prompt.size.width >= (size[0] - 2 if narrow else size[0] // 2 - 2)
 
 
+LONG_TITLE = "Graph search — BFS, DFS, topological order, union-find " * 3
+
+
+def long_title_context(tmp_path: Path, store: Store, clock: FakeClock) -> PrepContext:
+    decks = tmp_path / "long"
+    decks.mkdir()
+    (decks / "long.yaml").write_text(qa_deck_yaml("long", 2, title=LONG_TITLE), encoding="utf-8")
+    return make_context(
+        Locations(tmp_path / "home", (decks,), include_builtin=False, home_is_explicit=True),
+        store=store, library=load_library([decks]), clock=clock, tz=UTC, new_id=counting_ids(),
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_today_cuts_deck_titles_and_never_the_counts(
     tmp_path: Path, store: Store, clock: FakeClock, size: tuple[int, int]
 ) -> None:
-    decks = tmp_path / "long"
-    decks.mkdir()
-    long_title = "Graph search — BFS, DFS, topological order, union-find " * 3
-    (decks / "long.yaml").write_text(qa_deck_yaml("long", 2, title=long_title), encoding="utf-8")
-    context = make_context(
-        Locations(tmp_path / "home", (decks,), include_builtin=False, home_is_explicit=True),
-        store=store, library=load_library([decks]), clock=clock, tz=UTC, new_id=counting_ids(),
-    )  # fmt: skip
-    app = PrepApp(context)
+    app = PrepApp(long_title_context(tmp_path, store, clock))
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#decks", DataTable)
         title, *counts = table.get_row_at(0)
         assert counts == [2, 0, 0, 2]
-        assert str(title).endswith("…") and len(str(title)) < len(long_title)
+        assert str(title).endswith("…") and len(str(title)) < len(LONG_TITLE)
         # Every column fits: nothing to scroll sideways.
         assert table.virtual_size.width <= table.scrollable_content_region.width
 
@@ -318,3 +323,18 @@ async def test_the_heatmap_shows_the_weeks_that_fit(context: PrepContext, width:
         assert len(lines) == 9  # months, seven weekdays, the key: nothing wrapped
         assert max(len(line.rstrip()) for line in lines) <= heatmap.content_size.width
         assert heatmap.weeks_shown == min(53, weeks_that_fit(heatmap.content_size.width))
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_progress_tables_cut_names_and_never_the_numbers(
+    tmp_path: Path, store: Store, clock: FakeClock, width: int
+) -> None:
+    app = PrepApp(long_title_context(tmp_path, store, clock))
+    async with app.run_test(size=(width, 40)) as pilot:
+        await press(pilot, "p")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProgressScreen))
+        await settle(pilot)
+        table = app.screen.query_one("#mastery-decks", DataTable)
+        name, mastered, cards, bar = table.get_row_at(0)
+        assert str(name).endswith("…") and (mastered, cards) == (0, 2) and "0 %" in str(bar)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
