@@ -281,6 +281,9 @@ async def test_the_kata_panes_stack_below_100_columns(
         prompt = screen.query_one("#kata-left")
         # Stacked, the problem is as wide as the screen; side by side, half of it.
         assert prompt.size.width >= (size[0] - 2 if narrow else size[0] // 2 - 2)
+        # In the editor ? is a character: f1 lists the keys, the footer's and the others.
+        keys = described(await open_help(app, pilot, "f1"))
+        assert keys["Earlier code"] == "^l" and keys["Run the hidden tests"] == "^s"
 
 
 LONG_TITLE = "Graph search — BFS, DFS, topological order, union-find " * 3
