@@ -577,7 +577,7 @@ def errors_of(write_deck: WriteDeck, text: str) -> list[str]:
             HEADER + KATA_HEAD + KATA_TESTS + "    zzz: 1\n",
             [
                 "12: card 'a': unknown field 'zzz' (allowed: complexity, difficulty, examples, "
-                "explanation, hints, id, limits, preamble, prompt, python, reference, solution, "
+                "explanation, hints, id, limits, preamble, prompt, python, random, reference, solution, "
                 "source, starter, tags, tests, title, type, wrong_solutions)"
             ],
             id="kata-field",
@@ -793,7 +793,7 @@ def test_an_empty_list_is_still_reported_beside_another_problem(write_deck: Writ
     assert errors_of(write_deck, text) == [
         "8: card 'a': tests needs at least 1 item",
         "10: card 'a': unknown field 'zzz' (allowed: complexity, difficulty, examples, "
-        "explanation, hints, id, limits, preamble, prompt, python, reference, solution, "
+        "explanation, hints, id, limits, preamble, prompt, python, random, reference, solution, "
         "source, starter, tags, tests, title, type, wrong_solutions)",
     ]
 

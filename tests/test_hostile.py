@@ -179,7 +179,7 @@ HOSTILE = {
         json.dumps = forged
         for name, module in list(sys.modules.items()):
             if name.startswith("prep"):
-                for attr in ("encode", "_send", "compare", "exact_equal"):
+                for attr in ("encode", "send_record", "compare", "exact_equal"):
                     if hasattr(module, attr):
                         setattr(module, attr, lambda *a, **k: True)
         def secret():

@@ -60,7 +60,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if args.command == "grade":
             return run_grade(
-                locations, args.kata, args.file, args.json, not args.no_record, sys.stdout
+                locations,
+                args.kata,
+                args.file,
+                args.json,
+                not args.no_record,
+                sys.stdout,
+                seed=args.seed,
+                global_options=_global_options(args),
             )
         if args.command == "katas":
             return run_katas(

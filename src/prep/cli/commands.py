@@ -8,6 +8,7 @@ pays for what a command needs.
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
@@ -46,7 +47,7 @@ def run_check(
 ) -> int:
     import os
 
-    from prep.content.rules import shipped_deck_problems, warnings
+    from prep.content.rules import random_block_problems, shipped_deck_problems, warnings
 
     targets = paths or list(locations.decks)
     for target in targets:
@@ -55,6 +56,9 @@ def run_check(
             raise UsageError(f"{target}: no such file or folder", command="check")
     library = load_decks(locations, targets)
     errors = list(library.errors)
+    errors += [
+        problem for card in library.cards.values() for problem in random_block_problems(card)
+    ]
     advice = [warning for card in library.cards.values() for warning in warnings(card)]
     if strict:
         # The shipped deck's rules: what is only advice for a user's own deck is an error.
@@ -400,7 +404,14 @@ def _read_source(file: str) -> str:
 
 
 def run_grade(
-    locations: Locations, kata_id: str, file: str, as_json: bool, record: bool, out: TextIO
+    locations: Locations,
+    kata_id: str,
+    file: str,
+    as_json: bool,
+    record: bool,
+    out: TextIO,
+    seed: int | None = None,
+    global_options: Sequence[str] = (),
 ) -> int:
     from prep.content import KataCard
 
@@ -413,7 +424,7 @@ def run_grade(
         return 2
     grader = make_grader(locations)
     try:
-        report = grader.grade(study_card.card, source, "tests")
+        report = grader.grade(study_card.card, source, "tests", seed=seed)
     finally:
         grader.close()
     if record:
@@ -445,6 +456,21 @@ def run_grade(
             ],
             "duration_ms": report.duration_ms,
         }
+        if report.random is not None:
+            verdict["random"] = {
+                "seed": report.random.seed,
+                "passed": report.random.passed_count,
+                "total": len(report.random.cases),
+                "first_failing": report.random.failing_text() or None,
+                "problem": report.random.problem,
+            }
+        if report.growth is not None:
+            verdict["growth"] = {
+                "sizes": list(report.growth.sizes),
+                "exponent": report.growth.yours_exponent,
+                "reference_exponent": report.growth.reference_exponent,
+                "text": report.growth.describe(),
+            }
         print(json.dumps(verdict), file=out)
     else:
         width = max((len(case.name) for case in report.cases), default=4)
@@ -461,6 +487,16 @@ def run_grade(
             f"{report.passed_count}/{len(report.cases)} {tests} passed in {report.duration_ms:.0f} ms",
             file=out,
         )
+        if report.random is not None:
+            print(report.random.summary(), file=out)
+            failing = report.random.failing_text()
+            if failing:
+                print(f"  {failing}", file=out)
+                again = ["prep", *global_options, "grade", "--seed", str(report.random.seed)]
+                again += [study_card.key, file]
+                print(f"  run the same cases again: {shlex.join(again)}", file=out)
+        if report.growth is not None:
+            print(f"growth: {report.growth.describe()}", file=out)
         if report.stdout.strip():
             print("\noutput:", file=out)
             print(report.stdout.rstrip()[:4000], file=out)
@@ -584,7 +620,6 @@ def run_start(
     *,
     as_json: bool = False,
 ) -> int:
-    import shlex
 
     from prep.content import KataCard
     from prep.content.render import prompt_markdown

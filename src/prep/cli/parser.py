@@ -42,6 +42,16 @@ def _run_count(text: str) -> int:
     return count
 
 
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a seed is a whole number, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("a seed is not negative")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="prep",
@@ -141,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("file", metavar="FILE", help="the Python file to grade ('-' for stdin)")
     grade.add_argument("--json", action="store_true", help="print only a JSON verdict")
     grade.add_argument("--no-record", action="store_true", help="do not record the attempt")
+    grade.add_argument(
+        "--seed",
+        type=_seed,
+        metavar="N",
+        help="draw the kata's random cases from this seed (a failing run prints its seed)",
+    )
 
     optimize = commands.add_parser(
         "optimize",

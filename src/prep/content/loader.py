@@ -16,7 +16,16 @@ from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from prep.content.errors import ContentError
-from prep.content.models import Case, Deck, KataCard, Limits, PredictCard, QACard, WrongSolution
+from prep.content.models import (
+    Case,
+    Deck,
+    KataCard,
+    Limits,
+    PredictCard,
+    QACard,
+    RandomCases,
+    WrongSolution,
+)
 from prep.content.yamlfile import line_of, read_yaml
 from prep.suggest import closest
 from prep.wording import plural
@@ -27,6 +36,7 @@ _NESTED_MODELS: dict[str, type[BaseModel]] = {
     "tests": Case,
     "wrong_solutions": WrongSolution,
     "limits": Limits,
+    "random": RandomCases,
 }
 MAX_ERRORS_PER_FILE = 20
 

@@ -146,6 +146,49 @@ class WrongSolution(_Strict):
         return _check_compiles(value, "exec", "wrong solution")
 
 
+class RandomCases(_Strict):
+    """Fresh hidden cases drawn at every submission, their expected values given
+    by the reference solution: a submission that memorises the fixed tests fails them."""
+
+    count: int = Field(default=20, ge=1, le=200)
+    size: int = Field(default=20, ge=1)
+    # Defines generate(rng, np_rng, size) -> {argument name: value}.
+    generate: Text
+    call: str | None = None
+    code: str | None = None
+    compare: Compare = Compare.EXACT
+    tolerance: float | None = Field(default=None, ge=0)
+    # Three or more increasing sizes: the submission's growth is measured at each.
+    sizes: tuple[Annotated[int, Field(ge=1)], ...] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tolerance_means_close(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("tolerance") is not None and "compare" not in data:
+            return {**data, "compare": Compare.CLOSE.value}
+        return data
+
+    @model_validator(mode="after")
+    def _one_input(self) -> RandomCases:
+        if (self.call is None) == (self.code is None):
+            raise ValueError("a random block needs exactly one of 'call' or 'code'")
+        if self.tolerance is not None and self.compare is not Compare.CLOSE:
+            raise ValueError("'tolerance' only applies with 'compare: close'")
+        _check_compiles(self.generate, "exec", "generate")
+        if self.call is not None:
+            _check_compiles(self.call, "eval", "call")
+        if self.code is not None:
+            _check_compiles(self.code, "exec", "code")
+            if not re.search(r"\bresult\b", self.code):
+                raise ValueError("a 'code' random block must assign 'result'")
+        if self.sizes is not None:
+            if len(self.sizes) < 3:
+                raise ValueError("'sizes' needs at least 3 sizes to measure a growth")
+            if any(b <= a for a, b in zip(self.sizes, self.sizes[1:], strict=False)):
+                raise ValueError("'sizes' must increase")
+        return self
+
+
 class Limits(_Strict):
     timeout_s: float = Field(default=5.0, gt=0, le=120)
     memory_mb: int = Field(default=256, ge=32, le=8192)
@@ -164,6 +207,7 @@ class KataCard(CardBase):
     solution: Text
     wrong_solutions: tuple[WrongSolution, ...] = ()
     limits: Limits = Limits()
+    random: RandomCases | None = None
     hints: tuple[Text, ...] = ()
     explanation: str | None = None
     complexity: str | None = None

@@ -9,6 +9,7 @@ rules, and its warnings become errors.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable
 
@@ -47,6 +48,23 @@ def warnings(card: StudyCard) -> list[ContentError]:
             )
         )
     return found
+
+
+def random_block_problems(card: StudyCard) -> list[ContentError]:
+    """A random block whose generator cannot run fails every submission: an error at
+    both levels. Compiling is the model's check; this one reads what the code defines."""
+    kata = card.card
+    if not isinstance(kata, KataCard) or kata.random is None:
+        return []
+    tree = ast.parse(kata.random.generate)
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "generate":
+            arguments = node.args
+            positional = len(arguments.posonlyargs) + len(arguments.args)
+            if positional == 3 or (positional < 3 and arguments.vararg is not None):
+                return []
+            return [_at(card, "random.generate must take (rng, np_rng, size)")]
+    return [_at(card, "random.generate must define a function 'generate(rng, np_rng, size)'")]
 
 
 def _learner_text(card: StudyCard) -> Iterable[str]:

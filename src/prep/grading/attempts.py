@@ -76,6 +76,17 @@ def attempt_from_report(
                 {"elapsed_ms": round(elapsed.total_seconds() * 1000)} if elapsed is not None else {}
             ),
             **({PRACTICE: True} if practice else {}),
+            **(
+                {
+                    "random": {
+                        "seed": report.random.seed,
+                        "passed": report.random.passed_count,
+                        "total": len(report.random.cases),
+                    }
+                }
+                if report.random is not None
+                else {}
+            ),
         },
         duration_ms=round(report.duration_ms),
         installation_id=installation_id,

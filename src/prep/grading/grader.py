@@ -2,7 +2,9 @@
 small pool of warm workers, shared by the app and the CLI.
 
 The job sent to a worker carries the cases' inputs only; the verdict is
-decided here, in the trusted parent (``verdict.py``).
+decided here, in the trusted parent (``verdict.py``). The reference solution
+runs in workers of its own (random cases, a learner's own call), so that no
+process a learner's code is forked from ever held an expected value.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prep.content.models import Case, KataCard, PredictCard
+from prep.grading.growth import GrowthMeasure
 from prep.grading.protocol import (
     CaseInput,
     Job,
@@ -23,11 +26,14 @@ from prep.grading.protocol import (
     WorkerReply,
     parse_results,
 )
+from prep.grading.random_cases import RandomDraw, draw_seed, generate_job, read_draw
 from prep.grading.sandbox import Isolation, WorkerDiedError, WorkerProcess, detect_isolation
 from prep.grading.values import DecodeError, decode
 from prep.grading.verdict import (
+    CaseStatus,
     CaseVerdict,
     GradeReport,
+    RandomOutcome,
     SnippetRun,
     Which,
     build_verdicts,
@@ -38,15 +44,26 @@ SNIPPET_TIMEOUT_S = 5.0
 SNIPPET_MEMORY_MB = 256
 
 
-def kata_job(kata: KataCard, source: str, cases: Sequence[Case]) -> KataJob:
-    """Only inputs: the expected values stay in this process."""
+def kata_job(
+    kata: KataCard,
+    source: str,
+    cases: Sequence[Case],
+    extra: Sequence[CaseInput] = (),
+    measure: bool = False,
+) -> KataJob:
+    """Only inputs: the expected values stay in this process. ``extra`` are random cases."""
     return KataJob(
         source=source,
-        cases=tuple(CaseInput(call=case.call, code=case.code) for case in cases),
+        cases=tuple(CaseInput(call=case.call, code=case.code) for case in cases) + tuple(extra),
         preamble=kata.preamble or "",
         timeout_s=kata.limits.timeout_s,
         memory_mb=kata.limits.memory_mb,
+        measure=measure,
     )
+
+
+# Statuses after which the growth of a submission says something: a wrong answer's does not.
+_MEASURABLE = (CaseStatus.PASS, CaseStatus.TIMEOUT)
 
 
 @dataclass(frozen=True)
@@ -85,42 +102,62 @@ class Grader:
     size: int = 1
     isolation: Isolation | None = None
     _idle: list[WorkerProcess] = field(default_factory=list, init=False)
+    # Workers that run only the reference solution: its results never enter a
+    # worker whose memory a learner's code inherits when it is forked.
+    _reference_idle: list[WorkerProcess] = field(default_factory=list, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:
         if self.isolation is None:
             self.isolation = detect_isolation(self.hidden)
 
-    def _borrow(self) -> WorkerProcess:
+    def _pool(self, reference: bool) -> list[WorkerProcess]:
+        return self._reference_idle if reference else self._idle
+
+    def _borrow(self, reference: bool = False) -> WorkerProcess:
         with self._lock:
-            if self._idle:
-                return self._idle.pop()
+            idle = self._pool(reference)
+            if idle:
+                return idle.pop()
         assert self.isolation is not None
         return WorkerProcess(self.isolation, self.hidden)
 
-    def _give_back(self, worker: WorkerProcess) -> None:
+    def _give_back(self, worker: WorkerProcess, reference: bool = False) -> None:
         with self._lock:
-            if len(self._idle) < self.size:
-                self._idle.append(worker)
+            idle = self._pool(reference)
+            if len(idle) < self.size:
+                idle.append(worker)
                 return
         worker.stop()
 
-    def warm_up(self) -> None:
-        worker = self._borrow()
-        try:
-            worker.start()
-        finally:
-            self._give_back(worker)
+    def warm_up(self, reference: bool = False) -> None:
+        """Start a worker for learners' code, and with ``reference`` one for the reference's."""
+        for pool in (False, True) if reference else (False,):
+            worker = self._borrow(pool)
+            try:
+                worker.start()
+            finally:
+                self._give_back(worker, pool)
 
-    def run_job(self, job: Job, cancel: threading.Event | None = None) -> WorkerReply:
-        worker = self._borrow()
+    def run_job(
+        self, job: Job, cancel: threading.Event | None = None, reference: bool = False
+    ) -> WorkerReply:
+        """Run a job on a worker; ``reference`` for the reference solution's runs."""
+        worker = self._borrow(reference)
         try:
             try:
                 return worker.run(job, cancel)
             except WorkerDiedError:
                 return WorkerReply(ReplyStatus.WORKER_DIED)
         finally:
-            self._give_back(worker)
+            self._give_back(worker, reference)
+
+    def draw_random(
+        self, kata: KataCard, seed: int, cancel: threading.Event | None = None
+    ) -> RandomDraw:
+        """The kata's random cases for this seed, from the reference's own run."""
+        reply = self.run_job(generate_job(kata, seed), cancel, reference=True)
+        return read_draw(kata, seed, reply)
 
     def grade(
         self,
@@ -128,19 +165,74 @@ class Grader:
         source: str,
         which: Which = "tests",
         cancel: threading.Event | None = None,
+        seed: int | None = None,
+        growth: bool = True,
     ) -> GradeReport:
+        """Grade ``source``; the hidden tests bring the kata's random cases, drawn from
+        ``seed`` (a fresh one when None), and with ``growth`` its growth measure."""
         cases = kata.examples if which == "examples" else kata.tests
         started = time.monotonic()
-        reply = self.run_job(kata_job(kata, source, cases), cancel)
-        verdicts, problem = build_verdicts(cases, which, reply)
+        draw = None
+        if which == "tests" and kata.random is not None:
+            draw = self.draw_random(kata, draw_seed() if seed is None else seed, cancel)
+        extra = draw.inputs if draw is not None else ()
+        reply = self.run_job(kata_job(kata, source, cases, extra), cancel)
+        expected = [*cases, *(draw.cases if draw is not None else ())]
+        verdicts, problem = build_verdicts(expected, which, reply)
+        random = None
+        if draw is not None:
+            random = RandomOutcome(
+                draw.seed, verdicts[len(cases) :], draw.shown, problem=draw.problem
+            )
+        measure = None
+        if (
+            growth
+            and draw is not None
+            and draw.growth_inputs
+            and verdicts
+            and all(verdict.status in _MEASURABLE for verdict in verdicts)
+        ):
+            measure = self.measure_growth(kata, source, draw, cancel)
         return GradeReport(
             which=which,
-            cases=verdicts,
+            cases=verdicts[: len(cases)],
             stdout=reply.stdout,
             stderr=reply.stderr,
             duration_ms=round((time.monotonic() - started) * 1000, 3),
             problem=problem,
+            random=random,
+            growth=measure,
         )
+
+    def measure_growth(
+        self,
+        kata: KataCard,
+        source: str,
+        draw: RandomDraw,
+        cancel: threading.Event | None = None,
+    ) -> GrowthMeasure:
+        """The learner's CPU time on the inputs the reference was timed on, size by size."""
+        assert kata.random is not None
+        block = kata.random
+        sizes = block.sizes or ()
+        inputs = [CaseInput(block.call, block.code, args) for args in draw.growth_inputs]
+        reply = self.run_job(kata_job(kata, source, (), inputs, measure=True), cancel)
+        channel = parse_results(reply.results, len(inputs))
+        yours: list[float | None] = []
+        problem = ""
+        for index in range(len(sizes)):
+            record = channel.cases.get(index)
+            seconds = _seconds(record.value) if record is not None and record.has_value else None
+            if seconds is None and not problem:
+                if reply.status is ReplyStatus.TIMEOUT:
+                    problem = "time limit reached"
+                elif record is not None and record.error is not None:
+                    problem = f"raised {record.error.type}"
+                else:
+                    problem = channel.problem or reply.problem() or draw.growth_problem or "no time"
+            yours.append(seconds)
+        reference = draw.reference_seconds + (None,) * (len(sizes) - len(draw.reference_seconds))
+        return GrowthMeasure(sizes, tuple(yours), reference, problem)
 
     def try_call(
         self, kata: KataCard, source: str, call: str, cancel: threading.Event | None = None
@@ -151,7 +243,9 @@ class Grader:
         Raises ValueError when the call is not an expression or the reference gives nothing.
         """
         probe = Case(call=call, expect=None)  # a call that does not compile stops here
-        reference_reply = self.run_job(kata_job(kata, kata.solution, [probe]), cancel)
+        reference_reply = self.run_job(
+            kata_job(kata, kata.solution, [probe]), cancel, reference=True
+        )
         case, reference = reference_case(call, reference_reply)
         reply = self.run_job(kata_job(kata, source, [case]), cancel)
         verdicts, problem = build_verdicts([case], "examples", reply)
@@ -169,6 +263,18 @@ class Grader:
 
     def close(self) -> None:
         with self._lock:
-            idle, self._idle = self._idle, []
+            idle = self._idle + self._reference_idle
+            self._idle, self._reference_idle = [], []
         for worker in idle:
             worker.stop()
+
+
+def _seconds(wire: object) -> float | None:
+    """A CPU time the learner's run reported (its own process: a number, or nothing)."""
+    try:
+        value = decode(wire)
+    except DecodeError:
+        return None
+    if isinstance(value, float) and value >= 0 and value == value:
+        return value
+    return None

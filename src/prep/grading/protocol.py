@@ -1,12 +1,15 @@
 """The messages between prep, its grading worker and the child that runs a
 submission, as typed values with one parser each.
 
-- prep → worker: a ``KataJob`` or a ``ScriptJob``, one JSON line each;
+- prep → worker: a ``KataJob``, a ``ScriptJob`` or a ``GenerateJob`` (the
+  reference's run that draws a kata's random cases), one JSON line each;
 - worker → prep: a ``WorkerReply`` per job (what the child printed and sent,
   how it ended);
 - child → worker → prep: the result channel, one JSON record per line — a
   ``LoadRecord`` (did the code load), then one ``CaseRecord`` per case for a
-  kata, or a single ``ScriptRecord`` for a predict snippet.
+  kata, or a single ``ScriptRecord`` for a predict snippet; for a
+  ``GenerateJob``, one ``GeneratedRecord`` per random case (its input and the
+  reference's result) and one ``TimingRecord`` per growth size.
 
 The child is untrusted: ``parse_results`` refuses anything but the exact
 shape it expects (an index seen twice, out of range, a second load record...)
@@ -42,25 +45,44 @@ def _number(data: dict[str, Any], key: str, default: float) -> float:
 # -- prep → worker -------------------------------------------------------------
 
 
+def _arguments(data: Any) -> dict[str, Any]:
+    """A random case's arguments: names to values encoded by ``prep.grading.values``."""
+    if not isinstance(data, dict) or not all(
+        isinstance(name, str) and name.isidentifier() for name in data
+    ):
+        raise ProtocolError("'args' must map argument names to values")
+    return data
+
+
 @dataclass(frozen=True)
 class CaseInput:
-    """What the child is told of a case: its input, never its expected value."""
+    """What the child is told of a case: its input, never its expected value.
+
+    A random case also carries its arguments (``args``, encoded values), put in
+    scope for the call."""
 
     call: str | None = None
     code: str | None = None
+    args: dict[str, Any] | None = None
 
-    def to_wire(self) -> dict[str, str]:
-        return {"call": self.call} if self.call is not None else {"code": self.code or ""}
+    def to_wire(self) -> dict[str, Any]:
+        wire: dict[str, Any] = (
+            {"call": self.call} if self.call is not None else {"code": self.code or ""}
+        )
+        if self.args is not None:
+            wire["args"] = self.args
+        return wire
 
     @classmethod
     def from_wire(cls, data: Any) -> CaseInput:
         if not isinstance(data, dict):
             raise ProtocolError("a case must be an object")
         call, code = data.get("call"), data.get("code")
+        args = _arguments(data["args"]) if "args" in data else None
         if isinstance(call, str):
-            return cls(call=call)
+            return cls(call=call, args=args)
         if isinstance(code, str):
-            return cls(code=code)
+            return cls(code=code, args=args)
         raise ProtocolError("a case needs 'call' or 'code'")
 
 
@@ -71,6 +93,8 @@ class KataJob:
     preamble: str = ""
     timeout_s: float = 5.0
     memory_mb: int = 256
+    # Report each case's CPU seconds as its value (the growth measure), not its result.
+    measure: bool = False
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -80,7 +104,67 @@ class KataJob:
             "cases": [case.to_wire() for case in self.cases],
             "timeout_s": self.timeout_s,
             "memory_mb": self.memory_mb,
+            "measure": self.measure,
         }
+
+
+@dataclass(frozen=True)
+class GenerateJob:
+    """Draw a kata's random cases and run its reference on them: never the learner's code.
+
+    Case ``i`` is generated with a seed derived from ``seed`` and ``i``; each size
+    in ``sizes`` gives one more input, on which the reference is timed."""
+
+    source: str  # the reference solution
+    generator: str
+    call: str | None
+    code: str | None
+    seed: int
+    count: int
+    size: int
+    sizes: tuple[int, ...] = ()
+    preamble: str = ""
+    timeout_s: float = 5.0
+    memory_mb: int = 256
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "kind": "generate",
+            "preamble": self.preamble,
+            "source": self.source,
+            "generator": self.generator,
+            "call": self.call,
+            "code": self.code,
+            "seed": self.seed,
+            "count": self.count,
+            "size": self.size,
+            "sizes": list(self.sizes),
+            "timeout_s": self.timeout_s,
+            "memory_mb": self.memory_mb,
+        }
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any], timeout_s: float, memory_mb: int) -> GenerateJob:
+        call, code = data.get("call"), data.get("code")
+        if not (isinstance(call, str) or isinstance(code, str)):
+            raise ProtocolError("a generate job needs 'call' or 'code'")
+        sizes = data.get("sizes", [])
+        numbers = [data.get("seed"), data.get("count"), data.get("size"), *sizes]
+        if not isinstance(sizes, list) or not all(type(n) is int for n in numbers):
+            raise ProtocolError("a generate job's seed, count and sizes must be integers")
+        return cls(
+            source=_text(data, "source"),
+            generator=_text(data, "generator"),
+            call=call if isinstance(call, str) else None,
+            code=code if isinstance(code, str) and not isinstance(call, str) else None,
+            seed=data["seed"],
+            count=data["count"],
+            size=data["size"],
+            sizes=tuple(sizes),
+            preamble=_text(data, "preamble"),
+            timeout_s=timeout_s,
+            memory_mb=memory_mb,
+        )
 
 
 @dataclass(frozen=True)
@@ -98,7 +182,7 @@ class ScriptJob:
         }
 
 
-Job = KataJob | ScriptJob
+Job = KataJob | ScriptJob | GenerateJob
 
 
 def parse_job(line: bytes | str) -> Job:
@@ -113,6 +197,8 @@ def parse_job(line: bytes | str) -> Job:
     kind = data.get("kind")
     if kind == "script":
         return ScriptJob(_text(data, "source"), timeout_s, memory_mb)
+    if kind == "generate":
+        return GenerateJob.from_wire(data, timeout_s, memory_mb)
     if kind == "kata":
         cases = data.get("cases", [])
         if not isinstance(cases, list):
@@ -123,6 +209,7 @@ def parse_job(line: bytes | str) -> Job:
             preamble=_text(data, "preamble"),
             timeout_s=timeout_s,
             memory_mb=memory_mb,
+            measure=data.get("measure") is True,
         )
     raise ProtocolError(f"unknown job kind {kind!r}")
 
@@ -357,3 +444,102 @@ def parse_results(text: str, case_count: int) -> ResultChannel:
                 return ResultChannel(load, problem=MALFORMED)
             cases[record.index] = record
     return ResultChannel(load, cases, script)
+
+
+# -- the reference's run of random cases -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GeneratedRecord:
+    """One random case: its arguments (encoded) and the reference's result on them;
+    or, instead, why no case came out of the generator (``problem``)."""
+
+    index: int
+    args: dict[str, Any] = field(default_factory=dict)
+    outcome: CaseRecord | None = None
+    problem: str = ""
+
+    def to_wire(self) -> dict[str, Any]:
+        if self.problem or self.outcome is None:
+            return {"g": self.index, "problem": self.problem or "no result"}
+        outcome = self.outcome.to_wire()
+        del outcome["i"]
+        return {"g": self.index, "args": self.args, **outcome}
+
+
+@dataclass(frozen=True)
+class TimingRecord:
+    """The input generated at one growth size, and the reference's CPU seconds on it."""
+
+    index: int
+    args: dict[str, Any] = field(default_factory=dict)
+    cpu_s: float = 0.0
+    problem: str = ""
+
+    def to_wire(self) -> dict[str, Any]:
+        if self.problem:
+            return {"t": self.index, "problem": self.problem}
+        return {"t": self.index, "args": self.args, "cpu_s": self.cpu_s}
+
+
+@dataclass(frozen=True)
+class GeneratedChannel:
+    load: LoadRecord | None = None
+    cases: dict[int, GeneratedRecord] = field(default_factory=dict)
+    timings: dict[int, TimingRecord] = field(default_factory=dict)
+    problem: str = ""
+
+
+def _generated(record: dict[str, Any], count: int) -> GeneratedRecord:
+    index = record["g"]
+    if type(index) is not int or not 0 <= index < count:
+        raise ProtocolError("a generated record needs an index in range")
+    if "problem" in record:
+        return GeneratedRecord(index, problem=_text(record, "problem") or "no result")
+    outcome = _parse_record({**record, "i": 0}, 1)
+    if not isinstance(outcome, CaseRecord):
+        raise ProtocolError("a generated record needs a result")
+    return GeneratedRecord(index, _arguments(record.get("args")), outcome)
+
+
+def _timing(record: dict[str, Any], count: int) -> TimingRecord:
+    index = record["t"]
+    if type(index) is not int or not 0 <= index < count:
+        raise ProtocolError("a timing record needs an index in range")
+    if "problem" in record:
+        return TimingRecord(index, problem=_text(record, "problem") or "no timing")
+    return TimingRecord(index, _arguments(record.get("args")), _number(record, "cpu_s", 0.0))
+
+
+def parse_generated(text: str, count: int, sizes: int) -> GeneratedChannel:
+    """The reference's channel for a ``GenerateJob``, as strictly as ``parse_results``."""
+    load: LoadRecord | None = None
+    cases: dict[int, GeneratedRecord] = {}
+    timings: dict[int, TimingRecord] = {}
+    for line in text.splitlines():
+        try:
+            data = json.loads(line)
+            if not isinstance(data, dict):
+                raise ProtocolError("a record must be an object")
+            if "import" in data:
+                if load is not None:
+                    raise ProtocolError("a second load record")
+                load = LoadRecord(_outcome(data["import"]), _error(data))
+                continue
+            if load is None:
+                raise ProtocolError("a record before the load record")
+            if "g" in data:
+                case = _generated(data, count)
+                if case.index in cases:
+                    raise ProtocolError("a case seen twice")
+                cases[case.index] = case
+            elif "t" in data:
+                timing = _timing(data, sizes)
+                if timing.index in timings:
+                    raise ProtocolError("a timing seen twice")
+                timings[timing.index] = timing
+            else:
+                raise ProtocolError("an unknown record")
+        except (ValueError, ProtocolError):
+            return GeneratedChannel(load, problem=MALFORMED)
+    return GeneratedChannel(load, cases, timings)

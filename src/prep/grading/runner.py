@@ -12,18 +12,35 @@ import builtins
 import gc
 import os
 import sys
+import time
 import traceback
 from typing import Any
 
-from prep.grading.protocol import CaseInput, CaseRecord, ErrorInfo, LoadRecord, ScriptRecord
-from prep.grading.values import encode
+from prep.grading.protocol import (
+    CaseInput,
+    CaseRecord,
+    ErrorInfo,
+    GeneratedRecord,
+    LoadRecord,
+    ScriptRecord,
+    TimingRecord,
+)
+from prep.grading.values import encode, rebuild
 
 MESSAGE_LIMIT = 500
+# A growth measure repeats a fast call until this much CPU time has passed, so that
+# the clock's grain and the noise of one call do not decide the exponent.
+MEASURE_MIN_S = 0.05
+MEASURE_MAX_REPEATS = 200
 
-_write = os.write  # bound before any submission code runs
+# Bound before any submission code runs.
+_write = os.write
+_process_time = time.process_time
+
+Record = LoadRecord | CaseRecord | ScriptRecord | GeneratedRecord | TimingRecord
 
 
-def _send(fd: int, record: LoadRecord | CaseRecord | ScriptRecord) -> None:
+def send_record(fd: int, record: Record) -> None:
     import json
 
     wire = record.to_wire()
@@ -34,7 +51,7 @@ def _send(fd: int, record: LoadRecord | CaseRecord | ScriptRecord) -> None:
         view = view[written:]
 
 
-def _describe_error(exc: BaseException) -> ErrorInfo:
+def describe_error(exc: BaseException) -> ErrorInfo:
     try:
         message = str(exc)
     except BaseException:
@@ -48,7 +65,7 @@ def _describe_error(exc: BaseException) -> ErrorInfo:
     return ErrorInfo(names[0], tuple(names), message[:MESSAGE_LIMIT])
 
 
-_OWN_FILES = ("<solution>", "<preamble>", "<snippet>", "<case")
+_OWN_FILES = ("<solution>", "<preamble>", "<snippet>", "<case", "<generate>")
 
 
 def _print_user_traceback(exc: BaseException) -> None:
@@ -63,48 +80,91 @@ def _print_user_traceback(exc: BaseException) -> None:
         pass
 
 
-def _fresh_namespace(name: str) -> dict[str, Any]:
+def fresh_namespace(name: str) -> dict[str, Any]:
     return {"__name__": name, "__builtins__": builtins}
 
 
-def run_cases(fd: int, preamble: str, source: str, cases: tuple[CaseInput, ...]) -> None:
-    namespace = _fresh_namespace("solution")
+def load_code(fd: int, preamble: str, source: str) -> dict[str, Any] | None:
+    """The namespace the preamble and the source define, or None once the failure is sent."""
+    namespace = fresh_namespace("solution")
     try:
         if preamble:
             exec(compile(preamble, "<preamble>", "exec", dont_inherit=True), namespace)
         exec(compile(source, "<solution>", "exec", dont_inherit=True), namespace)
     except MemoryError:
-        _send(fd, LoadRecord("memory"))
-        return
+        send_record(fd, LoadRecord("memory"))
+        return None
     except BaseException as exc:  # SystemExit and KeyboardInterrupt included
         _print_user_traceback(exc)
-        _send(fd, LoadRecord("error", _describe_error(exc)))
+        send_record(fd, LoadRecord("error", describe_error(exc)))
+        return None
+    return namespace
+
+
+def evaluate(
+    namespace: dict[str, Any],
+    call: str | None,
+    code: str | None,
+    args: dict[str, Any] | None,
+    filename: str,
+) -> Any:
+    """A case's value: its call, or the ``result`` its code assigns, with ``args`` in scope."""
+    if call is not None:
+        scope = namespace if args is None else {**namespace, **args}
+        return eval(compile(call, filename, "eval", dont_inherit=True), scope)
+    scope = {**namespace, **(args or {})}
+    exec(compile(code or "", filename, "exec", dont_inherit=True), scope)
+    if "result" not in scope:
+        raise NameError("the case's code did not assign 'result'")
+    return scope["result"]
+
+
+def rebuild_args(wire: dict[str, Any]) -> dict[str, Any]:
+    return {name: rebuild(value) for name, value in wire.items()}
+
+
+def cpu_seconds(
+    namespace: dict[str, Any], call: str | None, code: str | None, wire: dict[str, Any]
+) -> float:
+    """CPU seconds of one run of a case on fresh copies of its arguments (an in-place
+    sort must not time a sorted input the second time)."""
+    spent = 0.0
+    repeats = 0
+    while repeats < MEASURE_MAX_REPEATS and (repeats == 0 or spent < MEASURE_MIN_S):
+        args = rebuild_args(wire)
+        started = _process_time()
+        evaluate(namespace, call, code, args, "<case>")
+        spent += _process_time() - started
+        repeats += 1
+    return spent / repeats
+
+
+def run_cases(
+    fd: int, preamble: str, source: str, cases: tuple[CaseInput, ...], measure: bool = False
+) -> None:
+    namespace = load_code(fd, preamble, source)
+    if namespace is None:
         return
-    _send(fd, LoadRecord("ok"))
+    send_record(fd, LoadRecord("ok"))
     for index, case in enumerate(cases):
         record: CaseRecord
         try:
-            if case.call is not None:
-                value = eval(
-                    compile(case.call, f"<case {index}>", "eval", dont_inherit=True), namespace
-                )
+            if measure:
+                value: Any = cpu_seconds(namespace, case.call, case.code, case.args or {})
             else:
-                scope = dict(namespace)
-                exec(compile(case.code or "", f"<case {index}>", "exec", dont_inherit=True), scope)
-                if "result" not in scope:
-                    raise NameError("the case's code did not assign 'result'")
-                value = scope["result"]
+                args = None if case.args is None else rebuild_args(case.args)
+                value = evaluate(namespace, case.call, case.code, args, f"<case {index}>")
             record = CaseRecord(index, value=encode(value), has_value=True)
         except MemoryError:
             record = CaseRecord(index, memory=True)
         except BaseException as exc:
-            record = CaseRecord(index, error=_describe_error(exc))
-        _send(fd, record)
+            record = CaseRecord(index, error=describe_error(exc))
+        send_record(fd, record)
 
 
 def run_script(fd: int, source: str) -> None:
     """Run a program as ``__main__`` (predict cards): its stdout is the answer."""
-    namespace = _fresh_namespace("__main__")
+    namespace = fresh_namespace("__main__")
     outcome = ScriptRecord("ok")
     try:
         exec(compile(source, "<snippet>", "exec", dont_inherit=True), namespace)
@@ -112,10 +172,10 @@ def run_script(fd: int, source: str) -> None:
         outcome = ScriptRecord("memory")
     except SystemExit as exc:
         if exc.code not in (None, 0):
-            outcome = ScriptRecord("error", _describe_error(exc))
+            outcome = ScriptRecord("error", describe_error(exc))
     except BaseException as exc:
         _print_user_traceback(exc)
-        outcome = ScriptRecord("error", _describe_error(exc))
+        outcome = ScriptRecord("error", describe_error(exc))
     # As at interpreter exit: drop the module's names so __del__ runs now.
     try:
         namespace.clear()
@@ -127,4 +187,4 @@ def run_script(fd: int, source: str) -> None:
         sys.stderr.flush()
     except BaseException:
         pass
-    _send(fd, outcome)
+    send_record(fd, outcome)

@@ -79,7 +79,8 @@ def encode(value: Any, depth: int = 0, budget: list[int] | None = None) -> Any:
         ]
         return {TAG: "dict", "v": pairs}
     if kind is set or kind is frozenset:
-        return {TAG: "set", "v": [encode(item, depth + 1, budget) for item in value]}
+        items = [encode(item, depth + 1, budget) for item in value]
+        return {TAG: "set", "v": items, **({"frozen": True} if kind is frozenset else {})}
     if kind is complex:
         return {TAG: "complex", "re": _float(value.real), "im": _float(value.imag)}
     if kind is bytes:
@@ -121,6 +122,43 @@ def _encode_numpy(value: Any, depth: int, budget: list[int]) -> Any:
         item = value.item()
         return {TAG: "npscalar", "dtype": str(value.dtype), "v": encode(item, depth + 1, budget)}
     return None
+
+
+def rebuild(data: Any, depth: int = 0) -> Any:
+    """The value ``encode`` described, as it was: the inputs of a random case, rebuilt
+    in the run that takes them (tuples stay tuples, arrays arrays). An object that
+    only travelled as its repr cannot be rebuilt: ``EncodingError``."""
+    if depth > MAX_DEPTH + 2:
+        raise EncodingError("nested too deeply")
+    if data is None or isinstance(data, bool | int | str | float):
+        return data
+    if isinstance(data, list):
+        return [rebuild(item, depth + 1) for item in data]
+    if not isinstance(data, dict):
+        raise EncodingError("malformed value")
+    tag = data.get(TAG)
+    items = data.get("v")
+    if tag == "tuple" and isinstance(items, list):
+        return tuple(rebuild(item, depth + 1) for item in items)
+    if tag == "set" and isinstance(items, list):
+        members = [rebuild(item, depth + 1) for item in items]
+        return frozenset(members) if data.get("frozen") else set(members)
+    if tag == "dict" and isinstance(items, list):
+        return {rebuild(k, depth + 1): rebuild(v, depth + 1) for k, v in items}
+    if tag in ("float", "bigint", "complex", "bytes"):
+        try:
+            return decode(data)
+        except DecodeError as exc:
+            raise EncodingError(str(exc)) from exc
+    if tag in ("ndarray", "npscalar"):
+        import numpy as np
+
+        value = rebuild(items, depth + 1)
+        dtype = np.dtype(str(data.get("dtype")))
+        if tag == "npscalar":
+            return dtype.type(value)
+        return np.array(value, dtype=dtype).reshape([int(n) for n in data.get("shape", [])])
+    raise EncodingError(f"cannot rebuild a value tagged {tag!r}: inputs must be plain data")
 
 
 # -- parent side ------------------------------------------------------------------

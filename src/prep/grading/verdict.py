@@ -15,6 +15,7 @@ from typing import Literal
 
 from prep.content.models import Case
 from prep.grading.compare import compare
+from prep.grading.growth import GrowthMeasure
 from prep.grading.protocol import CaseRecord, ReplyStatus, WorkerReply, parse_results
 from prep.grading.values import DecodeError, decode
 
@@ -44,6 +45,49 @@ class CaseVerdict:
 
 
 @dataclass(frozen=True)
+class RandomOutcome:
+    """A submission's random cases: drawn afresh from ``seed``, judged like the fixed ones."""
+
+    seed: int
+    cases: tuple[CaseVerdict, ...]
+    inputs: tuple[str, ...]  # each case's arguments, shortened
+    # The reference's run failed (a fault of the deck, for `prep check`): no random cases.
+    problem: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return all(case.passed for case in self.cases)
+
+    @property
+    def passed_count(self) -> int:
+        return sum(1 for case in self.cases if case.passed)
+
+    def first_failing(self) -> tuple[CaseVerdict, str] | None:
+        """The first failing case and its input."""
+        for verdict, shown in zip(self.cases, self.inputs, strict=False):
+            if not verdict.passed:
+                return verdict, shown
+        return None
+
+    def summary(self) -> str:
+        """'random cases: 18 of 20 passed (seed 1234567)'."""
+        if self.problem:
+            return f"random cases: not run ({self.problem})"
+        count = len(self.cases)
+        return f"random cases: {self.passed_count} of {count} passed (seed {self.seed})"
+
+    def failing_text(self) -> str:
+        """The first failing case, what went wrong and its input ('' when none failed)."""
+        failing = self.first_failing()
+        if failing is None:
+            return ""
+        verdict, shown = failing
+        return (
+            f"first failing: {verdict.name} ({verdict.message or verdict.status.value}) on {shown}"
+        )
+
+
+@dataclass(frozen=True)
 class GradeReport:
     which: Which
     cases: tuple[CaseVerdict, ...]
@@ -51,10 +95,13 @@ class GradeReport:
     stderr: str
     duration_ms: float
     problem: str = ""  # a failure of the whole run (import error, killed, ...)
+    random: RandomOutcome | None = None
+    growth: GrowthMeasure | None = None
 
     @property
     def passed(self) -> bool:
-        return bool(self.cases) and all(case.passed for case in self.cases)
+        fixed = bool(self.cases) and all(case.passed for case in self.cases)
+        return fixed and (self.random is None or self.random.passed)
 
     @property
     def passed_count(self) -> int:

@@ -1,5 +1,8 @@
 """Proving a deck's code is honest: every kata's solution passes, every wrong
 solution is caught by a hidden test, every predict card prints what it says.
+A kata's random cases are drawn with the fixed seeds ``CHECK_SEEDS``: the
+reference must run cleanly on them, and a wrong solution that passes every
+fixed test must fail one of them.
 
 Runs in parallel over a small pool of warm workers.
 """
@@ -18,6 +21,8 @@ from prep.grading.grader import Grader
 from prep.grading.verdict import GradeReport, Which, normalise_output, outputs_match
 from prep.wording import plural
 
+CHECK_SEEDS = (1, 2, 3)
+
 
 @dataclass(frozen=True)
 class Check:
@@ -34,13 +39,35 @@ def _failures(report: GradeReport) -> list[str]:
     ] or ([report.problem] if report.problem and not report.passed else [])
 
 
+def _random_failures(report: GradeReport) -> list[str]:
+    outcome = report.random
+    if outcome is None:
+        return []
+    seed = f"seed {outcome.seed}"
+    if outcome.problem:
+        return [f"random cases ({seed}): {outcome.problem}"]
+    return [
+        f"{case.name} ({seed}, {shown}): {case.detail or case.message}"
+        for case, shown in zip(outcome.cases, outcome.inputs, strict=False)
+        if not case.passed
+    ]
+
+
 def _solution_check(kata: KataCard) -> Callable[[Grader], list[str]]:
     def run(grader: Grader) -> list[str]:
         problems = []
         sets: tuple[Which, ...] = ("examples", "tests") if kata.examples else ("tests",)
         for which in sets:
-            report = grader.grade(kata, kata.solution, which)
+            report = grader.grade(kata, kata.solution, which, seed=CHECK_SEEDS[0], growth=False)
             problems += [f"solution fails {which[:-1]} {failure}" for failure in _failures(report)]
+            problems += [f"solution fails {failure}" for failure in _random_failures(report)]
+        for seed in CHECK_SEEDS[1:] if kata.random is not None else ():
+            report = grader.grade(kata, kata.solution, "tests", seed=seed, growth=False)
+            problems += [f"solution fails {failure}" for failure in _random_failures(report)]
+        if kata.random is not None and kata.random.sizes:
+            draw = grader.draw_random(kata, CHECK_SEEDS[0])
+            if draw.growth_problem:
+                problems.append(f"random sizes: {draw.growth_problem}")
         return problems
 
     return run
@@ -50,12 +77,19 @@ def _wrong_solution_check(kata: KataCard, index: int) -> Callable[[Grader], list
     wrong = kata.wrong_solutions[index]
 
     def run(grader: Grader) -> list[str]:
-        report = grader.grade(kata, wrong.code, "tests")
-        if report.passed:
-            return [
-                f"wrong solution '{wrong.name}' passes every hidden test: the tests miss this mistake"
-            ]
-        return []
+        seeds = CHECK_SEEDS if kata.random is not None else CHECK_SEEDS[:1]
+        for seed in seeds:
+            report = grader.grade(kata, wrong.code, "tests", seed=seed, growth=False)
+            if not report.passed:
+                return []
+        if report.random is not None and report.random.problem:
+            # The solution's check says why the random cases did not run.
+            cases = "every hidden test (the random cases did not run)"
+        elif report.random is not None:
+            cases = "every hidden test and random case"
+        else:
+            cases = "every hidden test"
+        return [f"wrong solution '{wrong.name}' passes {cases}: the tests miss this mistake"]
 
     return run
 

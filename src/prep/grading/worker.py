@@ -25,7 +25,15 @@ import tempfile
 import time
 from typing import Any, BinaryIO
 
-from prep.grading.protocol import Job, ProtocolError, ReplyStatus, ScriptJob, WorkerReply, parse_job
+from prep.grading.protocol import (
+    GenerateJob,
+    Job,
+    ProtocolError,
+    ReplyStatus,
+    ScriptJob,
+    WorkerReply,
+    parse_job,
+)
 from prep.grading.walls import NO_WALLS, Walls
 
 OUTPUT_KEEP = 64 * 1024
@@ -48,6 +56,7 @@ def _prepare_process() -> None:
         import numpy  # noqa: F401  (warm: every child starts with it imported)
     import gc
 
+    import prep.grading.generate
     import prep.grading.runner  # noqa: F401
 
     gc.collect()
@@ -69,6 +78,7 @@ def _read_stream(fd: int, buffer: bytearray, keep: int) -> int:
 
 def run_job(job: Job, walls: Walls = NO_WALLS) -> WorkerReply:
     from prep.grading.confine import NOBODY, ChildLimits, confine, should_drop_privileges
+    from prep.grading.generate import run_reference
     from prep.grading.proctree import kill_descendants
     from prep.grading.runner import run_cases, run_script
 
@@ -89,8 +99,10 @@ def run_job(job: Job, walls: Walls = NO_WALLS) -> WorkerReply:
             confine(result_w, out_w, err_w, workdir, limits, walls)
             if isinstance(job, ScriptJob):
                 run_script(3, job.source)
+            elif isinstance(job, GenerateJob):
+                run_reference(3, job)
             else:
-                run_cases(3, job.preamble, job.source, job.cases)
+                run_cases(3, job.preamble, job.source, job.cases, job.measure)
         except BaseException:
             code = 70
         os._exit(code)

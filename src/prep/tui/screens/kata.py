@@ -105,8 +105,10 @@ class KataScreen(ExerciseScreen):
     def on_mount(self) -> None:
         self._fit(self.app.size.width)
         self.start_sitting("Kata")
+        # A kata with random cases also needs the worker that runs the reference.
+        reference = self.kata.random is not None
         self.in_background(
-            lambda: self.context.grader().warm_up(), lambda _: None,
+            lambda: self.context.grader().warm_up(reference), lambda _: None,
             what="starting the grader", group="warm",
         )  # fmt: skip
 

@@ -67,11 +67,32 @@ def summary_line(report: GradeReport) -> str:
     return line
 
 
+def random_markdown(report: GradeReport) -> list[str]:
+    """The random cases' line, the first failing one's input, and the growth measure.
+
+    A random case's input is shown at once: it is new at every submission, so
+    showing it gives nothing of the fixed tests away."""
+    parts = []
+    if report.random is not None:
+        parts.append(f"**{report.random.summary()}**")
+        failing = report.random.first_failing()
+        if failing is not None:
+            verdict, shown = failing
+            why = verdict.message or verdict.status.value
+            lines = [f"first failing: {verdict.name} · {why}", code_block(shown)]
+            if verdict.got:
+                lines.append(f"yours: {inline_code(verdict.got)}")
+            parts.append("\n\n".join(lines))
+    if report.growth is not None:
+        parts.append(f"Growth: {report.growth.describe()}")
+    return parts
+
+
 def report_markdown(report: GradeReport, cases: Sequence[Case], reveal: bool) -> str:
     """The whole report; hidden tests in full only when ``reveal``."""
     shown = reveal or report.which == "examples"
     title = "Examples" if report.which == "examples" else "Hidden tests"
-    parts = [f"### {title}", summary_line(report)]
+    parts = [f"### {title}", summary_line(report), *random_markdown(report)]
     for index, verdict in enumerate(report.cases):
         case = cases[index] if index < len(cases) else None
         parts.append(case_markdown(verdict, case, shown))

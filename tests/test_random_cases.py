@@ -1,0 +1,373 @@
+"""Random cases: fresh hidden inputs at every submission, expected values from the
+reference in a run of its own, the same cases again from the same seed, and the growth
+measure beside the reference's."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from prep.content import KataCard, load_library
+from prep.content.library import Library
+from prep.content.models import RandomCases
+from prep.content.rules import random_block_problems
+from prep.grading.generate import case_seed
+from prep.grading.grader import Grader
+from prep.grading.growth import GrowthMeasure, growth_exponent
+from prep.grading.values import encode, rebuild
+from prep.grading.verdict import CaseStatus, CaseVerdict, GradeReport, RandomOutcome
+from prep.grading.verify import plan_checks, run_checks
+from prep.tui.widgets.grade_results import report_markdown
+from tests.helpers import run_prep
+
+DECK = """\
+deck: rnd
+title: Random cases
+cards:
+  - id: top-k
+    type: kata
+    title: Top K
+    prompt: "`top_k(nums, k)`: the k largest, descending; ValueError for a negative k."
+    tests:
+      - call: top_k([3, 1, 4, 1, 5], 2)
+        expect: [5, 4]
+      - call: top_k([], 0)
+        expect: []
+      - call: top_k([7, 7, 1], 3)
+        expect: [7, 7, 1]
+    solution: |
+      import heapq
+      def top_k(nums, k):
+          if k < 0:
+              raise ValueError("k must not be negative")
+          return heapq.nlargest(k, nums)
+    wrong_solutions:
+      - name: ascending
+        code: |
+          def top_k(nums, k):
+              return sorted(nums)[-k:] if k else []
+      - name: no-error-for-negative-k
+        code: |
+          def top_k(nums, k):
+              return sorted(nums, reverse=True)[:max(k, 0)]
+    random:
+      count: 20
+      size: 30
+      generate: |
+        def generate(rng, np_rng, size):
+            n = rng.randint(0, size)
+            nums = [rng.randint(-1000, 1000) for _ in range(n)]
+            return {"nums": nums, "k": rng.randint(-1, n)}
+      call: top_k(nums, k)
+  - id: best-gain
+    type: kata
+    title: Best gain
+    prompt: "`best_gain(prices)`: the largest prices[j] - prices[i] with i < j, or 0."
+    tests:
+      - call: best_gain([7, 1, 5, 3, 6, 4])
+        expect: 5
+      - call: best_gain([])
+        expect: 0
+    solution: |
+      def best_gain(prices):
+          best, low = 0, None
+          for price in prices:
+              if low is None or price < low:
+                  low = price
+              elif price - low > best:
+                  best = price - low
+          return best
+    limits: {timeout_s: 60, memory_mb: 256}
+    random:
+      count: 5
+      size: 30
+      generate: |
+        def generate(rng, np_rng, size):
+            return {"prices": np_rng.integers(0, 10**6, size).tolist()}
+      call: best_gain(prices)
+      sizes: [500, 1000, 2000, 4000]
+"""
+
+TOP_K = "rnd/top-k"
+BEST_GAIN = "rnd/best-gain"
+# Knows the fixed tests' answers by heart, and nothing else.
+MEMORISED = """\
+ANSWERS = {((3, 1, 4, 1, 5), 2): [5, 4], ((), 0): [], ((7, 7, 1), 3): [7, 7, 1]}
+def top_k(nums, k):
+    return ANSWERS.get((tuple(nums), k), [])
+"""
+QUADRATIC_GAIN = """\
+def best_gain(prices):
+    best = 0
+    for i in range(len(prices)):
+        for j in range(i + 1, len(prices)):
+            if prices[j] - prices[i] > best:
+                best = prices[j] - prices[i]
+    return best
+"""
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("random-decks")
+    (folder / "rnd.yaml").write_text(DECK, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def library(decks: Path) -> Library:
+    loaded = load_library([decks])
+    assert not loaded.errors, loaded.errors
+    return loaded
+
+
+def kata(library: Library, key: str) -> KataCard:
+    card = library.cards[key].card
+    assert isinstance(card, KataCard)
+    return card
+
+
+@pytest.fixture(scope="module")
+def grader() -> Iterator[Grader]:
+    grader = Grader(size=1)
+    yield grader
+    grader.close()
+
+
+# -- the content field ------------------------------------------------------------------
+
+GENERATE = "def generate(rng, np_rng, size):\n    return {'x': size}\n"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"call": "f(x)", "code": "result = f(x)"}, "exactly one of 'call' or 'code'"),
+        ({}, "exactly one of 'call' or 'code'"),
+        ({"call": "f(x)", "sizes": [10, 20]}, "at least 3 sizes"),
+        ({"call": "f(x)", "sizes": [10, 30, 20]}, "must increase"),
+        ({"call": "f(x)", "count": 0}, "greater than or equal to 1"),
+        ({"call": "f(x)", "count": 201}, "less than or equal to 200"),
+        ({"call": "f(x)", "generate": "def generate(:"}, "generate is not valid Python"),
+        ({"code": "f(x)"}, "must assign 'result'"),
+        ({"call": "f(x)", "tolerance": 0.1, "compare": "exact"}, "only applies with"),
+        ({"call": "f(x)", "seed": 3}, "Extra inputs are not permitted"),
+    ],
+)
+def test_a_random_block_is_checked_when_it_loads(fields: dict[str, object], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        RandomCases.model_validate({"generate": GENERATE, **fields})
+
+
+def test_a_random_block_has_its_defaults() -> None:
+    block = RandomCases.model_validate({"generate": GENERATE, "call": "f(x)", "tolerance": 0.5})
+    assert (block.count, block.size, block.sizes) == (20, 20, None)
+    assert block.compare.value == "close"  # a tolerance alone means close, as for a case
+
+
+@pytest.mark.parametrize(
+    ("generate", "problem"),
+    [
+        ("def make(rng, np_rng, size):\n    return {}\n", "must define a function 'generate"),
+        ("def generate(rng):\n    return {}\n", "must take (rng, np_rng, size)"),
+        ("generate = lambda rng, np_rng, size: {}\n", "must define a function 'generate"),
+    ],
+)
+def test_check_refuses_a_generator_that_defines_no_generate(
+    tmp_path: Path, generate: str, problem: str
+) -> None:
+    text = DECK.replace(
+        DECK[DECK.index("        def generate") : DECK.index("      call: top_k")],
+        "".join(f"        {line}\n" for line in generate.splitlines()),
+    )
+    (tmp_path / "rnd.yaml").write_text(text, encoding="utf-8")
+    library = load_library([tmp_path])
+    found = [p.message for card in library.cards.values() for p in random_block_problems(card)]
+    assert len(found) == 1 and problem in found[0]
+
+
+def test_the_shipped_generators_all_define_generate() -> None:
+    from prep.paths import builtin_deck_dir
+
+    shipped = load_library([builtin_deck_dir()])
+    assert [p for card in shipped.cards.values() for p in random_block_problems(card)] == []
+
+
+# -- pure parts -------------------------------------------------------------------------
+
+
+def test_inputs_are_rebuilt_as_they_were_generated() -> None:
+    import numpy as np
+
+    values = [(1, (2, 3)), {"a": [1.5, None]}, {4, 5}, frozenset({6}), b"x", 2**70, 1 + 2j]
+    for value in values:
+        assert rebuild(encode(value)) == value
+        assert type(rebuild(encode(value))) is type(value)
+    array = np.arange(6, dtype=np.int32).reshape(2, 3)
+    again = rebuild(encode(array))
+    assert again.dtype == array.dtype and again.shape == (2, 3) and (again == array).all()
+    assert type(rebuild(encode(np.float32(1.5)))) is np.float32
+
+
+def test_case_seeds_are_fixed_by_the_submission_seed_and_the_index() -> None:
+    assert case_seed(1234, 0) == case_seed(1234, 0)
+    seeds = {case_seed(1234, index) for index in range(200)}
+    assert len(seeds) == 200
+    assert case_seed(1234, 0) != case_seed(1235, 0)
+    assert case_seed(1234, 0) != case_seed(1234, 0, "size")
+
+
+def test_the_growth_exponent_is_the_slope_on_log_log() -> None:
+    sizes = [1000, 2000, 4000, 8000]
+    assert growth_exponent(sizes, [n**2 * 1e-9 for n in sizes]) == pytest.approx(2.0)
+    assert growth_exponent(sizes, [n * 1e-7 for n in sizes]) == pytest.approx(1.0)
+    assert growth_exponent(sizes, [1e-3, None, None, None]) is None
+    measure = GrowthMeasure((1000, 2000, 4000), (1e-3, 4e-3, None), (1e-4, 2e-4, 4e-4), "late")
+    assert measure.describe() == (
+        "yours grows like n^2.0, the reference like n^1.0 (not measured at n = 4000: late)"
+    )
+
+
+def test_the_results_name_the_seed_and_the_first_failing_input() -> None:
+    verdicts = (
+        CaseVerdict("random 1", CaseStatus.PASS, ""),
+        CaseVerdict("random 2", CaseStatus.FAIL, "wrong answer", got="[1]"),
+    )
+    outcome = RandomOutcome(1234567, verdicts, ("nums=[3], k=1", "nums=[1, 2], k=1"))
+    report = GradeReport(
+        "tests", (CaseVerdict("test 1", CaseStatus.PASS, ""),), "", "", 12.0, random=outcome
+    )
+    assert not report.passed
+    assert outcome.summary() == "random cases: 1 of 2 passed (seed 1234567)"
+    shown = report_markdown(report, [], reveal=False)
+    assert "random cases: 1 of 2 passed (seed 1234567)" in shown
+    assert "nums=[1, 2], k=1" in shown and "`[1]`" in shown
+
+
+# -- grading ----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_same_seed_draws_the_same_inputs_and_expected_values(
+    library: Library, grader: Grader
+) -> None:
+    card = kata(library, TOP_K)
+    first, again = grader.draw_random(card, 99), grader.draw_random(card, 99)
+    assert not first.problem
+    assert first.inputs == again.inputs and first.cases == again.cases
+    assert len(first.cases) == 20
+    other = grader.draw_random(card, 100)
+    assert other.inputs != first.inputs
+    # The reference's error for a negative k is the expected outcome, as expect_error.
+    draws = [grader.draw_random(card, seed) for seed in range(5)]
+    errors = {case.expect_error for draw in draws for case in draw.cases}
+    assert "ValueError" in errors
+
+
+@pytest.mark.slow
+def test_memorising_the_fixed_tests_fails_the_random_ones(library: Library, grader: Grader) -> None:
+    card = kata(library, TOP_K)
+    report = grader.grade(card, MEMORISED, seed=7)
+    assert all(case.passed for case in report.cases)
+    assert report.random is not None and not report.random.passed
+    assert not report.passed
+    assert report.random.seed == 7
+    assert report.random.failing_text().startswith("first failing: random ")
+    honest = grader.grade(card, card.solution, seed=7)
+    assert honest.passed and honest.random is not None
+    assert honest.random.summary() == "random cases: 20 of 20 passed (seed 7)"
+
+
+@pytest.mark.slow
+def test_each_submission_draws_a_fresh_seed(library: Library, grader: Grader) -> None:
+    card = kata(library, TOP_K)
+    seeds = {grader.grade(card, card.solution).random.seed for _ in range(3)}  # type: ignore[union-attr]
+    assert len(seeds) == 3
+
+
+def grade_with_seed(
+    decks: Path, tmp_path: Path, path: Path, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    return run_prep(
+        "--no-builtin", "--content", str(decks), "grade", "--seed", "4242", "--no-record",
+        *extra, TOP_K, str(path), PREP_HOME=str(tmp_path / "home"),
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_prep_grade_seed_repeats_a_failing_run(decks: Path, tmp_path: Path) -> None:
+    path = tmp_path / "memorised.py"
+    path.write_text(MEMORISED, encoding="utf-8")
+    runs = [grade_with_seed(decks, tmp_path, path) for _ in range(2)]
+    assert runs[0].returncode == 1
+    lines = runs[0].stdout.splitlines()
+    summary = next(line for line in lines if line.startswith("random cases:"))
+    assert summary.endswith("passed (seed 4242)") and "20 of 20" not in summary
+    failing = next(line for line in lines if "first failing:" in line)
+    assert "nums=" in failing and "k=" in failing
+    assert any("--seed 4242" in line for line in lines)
+    assert [line for line in runs[1].stdout.splitlines() if "random" in line] == [
+        line for line in lines if "random" in line
+    ]
+    as_json = grade_with_seed(decks, tmp_path, path, "--json")
+    verdict = json.loads(as_json.stdout)
+    assert verdict["random"]["seed"] == 4242 and verdict["random"]["total"] == 20
+    assert verdict["random"]["passed"] < 20
+
+
+@pytest.mark.slow
+def test_check_needs_the_random_cases_to_catch_a_wrong_solution(
+    library: Library, grader: Grader
+) -> None:
+    top_k = library.cards[TOP_K]
+    card = kata(library, TOP_K)
+    # 'no-error-for-negative-k' passes every fixed test: only the random cases catch it.
+    lenient = card.wrong_solutions[1].code
+    assert all(case.passed for case in grader.grade(card, lenient, seed=1).cases)
+    assert run_checks(plan_checks([top_k]), grader, jobs=1) == []
+
+
+@pytest.mark.slow
+def test_check_reports_a_wrong_solution_the_random_cases_miss_and_a_broken_generator(
+    decks: Path, tmp_path: Path, grader: Grader
+) -> None:
+    text = DECK.replace(
+        "return sorted(nums, reverse=True)[:max(k, 0)]",
+        "return sorted(nums, reverse=True)[:k] if k >= 0 else int('not a number')",
+    )
+    (tmp_path / "rnd.yaml").write_text(text, encoding="utf-8")
+    library = load_library([tmp_path])
+    errors = run_checks(plan_checks([library.cards[TOP_K]]), grader, jobs=1)
+    assert [error.message for error in errors] == [
+        "kata 'top-k': wrong solution 'no-error-for-negative-k' passes every hidden test "
+        "and random case: the tests miss this mistake"
+    ]
+    broken = DECK.replace('return {"nums": nums', 'return {"nums": object(), "n": nums')
+    (tmp_path / "rnd.yaml").write_text(broken, encoding="utf-8")
+    library = load_library([tmp_path])
+    errors = run_checks(plan_checks([library.cards[TOP_K]]), grader, jobs=1)
+    messages = sorted(error.message for error in errors)
+    assert messages[0].startswith(
+        "kata 'top-k': solution fails random cases (seed 1): random 1: generate failed: "
+        "EncodingError: cannot rebuild a value tagged 'object'"
+    ), messages
+    assert any("(the random cases did not run)" in message for message in messages)
+
+
+@pytest.mark.slow
+def test_a_slow_answer_grows_faster_than_the_reference(library: Library, grader: Grader) -> None:
+    card = kata(library, BEST_GAIN)
+    report = grader.grade(card, QUADRATIC_GAIN, seed=3)
+    assert report.passed, report
+    growth = report.growth
+    assert growth is not None and growth.problem == "", growth
+    yours, reference = growth.yours_exponent, growth.reference_exponent
+    assert yours is not None and reference is not None
+    assert 1.5 <= yours <= 2.8, growth
+    assert 0.5 <= reference <= 1.5, growth
+    assert growth.describe().startswith("yours grows like n^")
