@@ -165,7 +165,9 @@ class KataScreen(ExerciseScreen):
 
         async def then_show() -> None:
             await rendered
-            self.show_feedback(selector)
+            # A call typed meanwhile (ctrl+n again) keeps its field: the focus is the learner's.
+            if not self.query_one("#own-input", Input).has_focus:
+                self.show_feedback(selector)
 
         self.call_later(then_show)
 
