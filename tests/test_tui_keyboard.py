@@ -234,6 +234,13 @@ async def test_the_command_palette_lists_every_action(context: PrepContext) -> N
         progress.callback()
         await wait_for(pilot, lambda: isinstance(app.screen, ProgressScreen))
         await settle(pilot)
+        await press(pilot, "escape")
+
+        # With a card open, nothing starts a second session over it.
+        await open_study(app, pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Study" not in titles and "Progress" not in titles
+        assert "Export to Anki" in titles and "Keys" in titles
 
 
 async def test_refit_is_offered_in_the_palette_only_when_worth_it(context: PrepContext) -> None:

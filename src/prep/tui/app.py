@@ -13,6 +13,7 @@ from textual.worker import Worker
 
 from prep.tui.background import BackgroundJobs
 from prep.tui.context import PrepContext
+from prep.tui.screens.base import PrepScreen
 from prep.tui.screens.today import TodayScreen
 
 if TYPE_CHECKING:
@@ -155,6 +156,9 @@ class PrepApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action of prep's, from any screen: those of Today run on Today's."""
         today = self._today()
+        studying = any(isinstance(s, PrepScreen) and s.IN_SESSION for s in self.screen_stack)
+        if today is not None and studying:
+            today = None  # a card is open: finish or leave it first
         if today is not None and self.context.library_loader is None:
             commands: list[tuple[str, str, Callable[[], object]]] = [
                 ("Study", "Study what is due and new today", today.action_study),

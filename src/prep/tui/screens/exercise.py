@@ -56,6 +56,7 @@ class RatingPanel(Vertical):
 
 
 class ExerciseScreen(PrepScreen[ExerciseResult]):
+    IN_SESSION = True
     # Textual merges these with each subclass's own BINDINGS.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "accept", "Accept", tooltip="Accept the proposed rating"),

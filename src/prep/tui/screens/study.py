@@ -81,6 +81,7 @@ class NextCard:
 
 
 class StudyScreen(PrepScreen[None]):
+    IN_SESSION = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "reveal", "Show answer"),
         Binding("enter", "reveal", "Show answer", show=False),
