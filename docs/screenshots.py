@@ -109,7 +109,14 @@ async def shoot(app: PrepApp) -> None:
         await take(pilot, "today")
 
         app.push_screen(StudyScreen(app.context, StudyScope(card_type=CardType.QA)))
-        await wait_for(pilot, lambda: isinstance(app.screen, StudyScreen) and not app.screen.busy)
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, StudyScreen)
+                and app.screen.prompt is not None
+                and not app.screen.busy
+            ),
+        )
         await pilot.press("space")
         await take(pilot, "study")
         await pilot.press("escape")
@@ -119,6 +126,8 @@ async def shoot(app: PrepApp) -> None:
         await settle(pilot)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, KataScreen) and app.screen.loaded)
+        # The editor takes the focus once the sitting is read back: the picture waits for it.
+        await wait_for(pilot, lambda: isinstance(app.focused, TextArea))
         await take(pilot, "kata")
         await pilot.press("escape")
 
