@@ -27,11 +27,14 @@ class KeyHelp:
 
 
 def declared_bindings(node: DOMNode) -> list[Binding]:
-    """The bindings ``node``'s classes declare, base classes first, one a key."""
-    declared: list[Binding] = []
+    """The bindings ``node``'s classes declare, one a key and action: a subclass's
+    replaces its base class's (prep's `ctrl+q` "Quit" over Textual's long sentence)."""
+    declared: dict[tuple[str, str], Binding] = {}
     for cls in reversed(type(node).__mro__):
-        declared += Binding.make_bindings(cls.__dict__.get("BINDINGS", ()))
-    return declared
+        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", ())):
+            declared.pop((binding.key, binding.action), None)  # moves to the subclass's place
+            declared[binding.key, binding.action] = binding
+    return list(declared.values())
 
 
 def screen_keys(app: App[Any], screen: Screen[Any]) -> list[KeyHelp]:
