@@ -507,7 +507,7 @@ def test_a_card_is_listed_by_one_line_of_its_prompt(write_deck: WriteDeck) -> No
     )
     assert {key: (card.type, card.prompt_text) for key, card in library.cards.items()} == {
         "d/q": ("qa", "Why is the sky blue?"),
-        "d/p": ("predict", "x = 1"),
+        "d/p": ("predict", "print(x)"),  # the statement that acts, not the setup
         "d/p2": ("predict", ""),
         "d/k": ("kata", "Double"),
     }
@@ -603,7 +603,7 @@ def errors_of(write_deck: WriteDeck, text: str) -> list[str]:
         pytest.param(
             HEADER + KATA_HEAD + KATA_TESTS + "    wrong_solutions:\n      - name: w\n"
             "        code: 'def f(): return 2'\n        zzz: 1\n",
-            ["15: card 'a': unknown field 'zzz' (allowed: code, name)"],
+            ["15: card 'a': unknown field 'zzz' (allowed: code, mistake, name)"],
             id="wrong-solution-field",
         ),
         pytest.param(
