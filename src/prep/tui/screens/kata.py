@@ -176,9 +176,7 @@ class KataScreen(ExerciseScreen):
 
         async def then_show() -> None:
             await rendered
-            # A call typed meanwhile (ctrl+n again) keeps its field: the focus is the learner's.
-            if not self.query_one("#own-input", Input).has_focus:
-                self.show_feedback(selector)
+            self.show_feedback(selector)
 
         self.call_later(then_show)
 
