@@ -226,7 +226,7 @@ def test_a_bad_order_is_refused_with_the_choices_and_a_guess() -> None:
     _, problems = settings_from_mapping({"new_order": 2})
     assert problems == ["new_order must be one of mixed, deck, random, not 2"]
     _, problems = settings_from_mapping({"min_new_predict": -1})
-    assert problems == ["min_new_predict must be between 0 and 9999, not -1"]
+    assert problems == ["min_new_predict must be between 0 and 9,999, not -1"]
 
 
 def test_the_order_is_saved_as_a_toml_string_and_read_back(tmp_path: Path) -> None:

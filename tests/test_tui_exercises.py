@@ -19,6 +19,7 @@ from prep.cli.factory import make_context
 from prep.content import load_library
 from prep.grading.attempts import Attempt
 from prep.grading.grader import Grader
+from prep.grading.output_diff import LineStatus
 from prep.paths import Locations
 from prep.scheduling.memory import Rating
 from prep.settings import Settings
@@ -29,6 +30,7 @@ from prep.tui.screens.kata import KataScreen
 from prep.tui.screens.predict import PredictScreen
 from prep.tui.screens.study import StudyScreen
 from prep.tui.widgets.grade_results import GradeResults
+from prep.tui.widgets.output_diff import OutputComparison
 from tests.conftest import FakeClock, counting_ids
 from tests.helpers import settle, wait_for
 
@@ -314,8 +316,12 @@ async def test_predict_right_and_wrong(exercise_context: PrepContext) -> None:
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: screen.correct is not None)
         assert screen.correct is False
-        result = str(screen.query_one("#predict-result", Static).render())
-        assert "-[2, 2, 2]" in result and "+[0, 1, 2]" in result
+        diff = screen.query_one(OutputComparison)
+        assert not diff.has_class("hidden")
+        assert [(p.yours_text, p.real_text, p.status) for p in diff.pairs] == [
+            ("[0, 1, 2]", "[2, 2, 2]", LineStatus.CHANGED)
+        ]
+        assert "Exercises · 1 left" in str(screen.sub_title)  # the deck, and this card left
         assert screen.attempt.proposal(exercise_context.clock()) is Rating.Again
         await pilot.press("enter")
         await wait_for(pilot, lambda: not isinstance(app.screen, PredictScreen))

@@ -42,6 +42,18 @@ class Field:
     help: str
     choices: tuple[str, ...] = ()  # a choice rather than a number when not empty
 
+    @property
+    def range_text(self) -> str:
+        """The allowed values as people write them: "50–1,000,000", "0.7–0.99"."""
+        return f"{plain_number(self.low)}–{plain_number(self.high)}"
+
+
+def plain_number(value: float) -> str:
+    """A number without exponent: whole ones with thousands separators ("1,000,000")."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.6f}".rstrip("0")
+
 
 FIELDS = (
     Field("desired_retention", "Desired retention", float, 0.70, 0.99,
@@ -109,9 +121,8 @@ def check_value(field: Field, raw: object) -> tuple[float | int | str | None, st
     except ValueError:
         return None, f"{field.name} must be a number, not {raw!r}"
     if not field.low <= value <= field.high:
-        low = f"{field.low:g}"
-        high = f"{field.high:g}"
-        return None, f"{field.name} must be between {low} and {high}, not {value:g}"
+        low, high = plain_number(field.low), plain_number(field.high)
+        return None, f"{field.name} must be between {low} and {high}, not {plain_number(value)}"
     return value, ""
 
 

@@ -1009,9 +1009,8 @@ def run_export(locations: Locations, file: Path, anki: bool, as_json: bool, out:
 
 def _export_anki(locations: Locations, file: Path, as_json: bool, out: TextIO) -> int:
     from prep.clock import utc_now
-    from prep.scheduling.memory import memory_model
     from prep.transfer.anki import write_apkg
-    from prep.transfer.anki_history import StudyHistory
+    from prep.transfer.anki_history import study_history
 
     library = load_decks(locations)
     history = None
@@ -1020,12 +1019,7 @@ def _export_anki(locations: Locations, file: Path, as_json: bool, out: TextIO) -
         settings = load_user_settings(locations)
         store = open_store(locations)
         try:
-            history = StudyHistory(
-                reviews=store.reviews(),
-                states=store.card_states(),
-                suspended=frozenset(key for key, mark in store.marks().items() if mark.suspended),
-                model=memory_model(settings, store.fitted_parameters()),
-            )
+            history = study_history(store, settings)
         finally:
             store.close()
     try:

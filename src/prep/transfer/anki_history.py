@@ -17,10 +17,15 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from prep.clock import to_ms
-from prep.scheduling.memory import CardState, MemoryModel, Stage
+from prep.scheduling.memory import CardState, MemoryModel, Stage, memory_model
 from prep.scheduling.replay import ReplayStep, Review, ReviewKind, replay_steps
+
+if TYPE_CHECKING:
+    from prep.settings import Settings
+    from prep.store.history import History
 
 # Anki's card.type, card.queue and revlog.type codes (anki/consts.py).
 _CARD_TYPE = {Stage.NEW: 0, Stage.LEARNING: 1, Stage.REVIEW: 2, Stage.RELEARNING: 3}
@@ -51,6 +56,16 @@ class StudyHistory:
     states: Mapping[str, CardState]
     suspended: frozenset[str]
     model: MemoryModel
+
+
+def study_history(history: History, settings: Settings) -> StudyHistory:
+    """What an export writes beside the notes, read from the learner's history."""
+    return StudyHistory(
+        reviews=history.reviews(),
+        states=history.card_states(),
+        suspended=frozenset(key for key, mark in history.marks().items() if mark.suspended),
+        model=memory_model(settings, history.fitted_parameters()),
+    )
 
 
 @dataclass(frozen=True)

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.worker import Worker
 
 from prep.tui.background import BackgroundJobs
 from prep.tui.context import PrepContext
+from prep.tui.screens.base import PrepScreen
 from prep.tui.screens.today import TodayScreen
 
 if TYPE_CHECKING:
     from prep.content.library import Library
     from prep.settings import Settings
+    from prep.transfer.anki import AnkiExport
     from prep.transfer.sync.exchange import SyncReport
 
 __all__ = ["PrepApp", "PrepContext"]
@@ -27,7 +31,9 @@ class PrepApp(App[None]):
     TITLE = "prep"
     CSS_PATH = Path(__file__).parent / "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True)
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        # f1 too: in an editor, ? is a character to type.
+        Binding("question_mark,f1", "keys_help", "Help", tooltip="The keys of this screen"),
     ]
 
     def __init__(self, context: PrepContext) -> None:
@@ -137,6 +143,90 @@ class PrepApp(App[None]):
         self.notify(f"Synced: {report.summary()}", timeout=6)
         self._refresh_today()
 
+    # -- help and the command palette --------------------------------------------
+
+    def action_keys_help(self) -> None:
+        from prep.tui.screens.help import KeysHelp, screen_keys
+
+        screen = self.screen
+        if isinstance(screen, KeysHelp):
+            return
+        self.push_screen(KeysHelp(screen.sub_title or self.title, screen_keys(self, screen)))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every action of prep's, from any screen: those of Today run on Today's."""
+        today = self._today()
+        studying = any(isinstance(s, PrepScreen) and s.IN_SESSION for s in self.screen_stack)
+        if today is not None and studying:
+            today = None  # a card is open: finish or leave it first
+        if today is not None and self.context.library_loader is None:
+            commands: list[tuple[str, str, Callable[[], object]]] = [
+                ("Study", "Study what is due and new today", today.action_study),
+                ("Practice katas", "The kata list: pick one to solve", today.action_practice),
+                ("Custom study", "Study a deck, a tag or a type", today.action_custom_study),
+                (
+                    "Mock interview",
+                    "Katas and questions from your weakest topics, timed",
+                    today.action_mock,
+                ),
+                ("Progress", "Reviews, retention, forecast and mastery", today.action_progress),
+                ("Browse", "Search every card; suspend, bury, reset", today.action_browse),
+            ]
+            for title, help_text, callback in commands:
+                yield SystemCommand(title, help_text, callback)
+        if today is not None:
+            yield SystemCommand("Settings", "Study settings", today.action_settings)
+            if today.check_action("refit", ()):
+                yield SystemCommand(
+                    "Refit", "Fit the scheduler to your review history", today.action_refit
+                )
+        if self.context.locations is not None and self.context.library_loader is None:
+            yield SystemCommand(
+                "Export to Anki",
+                "Write the Q&A and predict cards, with their reviews, to an .apkg in prep's home",
+                self.export_anki,
+            )
+        yield SystemCommand("Keys", "The keys of this screen (?)", self.action_keys_help)
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":  # Textual's own panel: ours lists prep's keys
+                yield command
+
+    def _today(self) -> TodayScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, TodayScreen):
+                return screen
+        return None
+
+    def export_anki(self) -> None:
+        """An Anki package of the decks and their reviews, written in the home, off the UI thread."""
+        context = self.context
+        if context.locations is None:
+            return
+        home = context.locations.home
+
+        def export() -> tuple[Path, AnkiExport]:
+            from prep.transfer.anki import write_apkg
+            from prep.transfer.anki_history import study_history
+
+            now = context.clock()
+            path = home / f"prep-anki-{now.astimezone(context.tz):%Y-%m-%d}.apkg"
+            history = study_history(context.history, context.settings)
+            return path, write_apkg(context.library, path, history=history, now=now)
+
+        self.notify("Exporting to Anki…", timeout=3)
+        owner = self.screen_stack[0] if self.screen_stack else self
+        self.jobs.start(owner, export, self._exported, what="exporting to Anki", group="export")
+
+    def _exported(self, result: tuple[Path, AnkiExport]) -> None:
+        from prep.wording import plural
+
+        path, written = result
+        self.notify(
+            f"Wrote {plural(written.notes, 'card')} and {plural(written.reviews, 'review')} "
+            f"to {path}",
+            timeout=10,
+        )
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.jobs.state_changed(event.worker, event.state)
 
@@ -166,9 +256,9 @@ class PrepApp(App[None]):
         self._refresh_today()
 
     def _refresh_today(self) -> None:
-        for screen in self.screen_stack:
-            if isinstance(screen, TodayScreen):
-                screen.refresh_summary()
+        today = self._today()
+        if today is not None:
+            today.refresh_summary()
 
     def on_unmount(self) -> None:
         self.context.close()

@@ -1,4 +1,5 @@
-"""Short human texts for times and intervals (as on Anki's rating buttons)."""
+"""Short human texts for times and intervals (as on Anki's rating buttons), and text cut to
+fit a column."""
 
 from __future__ import annotations
 
@@ -43,3 +44,10 @@ def format_when(moment: datetime, now: datetime, tz: tzinfo) -> str:
     if local.date() == local_now.date() + timedelta(days=1):
         return f"tomorrow at {local:%H:%M}"
     return f"in {format_interval(delta)} (on {local:%a %d %b})"
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells, ending in "…" when it had to be cut."""
+    if len(text) <= width:
+        return text
+    return text[: max(0, width - 1)] + "…"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 from textual.screen import Screen
 from textual.worker import Worker
@@ -28,6 +28,10 @@ ScreenResultType = TypeVar("ScreenResultType")
 
 
 class PrepScreen(Screen[ScreenResultType]):
+    # A screen of a study session (a card, a kata): the command palette then offers no
+    # way to start another session or leave this one sideways.
+    IN_SESSION: ClassVar[bool] = False
+
     def __init__(self, context: PrepContext) -> None:
         super().__init__()
         self.context = context

@@ -68,14 +68,15 @@ class RatingPanel(Vertical):
 
 
 class ExerciseScreen(PrepScreen[ExerciseResult]):
+    IN_SESSION = True
     # Textual merges these with each subclass's own BINDINGS.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "accept", "Accept rating"),
+        Binding("enter", "accept", "Accept", tooltip="Accept the proposed rating"),
         Binding("1", "rate(1)", "Again", show=False),
         Binding("2", "rate(2)", "Hard", show=False),
         Binding("3", "rate(3)", "Good", show=False),
         Binding("4", "rate(4)", "Easy", show=False),
-        Binding("ctrl+u", "undo_rating", "Undo last rating", priority=True),
+        Binding("ctrl+u", "undo_rating", "Undo", priority=True, tooltip="Undo the last rating"),
     ]
 
     def __init__(
@@ -153,7 +154,7 @@ class ExerciseScreen(PrepScreen[ExerciseResult]):
             if interview.time_is_up(now):
                 self._time_up()
             return
-        where = f"{self._kind} · {self.prompt.card.card.id}"
+        where = self.header_where()
         if self.practice:
             where += " · practice"
         elapsed = self.attempt.elapsed(now)
@@ -163,6 +164,10 @@ class ExerciseScreen(PrepScreen[ExerciseResult]):
             # Against the budget for an Easy.
             timing = f"{format_duration(elapsed)} of {format_duration(self.attempt.budget)}"
         self.sub_title = f"{where} · {timing}"
+
+    def header_where(self) -> str:
+        """The header's first words: what this screen is, and which card."""
+        return f"{self._kind} · {self.prompt.card.card.id}"
 
     def log_event(self, kind: str, mistake: str = "") -> None:
         """Keep a hint, a diagnosis or a give-up, so that coming back to the card remembers it."""

@@ -47,18 +47,22 @@ NARROW_BELOW = 100
 class KataScreen(ExerciseScreen):
     CSS_PATH = styles("exercise.tcss", "kata.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "run_examples", "Run examples", priority=True),
-        Binding("ctrl+s", "submit", "Submit", priority=True),
-        Binding("ctrl+o", "switch_pane", "Problem/results", priority=True),
+        # Short words, so that the footer holds them at 80 columns; the help screen (?)
+        # and the status line say more.
+        Binding("ctrl+r", "run_examples", "Run", priority=True, tooltip="Run the examples"),
+        Binding("ctrl+s", "submit", "Submit", priority=True, tooltip="Run the hidden tests"),
+        Binding("ctrl+o", "switch_pane", "Pane", priority=True, tooltip="Problem or results"),
         Binding("ctrl+t", "hint", "Hint", priority=True),
         # Shown only once a failed submission looks like a known mistake.
-        Binding("ctrl+f", "diagnosis", "Known mistake", priority=True),
+        Binding("ctrl+f", "diagnosis", "Mistake", priority=True, tooltip="Known mistake"),
         Binding("ctrl+g", "give_up", "Give up", priority=True),
-        Binding("ctrl+n", "own_input", "Try a call", priority=True),
+        Binding("ctrl+n", "own_input", "Call", priority=True, tooltip="Try a call of your own"),
         # Named in the status line rather than the footer, which has no room left.
         Binding("ctrl+l", "earlier", "Earlier code", priority=True, show=False),
         Binding("ctrl+e", "external_editor", "$EDITOR", priority=True, show=False),
-        Binding("escape", "cancel_or_back", "Cancel / back", priority=True),
+        Binding(
+            "escape", "cancel_or_back", "Back", priority=True, tooltip="Cancel a run, or go back"
+        ),
     ]
 
     def __init__(
@@ -103,12 +107,13 @@ class KataScreen(ExerciseScreen):
                 yield Static(
                     ("ctrl+r runs the examples · " if self.kata.examples else "")
                     + "ctrl+s submits · ctrl+o the problem or results · ctrl+n tries a call · "
-                    "ctrl+l earlier code · ctrl+e $EDITOR",
+                    "ctrl+l earlier code · ctrl+e $EDITOR · f1 every key",
                     id="grade-status",
                     markup=False,
                 )
         yield RatingPanel(id="rating-panel", classes="hidden")
-        yield Footer()
+        # Eight keys fill 80 columns: ctrl+p is named on the help screen (f1) instead.
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._fit(self.app.size.width)

@@ -80,6 +80,7 @@ def intro_text(plan: MockPlan) -> str:
 
 class MockScreen(PrepScreen[None]):
     CSS_PATH = styles("mock.tcss")
+    IN_SESSION = True  # the palette offers no other session while an interview runs
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start", show=False),
         Binding("space", "reveal", "Show answer"),

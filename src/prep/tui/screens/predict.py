@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import threading
 from typing import ClassVar
 
@@ -14,25 +13,15 @@ from textual.widgets import Footer, Header, Label, Markdown, Static, TextArea
 
 from prep.content.models import PredictCard
 from prep.grading.attempts import predict_attempt
-from prep.grading.verdict import SnippetRun, normalise_output, outputs_match
+from prep.grading.output_diff import compare_lines
+from prep.grading.verdict import SnippetRun, outputs_match
 from prep.study.mock import MockInterview
 from prep.study.session import Prompt
 from prep.study.sitting import HINT, Sitting
 from prep.tui.context import PrepContext
 from prep.tui.screens.base import styles
 from prep.tui.screens.exercise import ExerciseScreen, RatingPanel
-
-
-def output_diff(expected: str, guess: str) -> str:
-    """A line diff of the real output against the prediction."""
-    lines = difflib.unified_diff(
-        normalise_output(expected).split("\n"),
-        normalise_output(guess).split("\n"),
-        fromfile="actual output",
-        tofile="your prediction",
-        lineterm="",
-    )
-    return "\n".join(lines)
+from prep.tui.widgets.output_diff import OutputComparison
 
 
 class PredictScreen(ExerciseScreen):
@@ -50,11 +39,18 @@ class PredictScreen(ExerciseScreen):
         *,
         can_undo: bool = False,
         interview: MockInterview | None = None,
+        remaining: int | None = None,
     ) -> None:
         assert isinstance(prompt.card.card, PredictCard)
         self.card: PredictCard = prompt.card.card
         super().__init__(context, prompt, can_undo=can_undo, interview=interview)
         self.correct: bool | None = None
+        self.remaining = remaining  # cards left in the study session, this one included
+
+    def header_where(self) -> str:
+        deck = self.context.library.deck(self.prompt.card.deck)
+        where = f"Predict · {deck.title if deck else self.prompt.card.deck}"
+        return where if self.remaining is None else f"{where} · {self.remaining} left"
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -70,6 +66,7 @@ class PredictScreen(ExerciseScreen):
                 "", id="prediction", soft_wrap=False, show_line_numbers=False, read_only=True
             )
             yield Static("", id="predict-result", markup=False)
+            yield OutputComparison(id="predict-diff", classes="hidden")
             yield Markdown("", id="predict-explanation", classes="hidden")
         yield RatingPanel(id="rating-panel", classes="hidden")
         yield Footer()
@@ -158,9 +155,10 @@ class PredictScreen(ExerciseScreen):
         if correct:
             text = "Correct: the program prints exactly that."
         else:
-            text = "Not quite. The real output, against your prediction:\n\n" + output_diff(
-                run.stdout, guess
-            )
+            text = "Not quite. Your prediction, line by line, beside what the program printed:"
+            diff = self.query_one(OutputComparison)
+            diff.show(compare_lines(run.stdout, guess))
+            diff.remove_class("hidden")
         if run.problem:
             text += f"\n\n(the program ended with: {run.problem})"
         result = self.query_one("#predict-result", Static)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -14,11 +15,21 @@ from prep.stats.interviews import interview_row, score_trend
 from prep.stats.progress import PERIODS, Progress, compute_progress
 from prep.study.mock import MockReport, past_interviews
 from prep.tui.context import PrepContext
+from prep.tui.format import shorten
 from prep.tui.screens.base import PrepScreen, styles
 from prep.tui.widgets.heatmap import Heatmap
 from prep.wording import plural
 
 CHART_DAYS = 90
+# Beside a name: two counts, the bar and its percentage, the cells' padding, the screen's
+# padding and scrollbars. The bar narrows below WIDE_FROM columns, then the names are cut.
+BAR_WIDTH = 20
+NARROW_BAR_WIDTH = 10
+WIDE_FROM = 100
+MASTERY_NUMBERS = 10 + 7 + 7 + 6 + 2 + 8
+HARDEST_NUMBERS = 8 + 12 + 6 + 2 + 8
+MAX_KEY_WIDTH = 40
+MIN_NAME_WIDTH = 12
 
 
 def _bar(share: float, width: int = 20) -> str:
@@ -74,9 +85,6 @@ class ProgressScreen(PrepScreen[None]):
         self.query_one("#retention", DataTable).add_columns(
             "Period", "Passed", "Reviews", "True retention"
         )
-        self.query_one("#mastery-decks", DataTable).add_columns("Deck", "Mastered", "Cards", "")
-        self.query_one("#mastery-tags", DataTable).add_columns("Tag", "Mastered", "Cards", "")
-        self.query_one("#hardest", DataTable).add_columns("Card", "Lapses", "Difficulty", "")
         self.query_one("#mock-interviews", DataTable).add_columns(
             "Date", "Score", "Minutes", "Ended"
         )
@@ -159,24 +167,7 @@ class ProgressScreen(PrepScreen[None]):
             "Cards: " + " · ".join(f"{count} {name}" for name, count in states.items())
         )
 
-        decks = self.query_one("#mastery-decks", DataTable)
-        decks.clear()
-        for mastery in sorted(progress.mastery_by_deck, key=lambda m: -m.share):
-            decks.add_row(
-                mastery.name,
-                mastery.mastered,
-                mastery.total,
-                f"{_bar(mastery.share)} {mastery.share * 100:.0f} %",
-            )
-        tags = self.query_one("#mastery-tags", DataTable)
-        tags.clear()
-        for mastery in progress.mastery_by_tag[:15]:
-            tags.add_row(
-                mastery.name,
-                mastery.mastered,
-                mastery.total,
-                f"{_bar(mastery.share)} {mastery.share * 100:.0f} %",
-            )
+        self._fill_tables()
 
         katas = progress.katas
         seconds = katas.median_seconds_to_solve
@@ -185,7 +176,42 @@ class ProgressScreen(PrepScreen[None]):
             f"pass rate {_percent(katas.pass_rate)} · first-try rate {_percent(katas.first_try_rate)} · "
             f"median time to solve {f'{seconds / 60:.1f} min' if seconds is not None else '–'}"
         )
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fill_tables()
+
+    def _fill_tables(self) -> None:
+        """The tables whose first column holds names: cut to the width, never the numbers."""
+        progress = self.progress
+        if progress is None:
+            return
+        width = self.size.width
+        bar = BAR_WIDTH if width >= WIDE_FROM else NARROW_BAR_WIDTH
+        room = max(MIN_NAME_WIDTH, width - MASTERY_NUMBERS - bar)
+        for selector, masteries, first in (
+            ("#mastery-decks", sorted(progress.mastery_by_deck, key=lambda m: -m.share), "Deck"),
+            ("#mastery-tags", progress.mastery_by_tag[:15], "Tag"),
+        ):
+            table = self.query_one(selector, DataTable)
+            # The columns too: an auto-width column never narrows as its cells do.
+            table.clear(columns=True)
+            table.add_columns(first, "Mastered", "Cards", "")
+            for mastery in masteries:
+                table.add_row(
+                    shorten(mastery.name, room),
+                    mastery.mastered,
+                    mastery.total,
+                    f"{_bar(mastery.share, bar)} {mastery.share * 100:.0f} %",
+                )
         hardest = self.query_one("#hardest", DataTable)
-        hardest.clear()
+        hardest.clear(columns=True)
+        hardest.add_columns("Card", "Lapses", "Difficulty", "")
+        # The key and the text share what the numbers leave, the key at most half.
+        longest = max((len(card.key) for card in progress.hardest), default=0)
+        key_room = min(longest, MAX_KEY_WIDTH, max(MIN_NAME_WIDTH, (width - HARDEST_NUMBERS) // 2))
+        text_room = max(MIN_NAME_WIDTH, width - HARDEST_NUMBERS - key_room)
         for card in progress.hardest:
-            hardest.add_row(card.key, card.lapses, f"{card.difficulty:.1f}", card.text[:60])
+            hardest.add_row(
+                shorten(card.key, key_room), card.lapses, f"{card.difficulty:.1f}",
+                shorten(card.text, min(60, text_room)),
+            )  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -24,6 +25,8 @@ from prep.tui.screens.base import PrepScreen
 from prep.tui.screens.exercise import UNDO, ExerciseResult
 from prep.tui.widgets.rating_bar import RatingBar
 from prep.wording import plural
+
+COUNTS_EVERY_S = 15.0  # learning cards fall due as the clock runs: the counts follow
 
 
 def study_session(context: PrepContext, scope: StudyScope) -> StudySession:
@@ -78,8 +81,12 @@ class NextCard:
 
 
 class StudyScreen(PrepScreen[None]):
+    IN_SESSION = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "reveal", "Show answer"),
+        Binding("enter", "reveal", "Show answer", show=False),
+        # With the answer shown, space or enter means Good, as in Anki.
+        Binding("space,enter", "rate(3)", "Good", show=False, tooltip="Good (answer shown)"),
         Binding("1", "rate(1)", "Again"),
         Binding("2", "rate(2)", "Hard"),
         Binding("3", "rate(3)", "Good"),
@@ -103,7 +110,10 @@ class StudyScreen(PrepScreen[None]):
         self._answer_of: Prompt | None = None  # the prompt whose answer is in its widget
         self.revealed = False
         self.reviewed_here = 0
+        self.remaining: int | None = None  # due and new cards left, from the last counts
         self.busy = False  # a rating or undo is being written: keys wait for the next card
+        # The session is not shared between threads: its jobs (a card, the counts) take turns.
+        self._session_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -123,6 +133,7 @@ class StudyScreen(PrepScreen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = f"Study · {self.scope_name}" if self.scope_name else "Study"
+        self.set_interval(COUNTS_EVERY_S, self.refresh_counts)
         self.advance()
 
     # -- what is on screen --------------------------------------------------
@@ -146,9 +157,29 @@ class StudyScreen(PrepScreen[None]):
     def _then_show(self, job: Callable[[], NextCard], what: str) -> None:
         self.busy = True
         self.refresh_bindings()
+
+        def in_turn() -> NextCard:
+            with self._session_lock:
+                return job()
+
         self.in_background(
-            job, self._arrived, what=what, group="next-card", failed=self._not_arrived
+            in_turn, self._arrived, what=what, group="next-card", failed=self._not_arrived
         )
+
+    def refresh_counts(self) -> None:
+        """The status line's counts read again, off the UI thread."""
+        if self.busy:
+            return  # the card on its way brings fresh counts
+
+        def counts() -> QueueCounts:
+            with self._session_lock:
+                return self.session.queue().counts()
+
+        self.in_background(counts, self._counted, what="counting the cards", group="counts")
+
+    def _counted(self, counts: QueueCounts) -> None:
+        if not self.busy:
+            self._update_status(counts)
 
     def _arrived(self, next_card: NextCard) -> None:
         self.busy = False
@@ -162,6 +193,7 @@ class StudyScreen(PrepScreen[None]):
     def show_prompt(self, prompt: Prompt | None, queue: StudyQueue) -> None:
         self.prompt = prompt
         self.revealed = False
+        self._update_status(queue.counts())  # first: an exercise's header shows what is left
         self._set_hidden("#answer", True)
         self._set_hidden("#explanation", True)
         self._set_hidden("#hint", True)
@@ -186,7 +218,6 @@ class StudyScreen(PrepScreen[None]):
             self.query_one("#hint", Static).update(f"Hint: {card.hint}" if card.hint else "")
             self.query_one(RatingBar).show_intervals(prompt.intervals)
             self.query_one("#card-body", VerticalScroll).scroll_home(animate=False)
-        self._update_status(queue.counts())
         self.refresh_bindings()
 
     def _open_exercise(self, prompt: Prompt) -> None:
@@ -202,7 +233,9 @@ class StudyScreen(PrepScreen[None]):
         if isinstance(prompt.card.card, KataCard):
             screen = KataScreen(self.context, prompt, can_undo=can_undo)
         else:
-            screen = PredictScreen(self.context, prompt, can_undo=can_undo)
+            screen = PredictScreen(
+                self.context, prompt, can_undo=can_undo, remaining=self.remaining
+            )
         self.app.push_screen(screen, callback=self._exercise_rated)
 
     def _exercise_rated(self, result: ExerciseResult) -> None:
@@ -237,6 +270,7 @@ class StudyScreen(PrepScreen[None]):
         self.query_one("#done-detail", Static).update("\n".join(lines))
 
     def _update_status(self, counts: QueueCounts) -> None:
+        self.remaining = counts.due_now + counts.new_available
         parts = [f"due {counts.due_now}", f"new {counts.new_available}"]
         if counts.learning_soon:
             parts.append(f"learning {counts.learning_soon}")
@@ -259,8 +293,8 @@ class StudyScreen(PrepScreen[None]):
             if action == "explain" and not self._card_has("explanation"):
                 return False
             return self._showing_qa() and self.revealed
-        if action == "hint":
-            return self._showing_qa() and not self.revealed and self._card_has("hint")
+        if action == "hint":  # on a card without one, it says so
+            return self._showing_qa() and not self.revealed
         if action == "undo":
             return self.session.can_undo
         return True
@@ -292,6 +326,9 @@ class StudyScreen(PrepScreen[None]):
         self.refresh_bindings()
 
     def action_hint(self) -> None:
+        if not self._card_has("hint"):
+            self.notify("No hint for this card", timeout=2)
+            return
         self._set_hidden("#hint", False)
 
     def action_explain(self) -> None:

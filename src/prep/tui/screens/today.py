@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from prep.tui.context import PrepContext
-from prep.tui.format import format_when
+from prep.tui.format import format_when, shorten
 from prep.tui.screens.base import PrepScreen
 from prep.tui.widgets.stat_tile import StatTile
 from prep.wording import plural
@@ -27,6 +28,12 @@ if TYPE_CHECKING:
     from prep.tui.screens.study import WarmStudy
 
 MAX_ERRORS_SHOWN = 8
+# The deck table's cells beside the title (four counts with their padding), its borders
+# and scrollbar, and Today's padding: the title gets the rest, the counts are never cut.
+COUNTS_WIDTH = 4 * 7
+TABLE_FRAME = 2 + 2 + 4
+MIN_TITLE_WIDTH = 12
+DECK_COLUMNS = ("Deck", "Cards", "Seen", "Due", "New")
 
 
 @dataclass(frozen=True)
@@ -91,13 +98,14 @@ class TodayScreen(PrepScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "study", "Study"),
         Binding("k", "practice", "Katas"),
-        Binding("c", "custom_study", "Custom study"),
-        Binding("m", "mock", "Mock interview"),
+        Binding("c", "custom_study", "Custom", tooltip="Custom study: a deck, a tag, a type"),
+        Binding("m", "mock", "Mock", tooltip="Mock interview: katas and questions, timed"),
         Binding("p", "progress", "Progress"),
         Binding("b", "browse", "Browse"),
         Binding("comma", "settings", "Settings"),
-        Binding("o", "refit", "Refit scheduler"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("o", "refit", "Refit", tooltip="Refit the scheduler to your reviews"),
+        # Left out of the footer, which has no room for it at 80 columns; ? lists it.
+        Binding("q", "app.quit", "Quit", show=False),
     ]
 
     def __init__(self, context: PrepContext) -> None:
@@ -123,12 +131,13 @@ class TodayScreen(PrepScreen[None]):
             yield Static(id="refit-offer", markup=False, classes="hidden")
             yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
             yield Static(id="content-errors", markup=False)
-        yield Footer()
+        # Today's keys fill 80 columns: ctrl+p is named on the help screen (?) instead.
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "Today"
         table = self.query_one("#decks", DataTable)
-        table.add_columns("Deck", "Cards", "Seen", "Due", "New")
+        table.add_columns(*DECK_COLUMNS)
         self.refresh_summary()
 
     def _prepare_study(self) -> None:
@@ -203,12 +212,7 @@ class TodayScreen(PrepScreen[None]):
         else:
             message.update("All done for today. New cards arrive when the day rolls over.")
 
-        table = self.query_one("#decks", DataTable)
-        table.clear()
-        for deck in summary.decks:
-            table.add_row(
-                deck.title, deck.cards, deck.seen, deck.due_now, deck.new_available, key=deck.slug
-            )
+        self._fill_decks()
 
         errors = context.library.errors
         panel = self.query_one("#content-errors", Static)
@@ -225,6 +229,26 @@ class TodayScreen(PrepScreen[None]):
         self._check_sandbox()
         self._prepare_study()
         self._warm_study()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fill_decks()
+
+    def _fill_decks(self) -> None:
+        if self.summary is None:
+            return
+        room = max(MIN_TITLE_WIDTH, self.size.width - COUNTS_WIDTH - TABLE_FRAME)
+        table = self.query_one("#decks", DataTable)
+        cursor = table.cursor_row
+        # The columns too: an auto-width column never narrows as its cells do.
+        table.clear(columns=True)
+        table.add_columns(*DECK_COLUMNS)
+        for deck in self.summary.decks:
+            table.add_row(
+                shorten(deck.title, room), deck.cards, deck.seen, deck.due_now,
+                deck.new_available, key=deck.slug,
+            )  # fmt: skip
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1), animate=False)
 
     def _show_sandbox_warning(self, warning: str) -> None:
         panel = self.query_one("#sandbox-warning", Static)
