@@ -37,6 +37,7 @@ from prep.grading.verdict import (
     SnippetRun,
     Which,
     build_verdicts,
+    case_name,
     snippet_problem,
 )
 
@@ -48,13 +49,17 @@ def kata_job(
     kata: KataCard,
     source: str,
     cases: Sequence[Case],
-    extra: Sequence[CaseInput] = (),
+    random_inputs: Sequence[CaseInput] = (),
     measure: bool = False,
 ) -> KataJob:
-    """Only inputs: the expected values stay in this process. ``extra`` are random cases."""
+    """Only inputs: the expected values stay in this process.
+
+    Random cases come first: they are small, so a fixed test that runs out of time
+    leaves them judged rather than unrun."""
     return KataJob(
         source=source,
-        cases=tuple(CaseInput(call=case.call, code=case.code) for case in cases) + tuple(extra),
+        cases=tuple(random_inputs)
+        + tuple(CaseInput(call=case.call, code=case.code) for case in cases),
         preamble=kata.preamble or "",
         timeout_s=kata.limits.timeout_s,
         memory_mb=kata.limits.memory_mb,
@@ -175,15 +180,16 @@ class Grader:
         draw = None
         if which == "tests" and kata.random is not None:
             draw = self.draw_random(kata, draw_seed() if seed is None else seed, cancel)
-        extra = draw.inputs if draw is not None else ()
-        reply = self.run_job(kata_job(kata, source, cases, extra), cancel)
-        expected = [*cases, *(draw.cases if draw is not None else ())]
-        verdicts, problem = build_verdicts(expected, which, reply)
+        random_cases = draw.cases if draw is not None else ()
+        random_inputs = draw.inputs if draw is not None else ()
+        reply = self.run_job(kata_job(kata, source, cases, random_inputs), cancel)
+        names = [case.name or "random" for case in random_cases]
+        names += [case_name(case, index, which) for index, case in enumerate(cases)]
+        verdicts, problem = build_verdicts([*random_cases, *cases], which, reply, names)
         random = None
         if draw is not None:
-            random = RandomOutcome(
-                draw.seed, verdicts[len(cases) :], draw.shown, problem=draw.problem
-            )
+            judged = verdicts[: len(random_cases)]
+            random = RandomOutcome(draw.seed, judged, draw.shown, problem=draw.problem)
         measure = None
         if (
             growth
@@ -195,7 +201,7 @@ class Grader:
             measure = self.measure_growth(kata, source, draw, cancel)
         return GradeReport(
             which=which,
-            cases=verdicts[: len(cases)],
+            cases=verdicts[len(random_cases) :],
             stdout=reply.stdout,
             stderr=reply.stderr,
             duration_ms=round((time.monotonic() - started) * 1000, 3),
