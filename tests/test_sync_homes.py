@@ -8,7 +8,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import pytest
 
 from prep.cli import main
 from prep.content import Library, load_library
+from prep.grading.attempts import Attempt
 from prep.scheduling.memory import Rating
 from prep.settings import Settings, load_settings, save_settings
 from prep.store import Store
@@ -133,6 +134,39 @@ def test_two_homes_in_any_order_come_to_one_history(
     assert a.sync(sync_dir).reviews_in == 0
     assert b.sync(sync_dir).reviews_in == 0
     assert a.history() == b.history() == before
+
+
+def _attempt(home: Home, key: str, passed: bool) -> Attempt:
+    return Attempt(
+        id=f"{home.name}-attempt-{key}",
+        card_key=key,
+        kind="submit",
+        submitted_at=home.clock(),
+        code="def f():\n    return 1\n",
+        passed=passed,
+        summary={"passed": 3 if passed else 1, "total": 3},
+        duration_ms=120,
+        installation_id=home.store.installation_id,
+    )
+
+
+def test_kata_attempts_reach_the_other_home_once(homes: dict[str, Home], sync_dir: Path) -> None:
+    a, b = homes["A"], homes["B"]
+    a.store.record_attempt(_attempt(a, "alpha/card-1", passed=False))
+    a.store.record_attempt(replace(_attempt(a, "alpha/card-1", passed=True), id="A-second"))
+    b.store.record_attempt(_attempt(b, "alpha/card-2", passed=True))
+    first = a.sync(sync_dir)
+    assert (first.attempts_in, first.attempts_out) == (0, 2)
+    report = b.sync(sync_dir)
+    assert (report.attempts_in, report.attempts_out) == (2, 1)
+    assert "kata attempts 2 in, 1 out" in report.summary()
+    a.sync(sync_dir)
+    assert sorted(x.id for x in a.store.attempts()) == sorted(x.id for x in b.store.attempts())
+    assert len(a.store.attempts()) == 3
+    # Once everywhere: syncing again brings and writes nothing.
+    assert (a.sync(sync_dir).attempts_in, b.sync(sync_dir).attempts_out) == (0, 0)
+    assert len(list((sync_dir / a.store.installation_id).glob("attempts-*.seg"))) == 1
+    assert a.store.attempts(card_key="alpha/card-2")[0].summary == {"passed": 3, "total": 3}
 
 
 def test_each_installation_writes_only_its_own_files(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from prep.grading.attempts import Attempt
 from prep.scheduling.memory import MemoryModel, Rating
 from prep.scheduling.replay import Review, merged_order, replay_merged
 from prep.transfer.sync.framing import frame, frames, unframe
@@ -63,6 +64,22 @@ reviews = st.builds(
     st.sampled_from([0, 0, 0, 5]),
     st.sampled_from(["a", "b"]),
 )
+# Kata attempts: a set by id like the log, with (rarely) two differing copies of one id.
+attempts = st.builds(
+    lambda n, passed: Attempt(
+        id=f"t{n}",
+        card_key=f"d/c{n % 3}",
+        kind="submit",
+        submitted_at=T0 + timedelta(minutes=n),
+        code="pass",
+        passed=passed,
+        summary={},
+        duration_ms=10,
+        installation_id="a",
+    ),
+    st.integers(0, 5),
+    st.sampled_from([True, True, True, False]),
+)
 stamped = st.builds(
     Stamped,
     st.one_of(st.integers(0, 2), st.sampled_from(["x", "y"]), st.booleans()),
@@ -75,6 +92,7 @@ replicas = st.builds(
     marks=st.dictionaries(st.sampled_from(["d/c0", "d/c1", "d/c2"]), stamped, max_size=3),
     settings=st.dictionaries(st.sampled_from(["new_per_day", "new_order"]), stamped, max_size=2),
     parameters=st.one_of(st.none(), stamped),
+    attempts=st.lists(attempts, max_size=4).map(lambda found: {a.id: a for a in found}),
 )
 
 

@@ -18,7 +18,9 @@ day give the same order.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 from collections import Counter, OrderedDict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -279,3 +281,99 @@ class StudyQueue:
 
     def counts(self) -> QueueCounts:
         return QueueCounts(len(self.due), len(self.new), len(self.learning_soon), self.next_due)
+
+
+def _due_of(entry: tuple[datetime, str]) -> datetime:
+    return entry[0]
+
+
+class QueueIndex:
+    """The cards of a study session kept in the order the queue reads them, so that
+    one rating moves one card instead of the whole queue being sorted again.
+
+    Scheduled cards (any stage but new) sit in one list sorted by (due, key), which
+    is the order of both the due cards and the learning cards; new cards keep
+    their place in ``in_turn``. ``queue`` gives what ``StudyQueue.build`` gives for
+    the same states (a property test holds them together); it reads the scheduled
+    cards only as far as ``now``, the reviews-ahead bound and the learn-ahead limit.
+    """
+
+    def __init__(self, in_turn: Sequence[StudyCard], states: Mapping[str, CardState]) -> None:
+        self._in_turn = tuple(in_turn)
+        self._place = {card.key: index for index, card in enumerate(self._in_turn)}
+        self._card = {card.key: card for card in self._in_turn}
+        self._scheduled: list[tuple[datetime, str]] = []
+        self._stage: dict[str, Stage] = {}
+        self._due: dict[str, datetime] = {}
+        unseen: list[int] = []
+        for index, card in enumerate(self._in_turn):
+            state = states.get(card.key)
+            if state is None or state.stage is Stage.NEW:
+                unseen.append(index)
+            else:
+                self._scheduled.append((state.due, card.key))
+                self._stage[card.key] = state.stage
+                self._due[card.key] = state.due
+        self._scheduled.sort()
+        self._unseen = unseen  # places in ``in_turn``, rising
+
+    def update(self, key: str, state: CardState | None) -> None:
+        """The card ``key`` now has ``state`` (None: new again)."""
+        place = self._place.get(key)
+        if place is None:
+            return  # not a card of this session
+        was = self._due.pop(key, None)
+        if was is not None:
+            del self._scheduled[bisect.bisect_left(self._scheduled, (was, key))]
+            del self._stage[key]
+        else:
+            at = bisect.bisect_left(self._unseen, place)
+            if at < len(self._unseen) and self._unseen[at] == place:
+                del self._unseen[at]
+        if state is None or state.stage is Stage.NEW:
+            bisect.insort(self._unseen, place)
+        else:
+            bisect.insort(self._scheduled, (state.due, key))
+            self._stage[key] = state.stage
+            self._due[key] = state.due
+
+    def queue(
+        self,
+        now: datetime,
+        today: DaySoFar,
+        settings: QueueSettings,
+        blocked: frozenset[str] = frozenset(),
+        reviews_due_by: datetime | None = None,
+    ) -> StudyQueue:
+        """The queue as of ``now``, as ``StudyQueue.build`` defines it."""
+        due_by = now if reviews_due_by is None else max(now, reviews_due_by)
+        ahead = now + LEARN_AHEAD
+        bound = max(due_by, ahead)
+        cards, card_of, stage_of = self._in_turn, self._card, self._stage
+        scheduled, review_stage = self._scheduled, Stage.REVIEW
+        # Everything due by now is due, whatever its stage: taken in one step.
+        cut = bisect.bisect_right(scheduled, now, key=_due_of)
+        due = [card_of[key] for _, key in scheduled[:cut] if key not in blocked]
+        soon: list[StudyCard] = []
+        next_due: datetime | None = None
+        for when, key in itertools.islice(scheduled, cut, None):
+            if key in blocked:
+                continue
+            if when > bound:
+                if next_due is None:
+                    next_due = when
+                break
+            if stage_of[key] is review_stage and when <= due_by:
+                due.append(card_of[key])
+                continue
+            if next_due is None:
+                next_due = when  # the list is sorted: the first not due comes first
+            if stage_of[key] is not review_stage and when <= ahead:
+                soon.append(card_of[key])
+        unseen = [cards[index] for index in self._unseen if cards[index].key not in blocked]
+        return StudyQueue(
+            due=tuple(due),
+            new=tuple(order_new_cards(unseen, settings, today)),
+            learning_soon=tuple(soon),
+            next_due=next_due,
+        )

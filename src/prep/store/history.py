@@ -82,6 +82,31 @@ def _file_connection(path: Path) -> Connect:
     return connect
 
 
+class ChangeWatch:
+    """Whether anyone has committed to the database since the watch began: this
+    process's store, or another process. SQLite's ``data_version`` changes with every
+    commit made through another connection, so the watch keeps one of its own open,
+    and reads it from one thread at a time (whichever asks)."""
+
+    def __init__(self, path: Path) -> None:
+        self._connection = sqlite3.connect(
+            f"file:{quote(str(path.resolve()))}?mode=rw",
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        self._began = self._version()
+
+    def _version(self) -> int:
+        return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
+
+    def changed(self) -> bool:
+        return self._version() != self._began
+
+    def close(self) -> None:
+        self._connection.close()
+
+
 def schema_revision(connection: sqlite3.Connection) -> str | None:
     tables = connection.execute(
         "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"

@@ -26,10 +26,13 @@ from prep.scheduling.marks import CardMarks
 from prep.scheduling.memory import CardState, Stage
 from prep.scheduling.replay import Review, ReviewKind
 from prep.store.converters import (
+    REVIEW_FIELDS,
+    STATE_FIELDS,
     attempt_values,
     fill_marks_row,
     fill_state_row,
     review_values,
+    state_values,
 )
 from prep.store.database import open_database, writing
 from prep.store.history import (
@@ -53,6 +56,22 @@ from prep.store.tables import (
 RESTORE_CACHE_KIB = 64 * 1024
 
 
+# A review made here is numbered after this installation's last one (``seq``): the
+# order they were made in, whatever the clock said.
+_RECORD_REVIEW = (
+    f"INSERT INTO reviews ({', '.join(REVIEW_FIELDS)}) VALUES"
+    f" ({', '.join(f':{name}' for name in REVIEW_FIELDS if name != 'seq')},"
+    " coalesce(:seq, (SELECT coalesce(max(seq), 0) + 1 FROM reviews"
+    " WHERE installation_id = :installation_id)))"
+)
+_WRITE_STATE = (
+    f"INSERT INTO card_states ({', '.join(STATE_FIELDS)})"
+    f" VALUES ({', '.join(f':{name}' for name in STATE_FIELDS)})"
+    " ON CONFLICT (card_key) DO UPDATE SET "
+    + ", ".join(f"{name} = excluded.{name}" for name in STATE_FIELDS if name != "card_key")
+)
+
+
 def _write_state(session: Session, state: CardState) -> None:
     row = session.get(CardStateRow, state.key) or CardStateRow(card_key=state.key)
     session.add(fill_state_row(row, state))
@@ -74,7 +93,8 @@ class Store(History):
         super().__init__(self._pooled_connection)
         self.engine = engine
         self.path = path
-        self._writes = sessionmaker(writing(engine), expire_on_commit=False)
+        self._write_engine = writing(engine)
+        self._writes = sessionmaker(self._write_engine, expire_on_commit=False)
         self.installation_id = self._ensure_installation_id()
 
     @contextmanager
@@ -121,10 +141,11 @@ class Store(History):
         return ReviewRow(**review_values(replace(review, seq=seq)))
 
     def record_review(self, review: Review, after: CardState) -> None:
-        """Append a review and store the state it produced, atomically."""
-        with self._writes.begin() as session:
-            session.add(self._numbered(session, review))
-            _write_state(session, after)
+        """Append a review and store the state it produced, atomically. Two statements
+        of plain SQL: a rating is the write a learner waits for, every few seconds."""
+        with self._write_engine.begin() as connection:
+            connection.exec_driver_sql(_RECORD_REVIEW, review_values(review))
+            connection.exec_driver_sql(_WRITE_STATE, state_values(after))
 
     def undo_review(self, review_id: str, before: CardState | None) -> None:
         """Delete a review and put back the state the card had before it. The id is kept
@@ -230,9 +251,11 @@ class Store(History):
         states: Iterable[CardState],
         marks: Mapping[str, tuple[CardMarks, int | None]],
         log_mark: tuple[int, int],
+        attempts: Iterable[Attempt] = (),
     ) -> int:
         """In one transaction: add the reviews not in the log yet, take back the undone
-        ones, put ``states`` in place of every card state and write ``marks``.
+        ones, put ``states`` in place of every card state, write ``marks`` and add the
+        ``attempts`` not kept yet.
         Returns how many reviews were added. ``log_mark`` is the log's when the merge
         was computed: a review written since (the app rates while it syncs) raises
         LogChangedError, and nothing is written."""
@@ -262,6 +285,12 @@ class Store(History):
             for key, (mark, changed_ms) in marks.items():
                 row = session.get(CardMarkRow, key) or CardMarkRow(card_key=key)
                 session.add(fill_marks_row(row, mark, changed_ms))
+            attempt_rows = [attempt_values(attempt) for attempt in attempts]
+            for start in range(0, len(attempt_rows), 500):
+                session.execute(
+                    insert(AttemptRow).on_conflict_do_nothing(),
+                    attempt_rows[start : start + 500],
+                )
         return added
 
     # -- settings kept with the history ---------------------------------------

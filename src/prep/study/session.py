@@ -6,6 +6,7 @@ returns, and tests drive it directly with pinned time.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -24,6 +25,7 @@ from prep.scheduling.memory import CardState, MemoryModel, Rating, Stage, memory
 from prep.scheduling.queue import (
     DaySoFar,
     QueueCounts,
+    QueueIndex,
     QueueSettings,
     StudyQueue,
     interleave_by_deck,
@@ -56,11 +58,14 @@ def build_queue(
     marks: Mapping[str, CardMarks] | None = None,
     introduced: Collection[str] | None = None,
     prepared: PreparedCards | None = None,
+    index: QueueIndex | None = None,
 ) -> StudyQueue:
     """The queue of ``cards`` within ``scope`` as of ``now``: suspended and buried cards
     left out, and the new-card allowance reduced by the cards already introduced
     this study day — in any scope, as the daily limit is one for the whole day.
-    ``prepared`` is what a session works out once of ``cards`` and ``scope``."""
+    ``prepared`` is what a session works out once of ``cards`` and ``scope``, and
+    ``index`` the session's cards in queue order, kept current by its ratings (it
+    stands for ``states``)."""
     rollover = settings.rollover_hour
     today = study_day(now, tz, rollover)
     if introduced is None:
@@ -78,11 +83,14 @@ def build_queue(
         # Through the end of the study day ``ahead_days`` from today.
         reviews_due_by = day_start(today + timedelta(days=scope.ahead_days + 1), tz, rollover)
         queue_settings = replace(queue_settings, new_per_day=0)  # reviews only
+    day_so_far = DaySoFar(today, len(introduced), by_type)
+    if index is not None:
+        return index.queue(now, day_so_far, queue_settings, blocked, reviews_due_by)
     return StudyQueue.build(
         prepared.in_turn,
         store.card_states() if states is None else states,
         now,
-        DaySoFar(today, len(introduced), by_type),
+        day_so_far,
         queue_settings,
         blocked,
         reviews_due_by,
@@ -144,6 +152,7 @@ class _Known:
     states: dict[str, CardState]
     marks: dict[str, CardMarks]
     introduced: set[str]  # cards whose first review falls on ``day``
+    index: QueueIndex  # the session's cards in queue order, by these states
 
 
 @dataclass
@@ -164,6 +173,9 @@ class StudySession:
     _undo: list[Answer] = field(default_factory=list, init=False)
     _model: MemoryModel | None = field(default=None, init=False)
     _known: _Known | None = field(default=None, init=False)
+    # What is read once a day is read by one thread at a time: the app may prepare a
+    # session in the background while the learner's first card is asked for.
+    _reading: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     @cached_property
     def _cards(self) -> list[StudyCard]:
@@ -199,21 +211,37 @@ class StudySession:
         known = self._read(now)
         return build_queue(
             self._cards, self._reader(), self.settings, now, self.tz, known.states, self.scope,
-            known.marks, known.introduced, self._prepared,
+            known.marks, known.introduced, self._prepared, known.index,
         )  # fmt: skip
+
+    def prepare(self) -> None:
+        """Read now what the first card needs (the cards, their states, the queue in
+        order), so that asking for it later reads nothing."""
+        self._read(self.now())
+
+    def forget(self) -> None:
+        """Read the history again for the next card: it changed since it was read."""
+        with self._reading:
+            self._known = None
 
     def _read(self, now: datetime) -> _Known:
         """The states, marks and today's new cards: read once a study day, then kept."""
+        with self._reading:
+            return self._read_unlocked(now)
+
+    def _read_unlocked(self, now: datetime) -> _Known:
         rollover = self.settings.rollover_hour
         today = study_day(now, self.tz, rollover)
         if self._known is None or self._known.day != today:
             start = day_start(today, self.tz, rollover)
             history = self._reader()
+            states = history.card_states()
             self._known = _Known(
                 today,
-                history.card_states(),
+                states,
                 history.marks(),
                 set(history.first_reviewed_since(start)),
+                QueueIndex(self._prepared.in_turn, states),
             )
         return self._known
 
@@ -232,8 +260,10 @@ class StudySession:
             return
         if state is None or state.stage is Stage.NEW:
             known.states.pop(key, None)
+            known.index.update(key, None)
         else:
             known.states[key] = state
+            known.index.update(key, state)
         if marks is None:
             known.marks.pop(key, None)
         else:

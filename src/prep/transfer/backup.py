@@ -51,6 +51,21 @@ def review_json(review: Review) -> dict[str, Any]:
     }
 
 
+def attempt_json(attempt: Attempt) -> dict[str, Any]:
+    """A kata run (or a sitting's event) as a backup (and a sync segment) writes it."""
+    return {
+        "id": attempt.id,
+        "card_key": attempt.card_key,
+        "kind": attempt.kind,
+        "submitted_at": attempt.submitted_at.isoformat(),
+        "code": attempt.code,
+        "passed": attempt.passed,
+        "summary": attempt.summary,
+        "duration_ms": attempt.duration_ms,
+        "installation_id": attempt.installation_id,
+    }
+
+
 def state_json(state: CardState) -> dict[str, Any]:
     """A card state as the backup writes it."""
     return {
@@ -119,20 +134,7 @@ def _everything_but_the_log(
             {"card_key": key, "code": code, "updated_at": at.isoformat()}
             for key, (code, at) in sorted(drafts.items())
         ],
-        "attempts": [
-            {
-                "id": attempt.id,
-                "card_key": attempt.card_key,
-                "kind": attempt.kind,
-                "submitted_at": attempt.submitted_at.isoformat(),
-                "code": attempt.code,
-                "passed": attempt.passed,
-                "summary": attempt.summary,
-                "duration_ms": attempt.duration_ms,
-                "installation_id": attempt.installation_id,
-            }
-            for attempt in store.attempts()
-        ],
+        "attempts": [attempt_json(attempt) for attempt in store.attempts()],
         "settings": settings,
         "fitted_parameters": list(store.fitted_parameters() or []) or None,
         "fit": store.fit_record(),
@@ -326,6 +328,11 @@ def _attempt(entry: _Entry) -> Attempt:
         duration_ms=entry.count("duration_ms"),
         installation_id=entry.text("installation_id"),
     )
+
+
+def attempt_from_json(item: Any, section: str, index: int) -> Attempt:
+    """An entry written by ``attempt_json``, checked as a backup's are."""
+    return _attempt(_Entry(section, index, item))
 
 
 # Each list of a backup: how an entry is read, and where it is written. Each has

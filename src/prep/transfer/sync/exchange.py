@@ -29,6 +29,7 @@ from prep.transfer.sync.folder import (
     FolderContents,
     Skipped,
     read_folder,
+    write_attempts,
     write_log,
     write_state,
 )
@@ -53,6 +54,8 @@ class SyncReport:
     reviews: int  # the reviews in the log after the sync
     skipped: tuple[Skipped, ...] = ()
     new_installation_id: str | None = None
+    attempts_in: int = 0  # kata attempts new to this home
+    attempts_out: int = 0  # kata attempts written for the others
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -66,6 +69,8 @@ class SyncReport:
         """What the sync did, in one line."""
         others = f"{self.installations} other installation{'s' if self.installations != 1 else ''}"
         parts = [f"{self.reviews_in} reviews in from {others}", f"{self.reviews_out} out"]
+        if self.attempts_in or self.attempts_out:
+            parts.append(f"kata attempts {self.attempts_in} in, {self.attempts_out} out")
         if self.undone:
             parts.append(f"{self.undone} taken back")
         if self.marks_changed:
@@ -201,6 +206,7 @@ def local_replica(store: Store, settings_file: Path, now: datetime) -> Replica:
             settings.to_dict(), known.settings, _settings_changed_ms(settings_file, now)
         ),
         parameters=parameters,
+        attempts={attempt.id: attempt for attempt in store.attempts()},
     )
 
 
@@ -269,7 +275,10 @@ def _merge_once(
     fresh = [review for review in live if review.id not in local.reviews]
     undone_here = sum(1 for key in merged.undone - local.undone if key in local.reviews)
     states = replay_merged(live, model).values()
-    store.merge_history(fresh, merged.undone - local.undone, states, marks, log_mark)
+    fresh_attempts = [a for key, a in merged.attempts.items() if key not in local.attempts]
+    store.merge_history(
+        fresh, merged.undone - local.undone, states, marks, log_mark, fresh_attempts
+    )
     if parameters_changed and fitted is not None:
         store.save_fit(*fitted)
     changed = [f.name for f in FIELDS if getattr(settings, f.name) != getattr(current, f.name)]
@@ -285,6 +294,13 @@ def _merge_once(
     undone_out = merged.undone - undone_in_folder
     if outgoing or undone_out:
         write_log(own_folder, installation, outgoing, undone_out)
+    attempts_in_folder = {key for replica in contents.replicas.values() for key in replica.attempts}
+    attempts_out = sorted(
+        (a for key, a in merged.attempts.items() if key not in attempts_in_folder),
+        key=lambda attempt: (attempt.submitted_at, attempt.id),
+    )
+    if attempts_out:
+        write_attempts(own_folder, installation, attempts_out)
     published = contents.replicas.get(installation)
     home = store.meta(HOME_KEY) or ""
     if (
@@ -308,6 +324,8 @@ def _merge_once(
         reviews=store.count_reviews(),
         skipped=tuple(contents.skipped),
         new_installation_id=new_id,
+        attempts_in=len(fresh_attempts),
+        attempts_out=len(attempts_out),
     )
     store.set_meta(LAST_SYNC_KEY, json.dumps(report.to_dict()))
     return report

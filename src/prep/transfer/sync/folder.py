@@ -3,6 +3,9 @@
 ``log-000001.seg``, ``log-000002.seg``, …  the reviews (and the ids taken back) an
     installation found missing from the folder when it synced; never changed once
     written, so two machines never write the same file.
+``attempts-000001.seg``, …  its kata attempts (the code run, the result), as the
+    log: new ones only, never changed once written. Files of their own, so that the
+    log's segments read the same to every prep that reads them.
 ``state.seg``  its marks, settings and fitted parameters with their stamps, written
     again at each sync (by it alone).
 
@@ -23,8 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from prep.grading.attempts import Attempt
 from prep.scheduling.replay import Review
-from prep.transfer.backup import BackupError, review_from_json, review_json
+from prep.transfer.backup import (
+    BackupError,
+    attempt_from_json,
+    attempt_json,
+    review_from_json,
+    review_json,
+)
 from prep.transfer.sync.framing import frames, unframe
 from prep.transfer.sync.merge import Replica, Stamped
 
@@ -32,6 +42,7 @@ SYNC_FORMAT = "prep-sync"
 SYNC_VERSION = 1
 STATE_FILE = "state.seg"
 _LOG_FILE = re.compile(r"log-(\d{6,})\.seg")
+_ATTEMPTS_FILE = re.compile(r"attempts-(\d{6,})\.seg")
 # An installation's folder is named by its id (a UUID); anything else in DIR — the
 # sync tool's own files, a README — is not ours to read.
 _INSTALLATION = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]{0,63}")
@@ -119,6 +130,17 @@ def _log_records(body: list[Any], where: str) -> tuple[dict[str, Review], set[st
     return reviews, undone
 
 
+def _attempt_records(body: list[Any], where: str) -> dict[str, Attempt]:
+    attempts: dict[str, Attempt] = {}
+    for index, record in enumerate(body):
+        try:
+            attempt = attempt_from_json(record, where, index)
+        except BackupError as exc:
+            raise _NotWholeError(str(exc).replace("the backup is damaged: ", "damaged: ")) from None
+        attempts[attempt.id] = attempt
+    return attempts
+
+
 def _stamped(item: Any) -> Stamped | None:
     """``[value, changed_ms]`` as a state file writes it; None for anything else."""
     if isinstance(item, list) and len(item) == 2 and type(item[1]) is int:
@@ -145,19 +167,23 @@ def installation_folders(folder: Path) -> list[Path]:
     )
 
 
-def _log_number(path: Path) -> int:
-    match = _LOG_FILE.fullmatch(path.name)
-    return int(match.group(1)) if match else 0
+def _numbered_files(installation_folder: Path, name: re.Pattern[str]) -> list[Path]:
+    found = [
+        (int(match.group(1)), child)
+        for child in installation_folder.iterdir()
+        if (match := name.fullmatch(child.name))
+    ]
+    return [path for _, path in sorted(found)]
 
 
 def log_files(installation_folder: Path) -> list[Path]:
     """The log segments of one installation, in the order it wrote them."""
-    found = [
-        (int(match.group(1)), child)
-        for child in installation_folder.iterdir()
-        if (match := _LOG_FILE.fullmatch(child.name))
-    ]
-    return [path for _, path in sorted(found)]
+    return _numbered_files(installation_folder, _LOG_FILE)
+
+
+def attempt_files(installation_folder: Path) -> list[Path]:
+    """The attempt segments of one installation, in the order it wrote them."""
+    return _numbered_files(installation_folder, _ATTEMPTS_FILE)
 
 
 def read_folder(folder: Path) -> FolderContents:
@@ -181,6 +207,16 @@ def read_folder(folder: Path) -> FolderContents:
                 continue
             reviews.update(found)
             undone |= taken_back
+        attempts: dict[str, Attempt] = {}
+        for path in attempt_files(own_folder):
+            where = f"{installation}/{path.name}"
+            try:
+                _, body = _read_records(path, "attempts", installation)
+                attempts.update(_attempt_records(body, where))
+            except _NotWholeError as reason:
+                contents.skipped.append(Skipped(where, str(reason)))
+            except OSError as exc:
+                contents.skipped.append(Skipped(where, f"cannot read: {exc.strerror or exc}"))
         state = own_folder / STATE_FILE
         if state.exists():
             where = f"{installation}/{STATE_FILE}"
@@ -199,6 +235,7 @@ def read_folder(folder: Path) -> FolderContents:
             marks=replica.marks,
             settings=replica.settings,
             parameters=replica.parameters,
+            attempts=attempts,
         )
     return contents
 
@@ -232,16 +269,33 @@ def write_log(
     """New segments after the last one, holding ``reviews`` and ``undone``."""
     records: list[dict[str, Any]] = [{"review": review_json(review)} for review in reviews]
     records += [{"undone": review_id} for review_id in sorted(undone)]
-    number = max((_log_number(path) for path in log_files(own_folder)), default=0)
+    return _write_segments(own_folder, installation, "log", log_files(own_folder), records)
+
+
+def write_attempts(own_folder: Path, installation: str, attempts: Sequence[Attempt]) -> list[Path]:
+    """New attempt segments after the last one, holding ``attempts``."""
+    records = [attempt_json(attempt) for attempt in attempts]
+    return _write_segments(own_folder, installation, "attempts", attempt_files(own_folder), records)
+
+
+def _write_segments(
+    own_folder: Path, installation: str, kind: str, existing: list[Path], records: list[Any]
+) -> list[Path]:
+    number = max((_segment_number(path) for path in existing), default=0)
     written = []
     for start in range(0, len(records), SEGMENT_RECORDS):
         chunk = records[start : start + SEGMENT_RECORDS]
         number += 1
-        path = own_folder / f"log-{number:06d}.seg"
-        header = _header("log", installation, len(chunk))
+        path = own_folder / f"{kind}-{number:06d}.seg"
+        header = _header(kind, installation, len(chunk))
         write_file(path, frames([_encode(header), *(_encode(record) for record in chunk)]))
         written.append(path)
     return written
+
+
+def _segment_number(path: Path) -> int:
+    match = _LOG_FILE.fullmatch(path.name) or _ATTEMPTS_FILE.fullmatch(path.name)
+    return int(match.group(1)) if match else 0
 
 
 def write_state(own_folder: Path, installation: str, home: str, replica: Replica) -> Path:

@@ -2,7 +2,7 @@
 idempotent, so that every machine comes to the same history whatever order the
 files arrive in, and however often.
 
-Reviews are a set, merged by id; a review taken back (undone) stays taken back
+Reviews and kata attempts are sets, merged by id; a review taken back (undone) stays taken back
 wherever it went. Marks, settings and fitted parameters are values stamped with
 the time they changed, merged key by key: the latest change wins, and two changes
 stamped alike are told apart by their values, the same way everywhere.
@@ -14,9 +14,12 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import reduce
-from typing import Any
+from typing import Any, TypeVar
 
+from prep.grading.attempts import Attempt
 from prep.scheduling.replay import Review
+
+Entry = TypeVar("Entry", Review, Attempt)
 
 
 @dataclass(frozen=True)
@@ -45,22 +48,31 @@ def merge_latest(first: Mapping[str, Stamped], second: Mapping[str, Stamped]) ->
     return merged
 
 
-def _one_review(first: Review, second: Review) -> Review:
-    # One id is one review: the same entry wherever it comes from. Should two copies
-    # ever differ (a file edited by hand), each machine keeps the same one.
+def _one_entry(first: Entry, second: Entry) -> Entry:
+    # One id is one review (or attempt): the same entry wherever it comes from. Should
+    # two copies ever differ (a file edited by hand), each machine keeps the same one.
     return first if first == second else min(first, second, key=repr)
+
+
+def _union(first: Mapping[str, Entry], second: Mapping[str, Entry]) -> dict[str, Entry]:
+    merged = dict(first)
+    for key, entry in second.items():
+        mine = merged.get(key)
+        merged[key] = entry if mine is None else _one_entry(mine, entry)
+    return merged
 
 
 @dataclass(frozen=True)
 class Replica:
-    """What one installation knows: its review log with the ids taken back, and its
-    stamped marks (by card), settings (by name) and fitted parameters."""
+    """What one installation knows: its review log with the ids taken back, its kata
+    attempts, and its stamped marks (by card), settings (by name) and fitted parameters."""
 
     reviews: Mapping[str, Review] = field(default_factory=dict)
     undone: frozenset[str] = frozenset()
     marks: Mapping[str, Stamped] = field(default_factory=dict)
     settings: Mapping[str, Stamped] = field(default_factory=dict)
     parameters: Stamped | None = None
+    attempts: Mapping[str, Attempt] = field(default_factory=dict)
 
     def live_reviews(self) -> list[Review]:
         """The log as it stands: every review less those taken back."""
@@ -68,21 +80,18 @@ class Replica:
 
 
 def merge(first: Replica, second: Replica) -> Replica:
-    reviews = dict(first.reviews)
-    for key, review in second.reviews.items():
-        mine = reviews.get(key)
-        reviews[key] = review if mine is None else _one_review(mine, review)
     parameters = first.parameters
     if second.parameters is not None:
         parameters = (
             second.parameters if parameters is None else latest(parameters, second.parameters)
         )
     return Replica(
-        reviews=reviews,
+        reviews=_union(first.reviews, second.reviews),
         undone=first.undone | second.undone,
         marks=merge_latest(first.marks, second.marks),
         settings=merge_latest(first.settings, second.settings),
         parameters=parameters,
+        attempts=_union(first.attempts, second.attempts),
     )
 
 

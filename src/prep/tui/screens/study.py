@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header, Markdown, Static
 from prep.content.models import KataCard, QACard
 from prep.scheduling.memory import RATING_NAMES, Rating
 from prep.scheduling.queue import QueueCounts, StudyQueue
+from prep.store.history import ChangeWatch
 from prep.study.scope import StudyScope
 from prep.study.session import EVERYTHING, Prompt, StudySession
 from prep.tui.context import PrepContext
@@ -23,6 +24,49 @@ from prep.tui.screens.base import PrepScreen
 from prep.tui.screens.exercise import UNDO, ExerciseResult
 from prep.tui.widgets.rating_bar import RatingBar
 from prep.wording import plural
+
+
+def study_session(context: PrepContext, scope: StudyScope) -> StudySession:
+    return StudySession(
+        context.library,
+        lambda: context.store,  # opened in the background since Today's numbers
+        context.settings,
+        context.tz,
+        context.clock,
+        context.new_id,
+        scope=scope,
+        history=context.history_at_hand(),
+    )
+
+
+@dataclass(frozen=True)
+class WarmStudy:
+    """A session of everything, prepared in the background while Today is on screen,
+    so that `s` shows the first card at once; and the watch that tells, at that card,
+    whether anything was written since the session read the history."""
+
+    session: StudySession
+    watch: ChangeWatch
+
+    def fits(self, context: PrepContext) -> bool:
+        """Made with the settings and decks of now (either may have changed since)."""
+        return self.session.settings is context.settings and self.session.library is context.library
+
+
+def warm_study(context: PrepContext) -> WarmStudy | None:
+    """In a worker: a session of everything that has read what its first card needs.
+    None for a home without a database yet (the first rating makes it)."""
+    if context.locations is None or not context.locations.database.is_file():
+        return None
+    # Begun before the read: a commit while it reads counts as a change.
+    watch = ChangeWatch(context.locations.database)
+    session = study_session(context, EVERYTHING)
+    try:
+        session.prepare()
+    except BaseException:
+        watch.close()
+        raise
+    return WarmStudy(session, watch)
 
 
 @dataclass(frozen=True)
@@ -46,18 +90,12 @@ class StudyScreen(PrepScreen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, context: PrepContext, scope: StudyScope = EVERYTHING) -> None:
+    def __init__(
+        self, context: PrepContext, scope: StudyScope = EVERYTHING, warm: WarmStudy | None = None
+    ) -> None:
         super().__init__(context)
-        self.session = StudySession(
-            context.library,
-            lambda: context.store,  # opened in the background since Today's numbers
-            context.settings,
-            context.tz,
-            context.clock,
-            context.new_id,
-            scope=scope,
-            history=context.history_at_hand(),
-        )
+        self.session = warm.session if warm is not None else study_session(context, scope)
+        self._watch = warm.watch if warm is not None else None
         self.scope = scope
         # '' when studying everything: the screen then reads as it always has.
         self.scope_name = "" if scope.is_everything else scope.describe(context.library)
@@ -94,6 +132,13 @@ class StudyScreen(PrepScreen[None]):
         self._then_show(self._next_card, "finding the next card")
 
     def _next_card(self) -> NextCard:
+        watch, self._watch = self._watch, None
+        if watch is not None:
+            # A session prepared while Today was on screen: read again if anything was
+            # written since it read the history (a sync, a change in another window).
+            if watch.changed():
+                self.session.forget()
+            watch.close()
         queue = self.session.queue()
         card = queue.next_card()
         return NextCard(self.session.prompt_for(card) if card is not None else None, queue)

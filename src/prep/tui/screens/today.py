@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from prep.stats.summary import TodaySummary
     from prep.study.scope import StudyScope
     from prep.tui.app import PrepApp
+    from prep.tui.screens.study import WarmStudy
 
 MAX_ERRORS_SHOWN = 8
 
@@ -105,6 +106,8 @@ class TodayScreen(PrepScreen[None]):
         self.reviews_since_fit = 0  # refreshed with the summary, read by every binding check
         self._sandbox_checked = False
         self._study_prepared = False
+        self._warm: WarmStudy | None = None
+        self._warming = False
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -220,6 +223,7 @@ class TodayScreen(PrepScreen[None]):
         cast("PrepApp", self.app).open_store()
         self._check_sandbox()
         self._prepare_study()
+        self._warm_study()
 
     def _show_sandbox_warning(self, warning: str) -> None:
         panel = self.query_one("#sandbox-warning", Static)
@@ -305,8 +309,37 @@ class TodayScreen(PrepScreen[None]):
     def study(self, scope: StudyScope | None) -> None:
         from prep.tui.screens.study import StudyScreen
 
-        if scope is not None:
-            self.app.push_screen(StudyScreen(self.context, scope))
+        if scope is None:
+            return
+        warm, self._warm = self._warm, None
+        if warm is not None and not (scope.is_everything and warm.fits(self.context)):
+            warm.watch.close()
+            warm = None
+        self.app.push_screen(StudyScreen(self.context, scope, warm))
+
+    def _warm_study(self) -> None:
+        """After the numbers, a study session reads its cards and their states in the
+        background, so that `s` shows the first card without waiting for them."""
+        if self._warm is not None or self._warming:
+            return
+        self._warming = True
+        context = self.context
+
+        def warm() -> WarmStudy | None:
+            from prep.tui.screens.study import warm_study
+
+            return warm_study(context)
+
+        def warmed(ready: WarmStudy | None) -> None:
+            self._warming = False
+            self._warm = ready
+
+        def not_warmed(_: BaseException) -> None:
+            self._warming = False  # `s` reads for itself, and says what is wrong
+
+        self.in_background(
+            warm, warmed, what="preparing your first card", group="warm-study", failed=not_warmed
+        )
 
     def action_custom_study(self) -> None:
         from prep.tui.screens.custom_study import CustomStudyScreen
