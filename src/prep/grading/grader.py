@@ -210,6 +210,21 @@ class Grader:
             growth=measure,
         )
 
+    def judge_random(
+        self,
+        kata: KataCard,
+        source: str,
+        draw: RandomDraw,
+        cancel: threading.Event | None = None,
+    ) -> RandomOutcome:
+        """``source`` on a draw's random cases alone (``prep check``'s other seeds)."""
+        if draw.problem:
+            return RandomOutcome(draw.seed, (), (), problem=draw.problem)
+        reply = self.run_job(kata_job(kata, source, (), draw.inputs), cancel)
+        names = [case.name or "random" for case in draw.cases]
+        verdicts, _ = build_verdicts(draw.cases, "tests", reply, names)
+        return RandomOutcome(draw.seed, verdicts, draw.shown)
+
     def measure_growth(
         self,
         kata: KataCard,
