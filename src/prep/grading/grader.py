@@ -3,8 +3,8 @@ small pool of warm workers, shared by the app and the CLI.
 
 The job sent to a worker carries the cases' inputs only; the verdict is
 decided here, in the trusted parent (``verdict.py``). The reference solution
-runs in workers of its own (random cases, a learner's own call), so that no
-process a learner's code is forked from ever held an expected value.
+draws random cases in workers of its own, so that no process a learner's code
+is forked from ever held an expected value.
 """
 
 from __future__ import annotations
@@ -264,9 +264,8 @@ class Grader:
         Raises ValueError when the call is not an expression or the reference gives nothing.
         """
         probe = Case(call=call, expect=None)  # a call that does not compile stops here
-        reference_reply = self.run_job(
-            kata_job(kata, kata.solution, [probe]), cancel, reference=True
-        )
+        # The learner's own pool: the reference's answer to their own call is shown to them.
+        reference_reply = self.run_job(kata_job(kata, kata.solution, [probe]), cancel)
         case, reference = reference_case(call, reference_reply)
         reply = self.run_job(kata_job(kata, source, [case]), cancel)
         verdicts, problem = build_verdicts([case], "examples", reply)
