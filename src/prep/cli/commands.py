@@ -424,6 +424,8 @@ def run_grade(
         return 2
     grader = make_grader(locations)
     try:
+        if study_card.card.random is not None:
+            grader.warm_up(reference=True)  # both workers start at once, not one after the other
         report = grader.grade(study_card.card, source, "tests", seed=seed)
     finally:
         grader.close()

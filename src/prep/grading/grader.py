@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,13 +137,20 @@ class Grader:
         worker.stop()
 
     def warm_up(self, reference: bool = False) -> None:
-        """Start a worker for learners' code, and with ``reference`` one for the reference's."""
-        for pool in (False, True) if reference else (False,):
-            worker = self._borrow(pool)
-            try:
-                worker.start()
-            finally:
-                self._give_back(worker, pool)
+        """Start a worker for learners' code, and with ``reference`` one for the
+        reference's, side by side (each takes a moment to import numpy)."""
+        if not reference:
+            self._warm(False)
+            return
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(self._warm, (False, True)))
+
+    def _warm(self, reference: bool) -> None:
+        worker = self._borrow(reference)
+        try:
+            worker.start()
+        finally:
+            self._give_back(worker, reference)
 
     def run_job(
         self, job: Job, cancel: threading.Event | None = None, reference: bool = False
