@@ -371,3 +371,50 @@ def test_a_slow_answer_grows_faster_than_the_reference(library: Library, grader:
     assert 1.5 <= yours <= 2.8, growth
     assert 0.5 <= reference <= 1.5, growth
     assert growth.describe().startswith("yours grows like n^")
+
+
+# -- the kata screen --------------------------------------------------------------------
+
+
+@pytest.mark.slow
+async def test_the_kata_screen_shows_the_random_cases_and_a_failing_input(
+    decks: Path, tmp_path: Path, grader: Grader
+) -> None:
+    from datetime import UTC
+
+    from textual.widgets import Markdown, TextArea
+
+    from prep.cli.factory import make_context
+    from prep.paths import Locations
+    from prep.settings import Settings
+    from prep.tui.app import PrepApp
+    from prep.tui.screens.kata import KataScreen
+    from tests.conftest import FakeClock, counting_ids
+    from tests.helpers import wait_for
+
+    locations = Locations(tmp_path / "home", (decks,), include_builtin=False, home_is_explicit=True)
+    context = make_context(
+        locations,
+        settings=Settings(),
+        library=load_library([decks]),
+        clock=FakeClock(),
+        tz=UTC,
+        new_id=counting_ids(),
+        grader_factory=lambda: grader,
+    )
+    try:
+        app = PrepApp(context)
+        async with app.run_test(size=(140, 45)) as pilot:
+            await pilot.press("s")
+            await wait_for(pilot, lambda: isinstance(app.screen, KataScreen) and app.screen.loaded)
+            screen = app.screen
+            assert isinstance(screen, KataScreen) and screen.kata.id == "top-k"
+            screen.query_one("#editor", TextArea).load_text(MEMORISED)
+            await pilot.press("ctrl+s")
+            results = screen.query_one("#results", Markdown)
+            await wait_for(pilot, lambda: not screen.running and "random cases:" in results.source)
+            assert "random cases: " in results.source and " of 20 passed (seed " in results.source
+            assert "first failing: random " in results.source and "nums=" in results.source
+            assert screen.attempt.failed_submissions == 1
+    finally:
+        context.store.close()
