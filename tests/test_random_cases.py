@@ -19,6 +19,8 @@ from prep.content.rules import random_block_problems
 from prep.grading.generate import case_seed
 from prep.grading.grader import Grader
 from prep.grading.growth import GrowthMeasure, growth_exponent
+from prep.grading.protocol import ReplyStatus, WorkerReply
+from prep.grading.random_cases import read_draw
 from prep.grading.values import encode, rebuild
 from prep.grading.verdict import CaseStatus, CaseVerdict, GradeReport, RandomOutcome
 from prep.grading.verify import plan_checks, run_checks
@@ -418,3 +420,55 @@ async def test_the_kata_screen_shows_the_random_cases_and_a_failing_input(
             assert screen.attempt.failed_submissions == 1
     finally:
         context.store.close()
+
+
+# -- the reference's channel ------------------------------------------------------------
+
+
+def _reply(*records: dict[str, object]) -> WorkerReply:
+    lines = "".join(json.dumps(record) + "\n" for record in records)
+    return WorkerReply(ReplyStatus.COMPLETED, results=lines)
+
+
+def test_the_reference_channel_becomes_cases_whose_expected_values_stay_here(
+    library: Library,
+) -> None:
+    card = kata(library, TOP_K).model_copy(
+        update={"random": kata(library, TOP_K).random.model_copy(update={"count": 2})}  # type: ignore[union-attr]
+    )
+    draw = read_draw(
+        card,
+        8,
+        _reply(
+            {"import": "ok"},
+            {"g": 0, "args": {"nums": [3, 1], "k": 1}, "value": [3]},
+            {"g": 1, "args": {"nums": [], "k": -1}, "error": {"type": "ValueError",
+             "mro": ["ValueError", "Exception"], "message": "k"}},
+        ),
+    )  # fmt: skip
+    assert not draw.problem
+    assert [case.expect for case in draw.cases] == [[3], None]
+    assert draw.cases[1].expect_error == "ValueError"
+    assert draw.shown == ("nums=[3, 1], k=1", "nums=[], k=-1")
+    # The learner's run is sent the arguments, never what they must give.
+    assert [case.to_wire() for case in draw.inputs] == [
+        {"call": "top_k(nums, k)", "args": {"nums": [3, 1], "k": 1}},
+        {"call": "top_k(nums, k)", "args": {"nums": [], "k": -1}},
+    ]
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        [{"g": 0, "args": {}, "value": 1}],  # before the load record
+        [{"import": "ok"}, {"g": 0, "args": {}, "value": 1}, {"g": 0, "args": {}, "value": 1}],
+        [{"import": "ok"}, {"g": 25, "args": {}, "value": 1}],
+        [{"import": "ok"}, {"g": 0, "args": {"not a name": 1}, "value": 1}],
+        [{"import": "ok"}, {"g": 0, "args": {}}],
+    ],
+)
+def test_a_reference_channel_out_of_shape_gives_no_cases(
+    library: Library, records: list[dict[str, object]]
+) -> None:
+    draw = read_draw(kata(library, TOP_K), 8, _reply(*records))
+    assert draw.cases == () and "malformed" in draw.problem
