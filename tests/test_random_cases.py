@@ -472,3 +472,23 @@ def test_a_reference_channel_out_of_shape_gives_no_cases(
 ) -> None:
     draw = read_draw(kata(library, TOP_K), 8, _reply(*records))
     assert draw.cases == () and "malformed" in draw.problem
+
+
+@pytest.mark.slow
+def test_a_draw_prepared_ahead_serves_the_next_submission(library: Library) -> None:
+    card = kata(library, TOP_K)
+    grader = Grader(size=1)
+    try:
+        prepared = grader.prepare_random(card)
+        assert prepared is not None
+        seed = prepared.result().seed
+        first = grader.grade(card, card.solution)
+        assert first.passed and first.random is not None and first.random.seed == seed
+        # A seed asked for is drawn as asked, whatever was prepared.
+        assert grader.grade(card, card.solution, seed=5).random.seed == 5  # type: ignore[union-attr]
+        # Grading prepared the next draw: a fresh seed again.
+        second = grader.grade(card, card.solution)
+        assert second.random is not None and second.random.seed != seed
+        assert grader.prepare_random(kata(library, BEST_GAIN)) is not None
+    finally:
+        grader.close()  # with a draw still in flight

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +28,13 @@ from prep.grading.protocol import (
     parse_results,
 )
 from prep.grading.random_cases import RandomDraw, draw_seed, generate_job, read_draw
-from prep.grading.sandbox import Isolation, WorkerDiedError, WorkerProcess, detect_isolation
+from prep.grading.sandbox import (
+    GradeCancelledError,
+    Isolation,
+    WorkerDiedError,
+    WorkerProcess,
+    detect_isolation,
+)
 from prep.grading.values import DecodeError, decode
 from prep.grading.verdict import (
     CaseStatus,
@@ -112,6 +118,9 @@ class Grader:
     # worker whose memory a learner's code inherits when it is forked.
     _reference_idle: list[WorkerProcess] = field(default_factory=list, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    # The next submission's random cases, drawn while the learner types (prepare_random).
+    _prepared: tuple[KataCard, Future[RandomDraw]] | None = field(default=None, init=False)
+    _drawing: ThreadPoolExecutor | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         if self.isolation is None:
@@ -165,6 +174,25 @@ class Grader:
         finally:
             self._give_back(worker, reference)
 
+    def prepare_random(self, kata: KataCard) -> Future[RandomDraw] | None:
+        """Draw the next submission's random cases now, with a fresh seed, so that
+        submitting waits for the learner's run alone. Only the latest kata is kept."""
+        if kata.random is None:
+            return None
+        with self._lock:
+            if self._drawing is None:
+                self._drawing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="draw")
+            future = self._drawing.submit(self.draw_random, kata, draw_seed())
+            self._prepared = (kata, future)
+        return future
+
+    def _take_prepared(self, kata: KataCard) -> Future[RandomDraw] | None:
+        with self._lock:
+            prepared, self._prepared = self._prepared, None
+        if prepared is None or prepared[0] is not kata:
+            return None
+        return prepared[1]
+
     def draw_random(
         self, kata: KataCard, seed: int, cancel: threading.Event | None = None
     ) -> RandomDraw:
@@ -187,7 +215,12 @@ class Grader:
         started = time.monotonic()
         draw = None
         if which == "tests" and kata.random is not None:
-            draw = self.draw_random(kata, draw_seed() if seed is None else seed, cancel)
+            prepared = self._take_prepared(kata) if seed is None else None
+            if prepared is not None:
+                draw = _result(prepared, cancel)  # a failed draw raises here, as below
+                self.prepare_random(kata)
+            else:
+                draw = self.draw_random(kata, draw_seed() if seed is None else seed, cancel)
         random_cases = draw.cases if draw is not None else ()
         random_inputs = draw.inputs if draw is not None else ()
         reply = self.run_job(kata_job(kata, source, cases, random_inputs), cancel)
@@ -291,10 +324,23 @@ class Grader:
 
     def close(self) -> None:
         with self._lock:
+            drawing, self._drawing, self._prepared = self._drawing, None, None
+        if drawing is not None:
+            drawing.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
             idle = self._idle + self._reference_idle
             self._idle, self._reference_idle = [], []
         for worker in idle:
             worker.stop()
+
+
+def _result(future: Future[RandomDraw], cancel: threading.Event | None) -> RandomDraw:
+    """A prepared draw, waited for as a run is: ``cancel`` stops the wait."""
+    while not future.done():
+        if cancel is not None and cancel.is_set():
+            raise GradeCancelledError("grading was cancelled")
+        wait([future], timeout=0.05)
+    return future.result()
 
 
 def _seconds(wire: object) -> float | None:
