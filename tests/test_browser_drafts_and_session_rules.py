@@ -111,12 +111,12 @@ def test_browser_rows_are_the_content_cards_then_cards_known_only_from_history(
             "why? because. long story. mixed/explained-qa", ("ml",), None, CardMarks(), True,
         ),
         BrowserRow(
-            "mixed/printing", "mixed", "predict", "x = 1",
+            "mixed/printing", "mixed", "predict", "print(x + 1)",
             "what does this print? x = 1 print(x + 1) adds one. mixed/printing", ("ml",),
             None, CardMarks(), True,
         ),
         BrowserRow(
-            "mixed/bare-predict", "mixed", "predict", "print(2)",
+            "mixed/bare-predict", "mixed", "predict", "Output?",
             "output? print(2) mixed/bare-predict", ("ml",), None, CardMarks(), True,
         ),
         BrowserRow(

@@ -507,7 +507,7 @@ def test_a_card_is_listed_by_one_line_of_its_prompt(write_deck: WriteDeck) -> No
     )
     assert {key: (card.type, card.prompt_text) for key, card in library.cards.items()} == {
         "d/q": ("qa", "Why is the sky blue?"),
-        "d/p": ("predict", "x = 1"),
+        "d/p": ("predict", "print(x)"),  # the statement that acts, not the setup
         "d/p2": ("predict", ""),
         "d/k": ("kata", "Double"),
     }

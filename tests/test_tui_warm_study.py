@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC
 
+from textual.pilot import Pilot
+
 from prep.scheduling.memory import Rating
 from prep.store import Store
 from prep.study.session import StudySession
@@ -17,15 +19,20 @@ from tests.conftest import FakeClock
 from tests.helpers import press, settle, wait_for
 
 
-async def _warm_today(app: PrepApp, pilot: object) -> TodayScreen:
-    from textual.pilot import Pilot
-
-    assert isinstance(pilot, Pilot)
+async def _warm_today(app: PrepApp, pilot: Pilot[None]) -> TodayScreen:
     today = app.screen
     assert isinstance(today, TodayScreen)
     await wait_for(pilot, lambda: today._warm is not None)
     await settle(pilot)
     return today
+
+
+async def _study(app: PrepApp, pilot: Pilot[None]) -> StudyScreen:
+    """`s`, then the first card on screen."""
+    await press(pilot, "s")
+    await wait_for(pilot, lambda: _first_card_shown(app) is not None)
+    assert isinstance(app.screen, StudyScreen)
+    return app.screen
 
 
 def _first_card_shown(app: PrepApp) -> str | None:
@@ -43,10 +50,8 @@ async def test_s_shows_the_first_card_of_the_session_prepared_on_today(
         today = await _warm_today(app, pilot)
         warm = today._warm
         assert warm is not None
-        await press(pilot, "s")
-        await wait_for(pilot, lambda: _first_card_shown(app) is not None)
-        assert isinstance(app.screen, StudyScreen)
-        assert app.screen.session is warm.session
+        screen = await _study(app, pilot)
+        assert screen.session is warm.session
         assert today._warm is None  # taken: Today prepares another when it is back
 
 
@@ -68,8 +73,7 @@ async def test_a_rating_written_elsewhere_after_today_prepared_is_read_again(
             elsewhere.answer(first, Rating.Easy)
         finally:
             other.close()
-        await press(pilot, "s")
-        await wait_for(pilot, lambda: _first_card_shown(app) is not None)
+        await _study(app, pilot)
         # The prepared session had that card still new: it read the history again.
         assert _first_card_shown(app) != first.card.key
 
@@ -83,8 +87,6 @@ async def test_settings_changed_since_today_prepared_make_a_session_of_their_own
         warm = today._warm
         assert warm is not None
         context.settings = replace(context.settings, new_per_day=3)
-        await press(pilot, "s")
-        await wait_for(pilot, lambda: _first_card_shown(app) is not None)
-        assert isinstance(app.screen, StudyScreen)
-        assert app.screen.session is not warm.session
-        assert app.screen.session.settings.new_per_day == 3
+        screen = await _study(app, pilot)
+        assert screen.session is not warm.session
+        assert screen.session.settings.new_per_day == 3

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Union
 
 from prep.content.errors import ContentError
 from prep.content.kinds import CardType
+from prep.content.titles import card_title
 
 if TYPE_CHECKING:
     from prep.content.loader import FileResult
@@ -68,16 +69,14 @@ class DeckFile:
 
 
 def one_line_text(card: CardModel) -> str:
-    """A card in one line: a kata's title, a question, or a predict card's first line of code."""
+    """A card in one line (``content.titles.card_title``)."""
     from prep.content.models import KataCard, PredictCard
 
     if isinstance(card, KataCard):
-        text = card.title
-    elif isinstance(card, PredictCard):
-        text = next((ln for ln in card.code.splitlines() if ln.strip()), "")
-    else:
-        text = card.question
-    return " ".join(text.split())
+        return card_title(CardType.KATA, title=card.title)
+    if isinstance(card, PredictCard):
+        return card_title(CardType.PREDICT, question=card.question, code=card.code)
+    return card_title(CardType.QA, question=card.question)
 
 
 def deck_file(result: FileResult) -> DeckFile:

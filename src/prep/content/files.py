@@ -60,3 +60,20 @@ def _walk(root: Path, files: list[Path], errors: list[ContentError]) -> None:
                     errors.append(ContentError(path, 1, "broken symbolic link"))
 
     visit(root)
+
+
+def edit_refusal(path: Path, shipped: Path) -> str | None:
+    """Why the learner should not edit the deck file ``path`` in place, if they should
+    not: it is in the ``shipped`` deck (an upgrade replaces it), or it is read-only."""
+    try:
+        inside_shipped = path.resolve().is_relative_to(shipped.resolve())
+    except OSError:
+        inside_shipped = False
+    if inside_shipped:
+        return (
+            f"{path.name} is in the shipped deck, which an upgrade replaces: copy it into "
+            "a deck folder of your own (--content DIR) to change it"
+        )
+    if not os.access(path, os.W_OK):
+        return f"{path} is read-only"
+    return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -165,10 +165,16 @@ class Store(History):
 
     def reset_card(self, reset: Review) -> None:
         """Log a reset and forget the card's memory state: it is new again."""
-        assert reset.kind is ReviewKind.RESET
+        self.reset_cards([reset])
+
+    def reset_cards(self, resets: Sequence[Review]) -> None:
+        """Log each reset and forget each card's memory state, in one transaction."""
+        assert all(reset.kind is ReviewKind.RESET for reset in resets)
         with self._writes.begin() as session:
-            session.add(self._numbered(session, reset))
-            session.execute(delete(CardStateRow).where(CardStateRow.card_key == reset.card_key))
+            for reset in resets:
+                session.add(self._numbered(session, reset))
+                session.flush()  # the next reset is numbered after this one
+                session.execute(delete(CardStateRow).where(CardStateRow.card_key == reset.card_key))
 
     def add_reviews(self, reviews: Iterable[Review]) -> int:
         """Append reviews whose ids are not in the log yet; returns how many were new."""
@@ -237,10 +243,17 @@ class Store(History):
     ) -> None:
         """``changed_at``: when the learner changed them; a change without a time loses a
         sync to any change with one."""
+        self.set_many_marks({card_key: marks}, changed_at)
+
+    def set_many_marks(
+        self, marks: Mapping[str, CardMarks], changed_at: datetime | None = None
+    ) -> None:
+        """Several cards' marks, changed at one time, in one transaction."""
         changed_ms = to_ms(changed_at) if changed_at is not None else None
         with self._writes.begin() as session:
-            row = session.get(CardMarkRow, card_key) or CardMarkRow(card_key=card_key)
-            session.add(fill_marks_row(row, marks, changed_ms))
+            for card_key, card_marks in marks.items():
+                row = session.get(CardMarkRow, card_key) or CardMarkRow(card_key=card_key)
+                session.add(fill_marks_row(row, card_marks, changed_ms))
 
     # -- merging another installation's history ---------------------------------
 

@@ -3,7 +3,7 @@
     attention deck:attention tag:gan type:kata is:due -is:suspended "exact phrase"
 
 Terms are ANDed; ``-`` negates a term; ``deck:`` and ``tag:`` take shell
-wildcards (``deck:dl-*``); free words match the card's text, case-insensitively.
+wildcards (``deck:training-*``); free words match the card's text, case-insensitively.
 ``is:`` takes due, new, learning, review, suspended, buried, leech.
 """
 

@@ -11,15 +11,13 @@ stamped alike are told apart by their values, the same way everywhere.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any, TypeVar
 
 from prep.grading.attempts import Attempt
 from prep.scheduling.replay import Review
-
-Entry = TypeVar("Entry", Review, Attempt)
 
 
 @dataclass(frozen=True)
@@ -40,26 +38,28 @@ def latest(first: Stamped, second: Stamped) -> Stamped:
     return first if first.order() >= second.order() else second
 
 
-def merge_latest(first: Mapping[str, Stamped], second: Mapping[str, Stamped]) -> dict[str, Stamped]:
+Value = TypeVar("Value", Review, Attempt, Stamped)
+
+
+def _merge_keys(
+    first: Mapping[str, Value], second: Mapping[str, Value], pick: Callable[[Value, Value], Value]
+) -> dict[str, Value]:
+    """Every key of either side; a key on both sides takes ``pick`` of its two values."""
     merged = dict(first)
-    for key, stamped in second.items():
+    for key, value in second.items():
         mine = merged.get(key)
-        merged[key] = stamped if mine is None else latest(mine, stamped)
+        merged[key] = value if mine is None else pick(mine, value)
     return merged
 
 
-def _one_entry(first: Entry, second: Entry) -> Entry:
+def merge_latest(first: Mapping[str, Stamped], second: Mapping[str, Stamped]) -> dict[str, Stamped]:
+    return _merge_keys(first, second, latest)
+
+
+def _one_entry(first: Value, second: Value) -> Value:
     # One id is one review (or attempt): the same entry wherever it comes from. Should
     # two copies ever differ (a file edited by hand), each machine keeps the same one.
     return first if first == second else min(first, second, key=repr)
-
-
-def _union(first: Mapping[str, Entry], second: Mapping[str, Entry]) -> dict[str, Entry]:
-    merged = dict(first)
-    for key, entry in second.items():
-        mine = merged.get(key)
-        merged[key] = entry if mine is None else _one_entry(mine, entry)
-    return merged
 
 
 @dataclass(frozen=True)
@@ -86,12 +86,12 @@ def merge(first: Replica, second: Replica) -> Replica:
             second.parameters if parameters is None else latest(parameters, second.parameters)
         )
     return Replica(
-        reviews=_union(first.reviews, second.reviews),
+        reviews=_merge_keys(first.reviews, second.reviews, _one_entry),
         undone=first.undone | second.undone,
         marks=merge_latest(first.marks, second.marks),
         settings=merge_latest(first.settings, second.settings),
         parameters=parameters,
-        attempts=_union(first.attempts, second.attempts),
+        attempts=_merge_keys(first.attempts, second.attempts, _one_entry),
     )
 
 

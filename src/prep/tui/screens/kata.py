@@ -25,6 +25,7 @@ from prep.grading.verdict import GradeReport, Which
 from prep.study.session import Prompt
 from prep.study.sitting import GAVE_UP, HINT, Sitting
 from prep.tui.context import PrepContext
+from prep.tui.editor import chosen_editor
 from prep.tui.screens.base import styles
 from prep.tui.screens.exercise import ExerciseScreen, RatingPanel
 from prep.tui.widgets.code_editor import PythonEditor
@@ -361,7 +362,7 @@ class KataScreen(ExerciseScreen):
         self.show_status("Back to the starter code (ctrl+z undoes).")
 
     def action_external_editor(self) -> None:
-        command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        command = chosen_editor(os.environ)
         if not command:
             self.notify("Set $EDITOR (or $VISUAL) to edit in your own editor.", severity="warning")
             return
