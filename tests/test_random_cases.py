@@ -492,3 +492,18 @@ def test_a_draw_prepared_ahead_serves_the_next_submission(library: Library) -> N
         assert grader.prepare_random(kata(library, BEST_GAIN)) is not None
     finally:
         grader.close()  # with a draw still in flight
+
+
+def test_a_generate_job_travels_whole_and_a_forged_one_is_refused(library: Library) -> None:
+    from prep.grading.protocol import GenerateJob, KataJob, ProtocolError, parse_job
+    from prep.grading.random_cases import generate_job
+
+    job = generate_job(kata(library, BEST_GAIN), 77)
+    assert parse_job(json.dumps(job.to_wire())) == job
+    assert job.sizes == (500, 1000, 2000, 4000) and job.seed == 77
+    for forged in ({"seed": "77"}, {"sizes": [1, "2"]}, {"call": None, "code": None}):
+        with pytest.raises(ProtocolError):
+            parse_job(json.dumps(job.to_wire() | forged))
+    measured = KataJob("", (), measure=True)
+    assert parse_job(json.dumps(measured.to_wire())) == measured
+    assert isinstance(parse_job(json.dumps(job.to_wire())), GenerateJob)
