@@ -214,11 +214,11 @@ class Grader:
         cases = kata.examples if which == "examples" else kata.tests
         started = time.monotonic()
         draw = None
+        prepared = None
         if which == "tests" and kata.random is not None:
             prepared = self._take_prepared(kata) if seed is None else None
             if prepared is not None:
                 draw = _result(prepared, cancel)  # a failed draw raises here, as below
-                self.prepare_random(kata)
             else:
                 draw = self.draw_random(kata, draw_seed() if seed is None else seed, cancel)
         random_cases = draw.cases if draw is not None else ()
@@ -240,6 +240,9 @@ class Grader:
             and all(verdict.status in _MEASURABLE for verdict in verdicts)
         ):
             measure = self.measure_growth(kata, source, draw, cancel)
+        if prepared is not None:
+            # Only now: drawn beside the learner's run, it would take its CPU and its time.
+            self.prepare_random(kata)
         return GradeReport(
             which=which,
             cases=verdicts[len(random_cases) :],
