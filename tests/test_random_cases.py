@@ -507,3 +507,15 @@ def test_a_generate_job_travels_whole_and_a_forged_one_is_refused(library: Libra
     measured = KataJob("", (), measure=True)
     assert parse_job(json.dumps(measured.to_wire())) == measured
     assert isinstance(parse_job(json.dumps(job.to_wire())), GenerateJob)
+
+
+@pytest.mark.slow
+def test_a_reference_result_that_is_not_plain_data_is_the_decks_fault(
+    tmp_path: Path, grader: Grader
+) -> None:
+    text = DECK.replace("return heapq.nlargest(k, nums)", "return [object()] if nums else []")
+    (tmp_path / "rnd.yaml").write_text(text, encoding="utf-8")
+    card = kata(load_library([tmp_path]), TOP_K)
+    draws = [grader.draw_random(card, seed) for seed in (1, 2, 3)]
+    assert any("the reference's result is not plain data" in draw.problem for draw in draws)
+    assert all(draw.cases == () for draw in draws if draw.problem)
