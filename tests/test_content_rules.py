@@ -603,7 +603,7 @@ def errors_of(write_deck: WriteDeck, text: str) -> list[str]:
         pytest.param(
             HEADER + KATA_HEAD + KATA_TESTS + "    wrong_solutions:\n      - name: w\n"
             "        code: 'def f(): return 2'\n        zzz: 1\n",
-            ["15: card 'a': unknown field 'zzz' (allowed: code, name)"],
+            ["15: card 'a': unknown field 'zzz' (allowed: code, mistake, name)"],
             id="wrong-solution-field",
         ),
         pytest.param(

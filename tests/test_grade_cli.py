@@ -80,3 +80,22 @@ def test_unknown_kata_and_missing_file_are_usage_errors(tmp_path: Path) -> None:
 def test_the_fixture_deck_passes_its_own_check() -> None:
     result = run_prep("check", str(DECKS))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_failure_like_a_known_mistake_is_named_after_the_results(tmp_path: Path) -> None:
+    kata = load_library([DECKS]).cards["unseen/counter-class"].card
+    assert isinstance(kata, KataCard)
+    wrong = kata.wrong_solutions[0]
+    (tmp_path / "home").mkdir()  # the patterns are kept in a home, never made just for them
+    said = grade(tmp_path, "unseen/counter-class", wrong.code, "--no-record")
+    assert said.returncode == 1
+    last = said.stdout.rstrip().splitlines()[-1]
+    expected = wrong.mistake or wrong.name.replace("-", " ")
+    assert last == f"This looks like a known mistake: {expected}"
+    # The patterns are kept in the home: the second run finds them there.
+    assert list((tmp_path / "home" / "cache" / "mistakes").glob("*.json"))
+    as_json = grade(tmp_path, "unseen/counter-class", wrong.code, "--json", "--no-record")
+    diagnosis = json.loads(as_json.stdout)["diagnosis"]
+    assert diagnosis == {"mistake": expected, "wrong_solution": wrong.name, "exact": True}
+    good = grade(tmp_path, "unseen/counter-class", kata.solution, "--json", "--no-record")
+    assert json.loads(good.stdout)["diagnosis"] is None

@@ -22,7 +22,7 @@ from prep.grading.grader import Grader
 from prep.paths import Locations
 from prep.scheduling.memory import Rating
 from prep.settings import Settings
-from prep.study.sitting import EVENT_KINDS
+from prep.study.sitting import DIAGNOSIS, EVENT_KINDS
 from prep.tui.app import PrepApp
 from prep.tui.context import PrepContext
 from prep.tui.screens.kata import KataScreen
@@ -30,7 +30,7 @@ from prep.tui.screens.predict import PredictScreen
 from prep.tui.screens.study import StudyScreen
 from prep.tui.widgets.grade_results import GradeResults
 from tests.conftest import FakeClock, counting_ids
-from tests.helpers import wait_for
+from tests.helpers import settle, wait_for
 
 DECK = """\
 deck: ex
@@ -64,6 +64,7 @@ cards:
       - name: square
         code: "def double(x): return x * x"
       - name: plus-two
+        mistake: adds two instead of doubling
         code: "def double(x): return x + 2"
       - name: int-cast
         code: "def double(x): return int(2 * x)"
@@ -236,6 +237,43 @@ async def test_kata_hint_and_give_up(exercise_context: PrepContext) -> None:
         await wait_for(pilot, lambda: not isinstance(app.screen, KataScreen))
     (review,) = exercise_context.store.reviews("ex/double")
     assert review.rating is Rating.Again
+
+
+async def test_a_failed_submission_like_a_known_mistake_offers_it_as_a_hint(
+    exercise_context: PrepContext,
+) -> None:
+    app = PrepApp(exercise_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_kata(app, pilot)
+        assert screen.check_action("diagnosis", ()) is False  # nothing to offer yet
+        set_code(screen, WRONG)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.diagnosis is not None)
+        status = str(screen.query_one("#grade-status", Static).render())
+        assert "ctrl+f: this looks like a known mistake (counts as a hint)" in status
+        assert screen.check_action("diagnosis", ()) is True  # in the footer now
+        assert screen.attempt.hints_used == 0
+        panel = screen.query_one("#kata-diagnosis", Markdown)
+        assert panel.has_class("hidden")
+
+        await pilot.press("ctrl+f")
+        await wait_for(pilot, lambda: not panel.has_class("hidden"))
+        assert "This looks like a known mistake: adds two instead of doubling" in panel.source
+        assert "double(0)" not in panel.source  # the mistake only, never a hidden input
+        assert screen.attempt.hints_used == 1
+        await pilot.press("ctrl+f")  # read again: the same hint
+        assert screen.attempt.hints_used == 1
+        await settle(pilot)
+        kinds = [a.kind for a in exercise_context.store.attempts("ex/double")]
+        assert kinds.count(DIAGNOSIS) == 1
+
+        set_code(screen, GOOD)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.attempt.finished)
+        assert screen.diagnosis is None
+        assert screen.attempt.proposal(exercise_context.clock()) is Rating.Hard
+        explained = screen.attempt.explain(exercise_context.clock())
+        assert explained == "Solved after 1 failed submission and 1 hint: Hard."
 
 
 async def test_escape_leaves_a_kata_unrated_and_keeps_the_draft(
@@ -671,10 +709,13 @@ async def test_a_call_of_ones_own_runs_on_the_code_and_on_the_reference(
         await wait_for(pilot, lambda: not screen.running and "Your call" in panel.source)
         assert "yours: `7`" in panel.source and "reference: `10`" in panel.source
         assert "not what the reference gives" in panel.source
+        # The result is brought into view (and focused) once drawn: only then type again.
+        await wait_for(pilot, lambda: app.focused is screen.query_one("#kata-feedback"))
         await pilot.press("ctrl+n")
         own.value = "double(("  # not an expression
+        before = panel.source  # the first call's result: wait for it to be replaced
         await pilot.press("enter")
-        await wait_for(pilot, lambda: not screen.running and "call" in panel.source.lower())
+        await wait_for(pilot, lambda: not screen.running and panel.source != before)
         assert "yours:" not in panel.source
         # Trying a call is not a submission.
         assert screen.attempt.failed_submissions == 0

@@ -99,6 +99,11 @@ class Locations:
         return self.home / "cache" / "decks"
 
     @property
+    def mistake_cache(self) -> Path:
+        """How each kata's wrong solutions fail its tests (prep.grading.mistakes)."""
+        return self.home / "cache" / "mistakes"
+
+    @property
     def private_folders(self) -> tuple[Path, ...]:
         """What a graded submission must never see: the history and the decks
         (whose hidden tests hold the expected answers)."""

@@ -422,11 +422,19 @@ def run_grade(
     except UsageError as exc:
         print(exc.line, file=sys.stderr)
         return 2
+    from prep.grading.mistakes import MistakeCache
+
+    # Kept in the home when there is one: a command never makes one just for the cache.
+    mistakes = MistakeCache(locations.mistake_cache if locations.home.is_dir() else None)
     grader = make_grader(locations)
     try:
         if study_card.card.random is not None:
             grader.warm_up(reference=True)  # both workers start at once, not one after the other
         report = grader.grade(study_card.card, source, "tests", seed=seed)
+        if not as_json and mistakes.would_run(study_card.card, report):
+            # Each wrong solution runs once, and may take up to the kata's time limit.
+            print("looking for a known mistake (once for this kata)…", file=sys.stderr)
+        diagnosis = mistakes.diagnose(study_card.card, report, grader)
     finally:
         grader.close()
     if record:
@@ -457,6 +465,7 @@ def run_grade(
                 for c in report.cases
             ],
             "duration_ms": report.duration_ms,
+            "diagnosis": diagnosis.to_dict() if diagnosis is not None else None,
         }
         if report.random is not None:
             verdict["random"] = {
@@ -499,6 +508,8 @@ def run_grade(
                 print(f"  run the same cases again: {shlex.join(again)}", file=out)
         if report.growth is not None:
             print(f"growth: {report.growth.describe()}", file=out)
+        if diagnosis is not None:
+            print(diagnosis.sentence, file=out)
         if report.stdout.strip():
             print("\noutput:", file=out)
             print(report.stdout.rstrip()[:4000], file=out)

@@ -139,6 +139,15 @@ class Case(_Strict):
 class WrongSolution(_Strict):
     name: Text
     code: Text
+    # The mistake in the learner's words, told to a learner whose submission fails as this does.
+    mistake: Text | None = None
+
+    @field_validator("mistake")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        if value is not None and "\n" in value.strip():
+            raise ValueError("a wrong solution's mistake is one line")
+        return value.strip() if value is not None else None
 
     @field_validator("code")
     @classmethod

@@ -38,6 +38,7 @@ class CaseVerdict:
     message: str
     detail: str = ""  # expected vs got: for authors, and for learners once a kata is over
     got: str = ""  # what the learner's code gave, as text ('' when it gave nothing)
+    raised: str = ""  # the class of the exception the code raised ('' when it raised none)
 
     @property
     def passed(self) -> bool:
@@ -218,7 +219,10 @@ def build_verdicts(
                 verdicts.append(CaseVerdict(names[index], CaseStatus.ERROR, message))
             continue
         status, message, detail = judge_case(case, record)
-        verdicts.append(CaseVerdict(names[index], status, message, detail, result_text(record)))
+        raised = record.error.type if record.error is not None else ""
+        verdicts.append(
+            CaseVerdict(names[index], status, message, detail, result_text(record), raised)
+        )
     return tuple(verdicts), problem
 
 

@@ -4,7 +4,8 @@ Rating rule (why prep beats self-grading: people press Hard when they forgot):
 - solved on the first submission, with no hint: Good; Easy when it was also
   fast — under half the time budget for the card's difficulty (easy 5 min,
   medium 10 min, hard 20 min; predict cards 30 s);
-- solved after failed submissions, or with a hint: Hard;
+- solved after failed submissions, or with a hint (a diagnosis of a failed
+  submission, opened, counts as one): Hard;
 - gave up, or never passed: Again.
 
 And never better than Hard when the answer was already seen: the card was
@@ -14,7 +15,7 @@ minutes), or its rating was undone after the answer showed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from prep.content.kinds import Difficulty
@@ -67,6 +68,8 @@ class CardAttempt:
     solved_at: datetime | None = None
     # Why the answer was already seen ('' when it was not): caps the proposal at Hard.
     answer_seen: str = ""
+    # The known mistakes whose diagnosis was opened, by wrong solution: each counts as a hint.
+    diagnoses_read: set[str] = field(default_factory=set)
 
     @classmethod
     def for_kata(cls, difficulty: Difficulty, opened_at: datetime) -> CardAttempt:
@@ -91,6 +94,19 @@ class CardAttempt:
     def hint(self) -> None:
         if not self.finished:
             self.hints_used += 1
+
+    def read_diagnosis(self, mistake: str) -> bool:
+        """A diagnosis opened: a hint, the first time for each mistake. Whether it counted."""
+        if self.finished or mistake in self.diagnoses_read:
+            return False
+        self.diagnoses_read.add(mistake)
+        self.hints_used += 1
+        return True
+
+    @property
+    def written_hints_read(self) -> int:
+        """The card's own hints opened, without the diagnoses."""
+        return self.hints_used - len(self.diagnoses_read)
 
     def give_up(self) -> None:
         if not self.finished:

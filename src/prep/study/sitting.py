@@ -36,11 +36,19 @@ OPENED = "open"
 HINT = "hint"
 GAVE_UP = "give-up"
 UNDONE = "undone"
-EVENT_KINDS = frozenset({OPENED, HINT, GAVE_UP, UNDONE})
+DIAGNOSIS = "diagnosis"  # a known mistake's diagnosis opened: counted as a hint
+EVENT_KINDS = frozenset({OPENED, HINT, GAVE_UP, UNDONE, DIAGNOSIS})
+# The summary key of a diagnosis event: which wrong solution it named.
+MISTAKE = "mistake"
 
 
 def event(
-    card_key: str, kind: str, at: datetime, installation_id: str, practice: bool = False
+    card_key: str,
+    kind: str,
+    at: datetime,
+    installation_id: str,
+    practice: bool = False,
+    mistake: str = "",
 ) -> Attempt:
     """An event of a sitting, kept with the attempts (it has no code and no result)."""
     assert kind in EVENT_KINDS
@@ -51,7 +59,10 @@ def event(
         submitted_at=at,
         code="",
         passed=False,
-        summary={PRACTICE: True} if practice else {},
+        summary={
+            **({PRACTICE: True} if practice else {}),
+            **({MISTAKE: mistake} if mistake else {}),
+        },
         duration_ms=0,
         installation_id=installation_id,
     )
@@ -107,6 +118,8 @@ def rebuild(
     for item in events:
         if item.kind == HINT:
             attempt.hint()
+        elif item.kind == DIAGNOSIS:
+            attempt.read_diagnosis(str(item.summary.get(MISTAKE, "")))
         elif item.kind == GAVE_UP:
             attempt.give_up()
         elif item.kind == ("submit" if kata else "predict"):
@@ -185,6 +198,13 @@ def since_practice_opened(history: Sequence[Attempt], now: datetime) -> timedelt
     return now - opened[-1] if opened and opened[-1] <= now else None
 
 
-def log_event(store: Store, card_key: str, kind: str, at: datetime, practice: bool = False) -> None:
-    """Keep a hint, a give-up or an undo (call off the UI thread)."""
-    store.record_attempt(event(card_key, kind, at, store.installation_id, practice))
+def log_event(
+    store: Store,
+    card_key: str,
+    kind: str,
+    at: datetime,
+    practice: bool = False,
+    mistake: str = "",
+) -> None:
+    """Keep a hint, a diagnosis opened, a give-up or an undo (call off the UI thread)."""
+    store.record_attempt(event(card_key, kind, at, store.installation_id, practice, mistake))

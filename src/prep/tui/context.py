@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the first frame imports none of these; workers bring them in
     from prep.content.library import Library
     from prep.grading.grader import Grader
+    from prep.grading.mistakes import MistakeCache
     from prep.paths import Locations
     from prep.settings import Settings
     from prep.store.history import History
@@ -100,6 +101,12 @@ class PrepContext:
                     raise RuntimeError("this app was built without a grader")
                 self._grader = self.grader_factory()
             return self._grader
+
+    def mistakes(self) -> MistakeCache:
+        """Each kata's known mistakes, kept in the home (read and worked out in a worker)."""
+        from prep.grading.mistakes import MistakeCache
+
+        return MistakeCache(self.locations.mistake_cache if self.locations is not None else None)
 
     def close(self) -> None:
         """Write the drafts still waiting, stop the grader's workers, let go of the database."""

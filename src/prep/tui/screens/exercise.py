@@ -138,11 +138,11 @@ class ExerciseScreen(PrepScreen[ExerciseResult]):
             timing = f"{format_duration(elapsed)} of {format_duration(self.attempt.budget)}"
         self.sub_title = f"{where} · {timing}"
 
-    def log_event(self, kind: str) -> None:
-        """Keep a hint or a give-up, so that coming back to the card remembers it."""
+    def log_event(self, kind: str, mistake: str = "") -> None:
+        """Keep a hint, a diagnosis or a give-up, so that coming back to the card remembers it."""
         context, key, at, practice = self.context, self.prompt.card.key, self.context.clock(), self.practice  # fmt: skip
         self.in_background(
-            lambda: log_event(context.store, key, kind, at, practice), lambda _: None,
+            lambda: log_event(context.store, key, kind, at, practice, mistake), lambda _: None,
             what="saving the attempt", group=f"event-{kind}", exclusive=False,
         )  # fmt: skip
 

@@ -16,14 +16,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, Footer, Header, Input, Markdown, Static, TextArea
+from textual.worker import get_current_worker
 
 from prep.content.models import KataCard
 from prep.content.render import after_markdown, prompt_markdown
 from prep.grading.attempts import attempt_from_report
+from prep.grading.diagnosis import Diagnosis
 from prep.grading.grader import OwnRun
+from prep.grading.sandbox import GradeCancelledError
 from prep.grading.verdict import GradeReport, Which
 from prep.study.session import Prompt
-from prep.study.sitting import GAVE_UP, HINT, Sitting
+from prep.study.sitting import DIAGNOSIS, GAVE_UP, HINT, Sitting
 from prep.tui.context import PrepContext
 from prep.tui.editor import chosen_editor
 from prep.tui.screens.base import styles
@@ -47,6 +50,8 @@ class KataScreen(ExerciseScreen):
         Binding("ctrl+s", "submit", "Submit", priority=True),
         Binding("ctrl+o", "switch_pane", "Problem/results", priority=True),
         Binding("ctrl+t", "hint", "Hint", priority=True),
+        # Shown only once a failed submission looks like a known mistake.
+        Binding("ctrl+f", "diagnosis", "Known mistake", priority=True),
         Binding("ctrl+g", "give_up", "Give up", priority=True),
         Binding("ctrl+n", "own_input", "Try a call", priority=True),
         # Named in the status line rather than the footer, which has no room left.
@@ -68,6 +73,9 @@ class KataScreen(ExerciseScreen):
         super().__init__(context, prompt, practice=practice, can_undo=can_undo)
         self._hints_shown = 0
         self.sitting: Sitting | None = None
+        # What the last failed submission looks like, when it looks like a known mistake.
+        self.diagnosis: Diagnosis | None = None
+        self._run_summary = ""  # the status line after the last run
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -77,6 +85,7 @@ class KataScreen(ExerciseScreen):
                     yield Markdown(prompt_markdown(self.kata), id="kata-text")
                 with VerticalScroll(id="kata-feedback"):
                     yield GradeResults("", id="results")
+                    yield Markdown("", id="kata-diagnosis", classes="hidden")
                     yield Markdown("", id="own-result", classes="hidden")
                     yield Markdown("", id="kata-hints", classes="hidden")
                     yield Markdown("", id="kata-after", classes="hidden")
@@ -117,7 +126,7 @@ class KataScreen(ExerciseScreen):
         code = sitting.last_code if self.attempt.finished else sitting.draft
         if code is not None:
             editor.load_text(code)
-        self._hints_shown = min(self.attempt.hints_used, len(self.kata.hints))
+        self._hints_shown = min(self.attempt.written_hints_read, len(self.kata.hints))
         if self._hints_shown:
             self._show_hints()
         editor.read_only = self.attempt.finished
@@ -183,6 +192,8 @@ class KataScreen(ExerciseScreen):
     # -- grading --------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "diagnosis":
+            return self.diagnosis is not None and not self.attempt.finished
         if action in ("run_examples", "submit", "hint", "give_up", "external_editor", "own_input"):
             if self.attempt.finished or not self.loaded:
                 return False
@@ -242,11 +253,54 @@ class KataScreen(ExerciseScreen):
             self.attempt.submitted(report.passed, now)
         cases = self.kata.examples if report.which == "examples" else self.kata.tests
         self.query_one("#results", GradeResults).show(report, cases, self.attempt.finished)
-        self.show_status(summary_line(report) + " · tab: back to the editor")
+        self._run_summary = summary_line(report) + " · tab: back to the editor"
+        self.show_status(self._run_summary)
+        if report.which == "tests":
+            self._forget_diagnosis()
         if self.attempt.finished:
             self.finish()
         else:
             self.show_feedback()
+            if report.which == "tests" and not report.passed:
+                self._look_for_known_mistake(report)
+
+    # -- a known mistake --------------------------------------------------------
+
+    def _forget_diagnosis(self) -> None:
+        self.diagnosis = None
+        self.query_one("#kata-diagnosis", Markdown).add_class("hidden")
+        self.refresh_bindings()
+
+    def _look_for_known_mistake(self, report: GradeReport) -> None:
+        """Liken the failure to the kata's wrong solutions, whose runs are worked out once."""
+        context, kata = self.context, self.kata
+
+        def diagnose() -> Diagnosis | None:
+            cancel = get_current_worker().cancelled_event
+            try:
+                return context.mistakes().diagnose(kata, report, context.grader(), cancel)
+            except GradeCancelledError:  # left, or submitted again: this answer is not wanted
+                return None
+
+        self.in_background(
+            diagnose, self._diagnosed, what="looking for a known mistake", group="diagnosis"
+        )
+
+    def _diagnosed(self, diagnosis: Diagnosis | None) -> None:
+        if diagnosis is None or self.attempt.finished or self.running:
+            return
+        self.diagnosis = diagnosis
+        counted = "" if diagnosis.name in self.attempt.diagnoses_read else " (counts as a hint)"
+        self.show_status(f"{self._run_summary} · ctrl+f: this looks like a known mistake{counted}")
+        self.refresh_bindings()
+
+    def action_diagnosis(self) -> None:
+        if self.diagnosis is None or self.attempt.finished:
+            return
+        if self.attempt.read_diagnosis(self.diagnosis.name):
+            self.log_event(DIAGNOSIS, mistake=self.diagnosis.name)
+        self.reveal("#kata-diagnosis", f"### A known mistake\n\n{self.diagnosis.sentence}")
+        self.show_status(f"{self.diagnosis.sentence} · tab: back to the editor")
 
     def action_cancel_or_back(self) -> None:
         if self.cancel_check():
