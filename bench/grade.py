@@ -4,6 +4,12 @@ pytest in a fresh interpreter is how Exercism's test runner grades a
 submission. Both sides run the same kata's hidden tests against its
 reference solution; the figures are medians over several runs.
 
+A kata with random cases is also timed with them and without: drawing 20
+fresh cases costs one more sandboxed run (the reference's) and 20 small
+cases, unless they were drawn ahead (the kata screen draws the next
+submission's while the learner types). The goal: at most twice the
+fixed-only figure.
+
     .venv/bin/python bench/grade.py [--kata deck/id] [--runs N]
 """
 
@@ -79,12 +85,20 @@ def time_pytest(kata: KataCard, runs: int) -> list[float]:
     return times
 
 
-def time_prep(kata: KataCard, runs: int) -> list[float]:
+RANDOM_GOAL_RATIO = 2.0
+
+
+def time_prep(kata: KataCard, runs: int, drawn_ahead: bool = False) -> list[float]:
+    """``drawn_ahead``: as on the kata screen, each run's random cases are drawn
+    before it (while the learner types), so the run waits for the learner's code alone."""
     grader = Grader(size=1)
     try:
-        grader.warm_up()
+        grader.warm_up(reference=kata.random is not None)
         times = []
         for _ in range(runs):
+            prepared = grader.prepare_random(kata) if drawn_ahead else None
+            if prepared is not None:
+                prepared.result()
             started = time.perf_counter()
             report = grader.grade(kata, kata.solution, "tests")
             times.append((time.perf_counter() - started) * 1000)
@@ -107,7 +121,8 @@ def main() -> None:
     library = load_library([builtin_deck_dir()])
     card = library.cards[args.kata].card
     assert isinstance(card, KataCard)
-    print(f"kata: {args.kata} ({len(card.tests)} hidden tests), {args.runs} runs each")
+    random_text = f" + {card.random.count} random cases" if card.random is not None else ""
+    print(f"kata: {args.kata} ({len(card.tests)} hidden tests{random_text}), {args.runs} runs each")
     prep_ms = time_prep(card, args.runs)
     pytest_ms = time_pytest(card, args.runs)
     prep_median = statistics.median(prep_ms)
@@ -119,6 +134,25 @@ def main() -> None:
         f"pytest, fresh process:  median {pytest_median:8.1f} ms  (min {min(pytest_ms):.1f}, max {max(pytest_ms):.1f})"
     )
     print(f"ratio: prep is {pytest_median / prep_median:.1f}x faster")
+    if card.random is not None:
+        fixed_ms = time_prep(card.model_copy(update={"random": None}), args.runs)
+        fixed_median = statistics.median(fixed_ms)
+        count = card.random.count
+        print(
+            f"prep, fixed tests only: median {fixed_median:8.1f} ms  (min {min(fixed_ms):.1f}, max {max(fixed_ms):.1f})"
+        )
+        ahead_ms = time_prep(card, args.runs, drawn_ahead=True)
+        ahead_median = statistics.median(ahead_ms)
+        print(
+            f"prep, cases drawn ahead: median {ahead_median:7.1f} ms  (min {min(ahead_ms):.1f}, max {max(ahead_ms):.1f})"
+        )
+        for what, median in (("drawn at submission", prep_median), ("drawn ahead", ahead_median)):
+            ratio = median / fixed_median
+            verdict = "✓" if ratio <= RANDOM_GOAL_RATIO else "✗"
+            print(
+                f"with {count} random cases, {what}: {ratio:.2f}× the fixed-only figure "
+                f"(goal ≤ {RANDOM_GOAL_RATIO:g}×) {verdict}"
+            )
 
 
 if __name__ == "__main__":

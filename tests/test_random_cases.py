@@ -19,6 +19,8 @@ from prep.content.rules import random_block_problems
 from prep.grading.generate import case_seed
 from prep.grading.grader import Grader
 from prep.grading.growth import GrowthMeasure, growth_exponent
+from prep.grading.protocol import ReplyStatus, WorkerReply
+from prep.grading.random_cases import read_draw
 from prep.grading.values import encode, rebuild
 from prep.grading.verdict import CaseStatus, CaseVerdict, GradeReport, RandomOutcome
 from prep.grading.verify import plan_checks, run_checks
@@ -371,3 +373,149 @@ def test_a_slow_answer_grows_faster_than_the_reference(library: Library, grader:
     assert 1.5 <= yours <= 2.8, growth
     assert 0.5 <= reference <= 1.5, growth
     assert growth.describe().startswith("yours grows like n^")
+
+
+# -- the kata screen --------------------------------------------------------------------
+
+
+@pytest.mark.slow
+async def test_the_kata_screen_shows_the_random_cases_and_a_failing_input(
+    decks: Path, tmp_path: Path, grader: Grader
+) -> None:
+    from datetime import UTC
+
+    from textual.widgets import Markdown, TextArea
+
+    from prep.cli.factory import make_context
+    from prep.paths import Locations
+    from prep.settings import Settings
+    from prep.tui.app import PrepApp
+    from prep.tui.screens.kata import KataScreen
+    from tests.conftest import FakeClock, counting_ids
+    from tests.helpers import wait_for
+
+    locations = Locations(tmp_path / "home", (decks,), include_builtin=False, home_is_explicit=True)
+    context = make_context(
+        locations,
+        settings=Settings(),
+        library=load_library([decks]),
+        clock=FakeClock(),
+        tz=UTC,
+        new_id=counting_ids(),
+        grader_factory=lambda: grader,
+    )
+    try:
+        app = PrepApp(context)
+        async with app.run_test(size=(140, 45)) as pilot:
+            await pilot.press("s")
+            await wait_for(pilot, lambda: isinstance(app.screen, KataScreen) and app.screen.loaded)
+            screen = app.screen
+            assert isinstance(screen, KataScreen) and screen.kata.id == "top-k"
+            screen.query_one("#editor", TextArea).load_text(MEMORISED)
+            await pilot.press("ctrl+s")
+            results = screen.query_one("#results", Markdown)
+            await wait_for(pilot, lambda: not screen.running and "random cases:" in results.source)
+            assert "random cases: " in results.source and " of 20 passed (seed " in results.source
+            assert "first failing: random " in results.source and "nums=" in results.source
+            assert screen.attempt.failed_submissions == 1
+    finally:
+        context.store.close()
+
+
+# -- the reference's channel ------------------------------------------------------------
+
+
+def _reply(*records: dict[str, object]) -> WorkerReply:
+    lines = "".join(json.dumps(record) + "\n" for record in records)
+    return WorkerReply(ReplyStatus.COMPLETED, results=lines)
+
+
+def test_the_reference_channel_becomes_cases_whose_expected_values_stay_here(
+    library: Library,
+) -> None:
+    card = kata(library, TOP_K).model_copy(
+        update={"random": kata(library, TOP_K).random.model_copy(update={"count": 2})}  # type: ignore[union-attr]
+    )
+    draw = read_draw(
+        card,
+        8,
+        _reply(
+            {"import": "ok"},
+            {"g": 0, "args": {"nums": [3, 1], "k": 1}, "value": [3]},
+            {"g": 1, "args": {"nums": [], "k": -1}, "error": {"type": "ValueError",
+             "mro": ["ValueError", "Exception"], "message": "k"}},
+        ),
+    )  # fmt: skip
+    assert not draw.problem
+    assert [case.expect for case in draw.cases] == [[3], None]
+    assert draw.cases[1].expect_error == "ValueError"
+    assert draw.shown == ("nums=[3, 1], k=1", "nums=[], k=-1")
+    # The learner's run is sent the arguments, never what they must give.
+    assert [case.to_wire() for case in draw.inputs] == [
+        {"call": "top_k(nums, k)", "args": {"nums": [3, 1], "k": 1}},
+        {"call": "top_k(nums, k)", "args": {"nums": [], "k": -1}},
+    ]
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        [{"g": 0, "args": {}, "value": 1}],  # before the load record
+        [{"import": "ok"}, {"g": 0, "args": {}, "value": 1}, {"g": 0, "args": {}, "value": 1}],
+        [{"import": "ok"}, {"g": 25, "args": {}, "value": 1}],
+        [{"import": "ok"}, {"g": 0, "args": {"not a name": 1}, "value": 1}],
+        [{"import": "ok"}, {"g": 0, "args": {}}],
+    ],
+)
+def test_a_reference_channel_out_of_shape_gives_no_cases(
+    library: Library, records: list[dict[str, object]]
+) -> None:
+    draw = read_draw(kata(library, TOP_K), 8, _reply(*records))
+    assert draw.cases == () and "malformed" in draw.problem
+
+
+@pytest.mark.slow
+def test_a_draw_prepared_ahead_serves_the_next_submission(library: Library) -> None:
+    card = kata(library, TOP_K)
+    grader = Grader(size=1)
+    try:
+        prepared = grader.prepare_random(card)
+        assert prepared is not None
+        seed = prepared.result().seed
+        first = grader.grade(card, card.solution)
+        assert first.passed and first.random is not None and first.random.seed == seed
+        # A seed asked for is drawn as asked, whatever was prepared.
+        assert grader.grade(card, card.solution, seed=5).random.seed == 5  # type: ignore[union-attr]
+        # Grading prepared the next draw: a fresh seed again.
+        second = grader.grade(card, card.solution)
+        assert second.random is not None and second.random.seed != seed
+        assert grader.prepare_random(kata(library, BEST_GAIN)) is not None
+    finally:
+        grader.close()  # with a draw still in flight
+
+
+def test_a_generate_job_travels_whole_and_a_forged_one_is_refused(library: Library) -> None:
+    from prep.grading.protocol import GenerateJob, KataJob, ProtocolError, parse_job
+    from prep.grading.random_cases import generate_job
+
+    job = generate_job(kata(library, BEST_GAIN), 77)
+    assert parse_job(json.dumps(job.to_wire())) == job
+    assert job.sizes == (500, 1000, 2000, 4000) and job.seed == 77
+    for forged in ({"seed": "77"}, {"sizes": [1, "2"]}, {"call": None, "code": None}):
+        with pytest.raises(ProtocolError):
+            parse_job(json.dumps(job.to_wire() | forged))
+    measured = KataJob("", (), measure=True)
+    assert parse_job(json.dumps(measured.to_wire())) == measured
+    assert isinstance(parse_job(json.dumps(job.to_wire())), GenerateJob)
+
+
+@pytest.mark.slow
+def test_a_reference_result_that_is_not_plain_data_is_the_decks_fault(
+    tmp_path: Path, grader: Grader
+) -> None:
+    text = DECK.replace("return heapq.nlargest(k, nums)", "return [object()] if nums else []")
+    (tmp_path / "rnd.yaml").write_text(text, encoding="utf-8")
+    card = kata(load_library([tmp_path]), TOP_K)
+    draws = [grader.draw_random(card, seed) for seed in (1, 2, 3)]
+    assert any("the reference's result is not plain data" in draw.problem for draw in draws)
+    assert all(draw.cases == () for draw in draws if draw.problem)

@@ -484,6 +484,8 @@ def run_grade(
     mistakes = MistakeCache(locations.mistake_cache if locations.home.is_dir() else None)
     grader = make_grader(locations)
     try:
+        if study_card.card.random is not None:
+            grader.warm_up(reference=True)  # both workers start at once, not one after the other
         report = grader.grade(study_card.card, source, "tests", seed=seed)
         if not as_json and mistakes.would_run(study_card.card, report):
             # Each wrong solution runs once, and may take up to the kata's time limit.

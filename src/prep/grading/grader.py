@@ -3,8 +3,8 @@ small pool of warm workers, shared by the app and the CLI.
 
 The job sent to a worker carries the cases' inputs only; the verdict is
 decided here, in the trusted parent (``verdict.py``). The reference solution
-runs in workers of its own (random cases, a learner's own call), so that no
-process a learner's code is forked from ever held an expected value.
+draws random cases in workers of its own, so that no process a learner's code
+is forked from ever held an expected value.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,13 @@ from prep.grading.protocol import (
     parse_results,
 )
 from prep.grading.random_cases import RandomDraw, draw_seed, generate_job, read_draw
-from prep.grading.sandbox import Isolation, WorkerDiedError, WorkerProcess, detect_isolation
+from prep.grading.sandbox import (
+    GradeCancelledError,
+    Isolation,
+    WorkerDiedError,
+    WorkerProcess,
+    detect_isolation,
+)
 from prep.grading.values import DecodeError, decode
 from prep.grading.verdict import (
     CaseStatus,
@@ -37,6 +44,7 @@ from prep.grading.verdict import (
     SnippetRun,
     Which,
     build_verdicts,
+    case_name,
     snippet_problem,
 )
 
@@ -48,13 +56,17 @@ def kata_job(
     kata: KataCard,
     source: str,
     cases: Sequence[Case],
-    extra: Sequence[CaseInput] = (),
+    random_inputs: Sequence[CaseInput] = (),
     measure: bool = False,
 ) -> KataJob:
-    """Only inputs: the expected values stay in this process. ``extra`` are random cases."""
+    """Only inputs: the expected values stay in this process.
+
+    Random cases come first: they are small, so a fixed test that runs out of time
+    leaves them judged rather than unrun."""
     return KataJob(
         source=source,
-        cases=tuple(CaseInput(call=case.call, code=case.code) for case in cases) + tuple(extra),
+        cases=tuple(random_inputs)
+        + tuple(CaseInput(call=case.call, code=case.code) for case in cases),
         preamble=kata.preamble or "",
         timeout_s=kata.limits.timeout_s,
         memory_mb=kata.limits.memory_mb,
@@ -106,6 +118,9 @@ class Grader:
     # worker whose memory a learner's code inherits when it is forked.
     _reference_idle: list[WorkerProcess] = field(default_factory=list, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    # The next submission's random cases, drawn while the learner types (prepare_random).
+    _prepared: tuple[KataCard, Future[RandomDraw]] | None = field(default=None, init=False)
+    _drawing: ThreadPoolExecutor | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         if self.isolation is None:
@@ -131,13 +146,20 @@ class Grader:
         worker.stop()
 
     def warm_up(self, reference: bool = False) -> None:
-        """Start a worker for learners' code, and with ``reference`` one for the reference's."""
-        for pool in (False, True) if reference else (False,):
-            worker = self._borrow(pool)
-            try:
-                worker.start()
-            finally:
-                self._give_back(worker, pool)
+        """Start a worker for learners' code, and with ``reference`` one for the
+        reference's, side by side (each takes a moment to import numpy)."""
+        if not reference:
+            self._warm(False)
+            return
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(self._warm, (False, True)))
+
+    def _warm(self, reference: bool) -> None:
+        worker = self._borrow(reference)
+        try:
+            worker.start()
+        finally:
+            self._give_back(worker, reference)
 
     def run_job(
         self, job: Job, cancel: threading.Event | None = None, reference: bool = False
@@ -151,6 +173,25 @@ class Grader:
                 return WorkerReply(ReplyStatus.WORKER_DIED)
         finally:
             self._give_back(worker, reference)
+
+    def prepare_random(self, kata: KataCard) -> Future[RandomDraw] | None:
+        """Draw the next submission's random cases now, with a fresh seed, so that
+        submitting waits for the learner's run alone. Only the latest kata is kept."""
+        if kata.random is None:
+            return None
+        with self._lock:
+            if self._drawing is None:
+                self._drawing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="draw")
+            future = self._drawing.submit(self.draw_random, kata, draw_seed())
+            self._prepared = (kata, future)
+        return future
+
+    def _take_prepared(self, kata: KataCard) -> Future[RandomDraw] | None:
+        with self._lock:
+            prepared, self._prepared = self._prepared, None
+        if prepared is None or prepared[0] is not kata:
+            return None
+        return prepared[1]
 
     def draw_random(
         self, kata: KataCard, seed: int, cancel: threading.Event | None = None
@@ -173,17 +214,23 @@ class Grader:
         cases = kata.examples if which == "examples" else kata.tests
         started = time.monotonic()
         draw = None
+        prepared = None
         if which == "tests" and kata.random is not None:
-            draw = self.draw_random(kata, draw_seed() if seed is None else seed, cancel)
-        extra = draw.inputs if draw is not None else ()
-        reply = self.run_job(kata_job(kata, source, cases, extra), cancel)
-        expected = [*cases, *(draw.cases if draw is not None else ())]
-        verdicts, problem = build_verdicts(expected, which, reply)
+            prepared = self._take_prepared(kata) if seed is None else None
+            if prepared is not None:
+                draw = _result(prepared, cancel)  # a failed draw raises here, as below
+            else:
+                draw = self.draw_random(kata, draw_seed() if seed is None else seed, cancel)
+        random_cases = draw.cases if draw is not None else ()
+        random_inputs = draw.inputs if draw is not None else ()
+        reply = self.run_job(kata_job(kata, source, cases, random_inputs), cancel)
+        names = [case.name or "random" for case in random_cases]
+        names += [case_name(case, index, which) for index, case in enumerate(cases)]
+        verdicts, problem = build_verdicts([*random_cases, *cases], which, reply, names)
         random = None
         if draw is not None:
-            random = RandomOutcome(
-                draw.seed, verdicts[len(cases) :], draw.shown, problem=draw.problem
-            )
+            judged = verdicts[: len(random_cases)]
+            random = RandomOutcome(draw.seed, judged, draw.shown, problem=draw.problem)
         measure = None
         if (
             growth
@@ -193,9 +240,12 @@ class Grader:
             and all(verdict.status in _MEASURABLE for verdict in verdicts)
         ):
             measure = self.measure_growth(kata, source, draw, cancel)
+        if prepared is not None:
+            # Only now: drawn beside the learner's run, it would take its CPU and its time.
+            self.prepare_random(kata)
         return GradeReport(
             which=which,
-            cases=verdicts[: len(cases)],
+            cases=verdicts[len(random_cases) :],
             stdout=reply.stdout,
             stderr=reply.stderr,
             duration_ms=round((time.monotonic() - started) * 1000, 3),
@@ -203,6 +253,21 @@ class Grader:
             random=random,
             growth=measure,
         )
+
+    def judge_random(
+        self,
+        kata: KataCard,
+        source: str,
+        draw: RandomDraw,
+        cancel: threading.Event | None = None,
+    ) -> RandomOutcome:
+        """``source`` on a draw's random cases alone (``prep check``'s other seeds)."""
+        if draw.problem:
+            return RandomOutcome(draw.seed, (), (), problem=draw.problem)
+        reply = self.run_job(kata_job(kata, source, (), draw.inputs), cancel)
+        names = [case.name or "random" for case in draw.cases]
+        verdicts, _ = build_verdicts(draw.cases, "tests", reply, names)
+        return RandomOutcome(draw.seed, verdicts, draw.shown)
 
     def measure_growth(
         self,
@@ -243,9 +308,8 @@ class Grader:
         Raises ValueError when the call is not an expression or the reference gives nothing.
         """
         probe = Case(call=call, expect=None)  # a call that does not compile stops here
-        reference_reply = self.run_job(
-            kata_job(kata, kata.solution, [probe]), cancel, reference=True
-        )
+        # The learner's own pool: the reference's answer to their own call is shown to them.
+        reference_reply = self.run_job(kata_job(kata, kata.solution, [probe]), cancel)
         case, reference = reference_case(call, reference_reply)
         reply = self.run_job(kata_job(kata, source, [case]), cancel)
         verdicts, problem = build_verdicts([case], "examples", reply)
@@ -263,10 +327,23 @@ class Grader:
 
     def close(self) -> None:
         with self._lock:
+            drawing, self._drawing, self._prepared = self._drawing, None, None
+        if drawing is not None:
+            drawing.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
             idle = self._idle + self._reference_idle
             self._idle, self._reference_idle = [], []
         for worker in idle:
             worker.stop()
+
+
+def _result(future: Future[RandomDraw], cancel: threading.Event | None) -> RandomDraw:
+    """A prepared draw, waited for as a run is: ``cancel`` stops the wait."""
+    while not future.done():
+        if cancel is not None and cancel.is_set():
+            raise GradeCancelledError("grading was cancelled")
+        wait([future], timeout=0.05)
+    return future.result()
 
 
 def _seconds(wire: object) -> float | None:

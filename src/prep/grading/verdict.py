@@ -177,11 +177,15 @@ def result_text(record: CaseRecord) -> str:
 
 
 def build_verdicts(
-    cases: Sequence[Case], which: Which, reply: WorkerReply
+    cases: Sequence[Case],
+    which: Which,
+    reply: WorkerReply,
+    names: Sequence[str] | None = None,
 ) -> tuple[tuple[CaseVerdict, ...], str]:
     """One verdict per case, and what went wrong with the run as a whole."""
     channel = parse_results(reply.results, len(cases))
-    names = [case_name(case, index, which) for index, case in enumerate(cases)]
+    if names is None:
+        names = [case_name(case, index, which) for index, case in enumerate(cases)]
     problem = channel.problem or reply.problem()
     if channel.problem:
         return tuple(

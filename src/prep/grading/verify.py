@@ -18,7 +18,13 @@ from prep.content.library import StudyCard
 from prep.content.models import KataCard, PredictCard
 from prep.content.pyversion import running_python
 from prep.grading.grader import Grader
-from prep.grading.verdict import GradeReport, Which, normalise_output, outputs_match
+from prep.grading.verdict import (
+    GradeReport,
+    RandomOutcome,
+    Which,
+    normalise_output,
+    outputs_match,
+)
 from prep.wording import plural
 
 CHECK_SEEDS = (1, 2, 3)
@@ -39,8 +45,7 @@ def _failures(report: GradeReport) -> list[str]:
     ] or ([report.problem] if report.problem and not report.passed else [])
 
 
-def _random_failures(report: GradeReport) -> list[str]:
-    outcome = report.random
+def _random_failures(outcome: RandomOutcome | None) -> list[str]:
     if outcome is None:
         return []
     seed = f"seed {outcome.seed}"
@@ -60,14 +65,15 @@ def _solution_check(kata: KataCard) -> Callable[[Grader], list[str]]:
         for which in sets:
             report = grader.grade(kata, kata.solution, which, seed=CHECK_SEEDS[0], growth=False)
             problems += [f"solution fails {which[:-1]} {failure}" for failure in _failures(report)]
-            problems += [f"solution fails {failure}" for failure in _random_failures(report)]
+            problems += [f"solution fails {failure}" for failure in _random_failures(report.random)]
+        sizes = kata.random.sizes if kata.random is not None else None
         for seed in CHECK_SEEDS[1:] if kata.random is not None else ():
-            report = grader.grade(kata, kata.solution, "tests", seed=seed, growth=False)
-            problems += [f"solution fails {failure}" for failure in _random_failures(report)]
-        if kata.random is not None and kata.random.sizes:
-            draw = grader.draw_random(kata, CHECK_SEEDS[0])
-            if draw.growth_problem:
-                problems.append(f"random sizes: {draw.growth_problem}")
+            # The fixed tests ran above: the other seeds need the random cases alone.
+            draw = grader.draw_random(kata, seed)
+            outcome = grader.judge_random(kata, kata.solution, draw)
+            problems += [f"solution fails {failure}" for failure in _random_failures(outcome)]
+            if sizes and draw.growth_problem and not draw.problem:
+                problems.append(f"random sizes (seed {seed}): {draw.growth_problem}")
         return problems
 
     return run
@@ -77,15 +83,18 @@ def _wrong_solution_check(kata: KataCard, index: int) -> Callable[[Grader], list
     wrong = kata.wrong_solutions[index]
 
     def run(grader: Grader) -> list[str]:
-        seeds = CHECK_SEEDS if kata.random is not None else CHECK_SEEDS[:1]
-        for seed in seeds:
-            report = grader.grade(kata, wrong.code, "tests", seed=seed, growth=False)
-            if not report.passed:
+        report = grader.grade(kata, wrong.code, "tests", seed=CHECK_SEEDS[0], growth=False)
+        if not report.passed:
+            return []
+        random = report.random
+        for seed in CHECK_SEEDS[1:] if random is not None and not random.problem else ():
+            outcome = grader.judge_random(kata, wrong.code, grader.draw_random(kata, seed))
+            if not outcome.passed:
                 return []
-        if report.random is not None and report.random.problem:
+        if random is not None and random.problem:
             # The solution's check says why the random cases did not run.
             cases = "every hidden test (the random cases did not run)"
-        elif report.random is not None:
+        elif random is not None:
             cases = "every hidden test and random case"
         else:
             cases = "every hidden test"

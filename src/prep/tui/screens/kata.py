@@ -115,15 +115,17 @@ class KataScreen(ExerciseScreen):
         # Eight keys fill 80 columns: ctrl+p is named on the help screen (f1) instead.
         yield Footer(show_command_palette=False)
 
+    def _warm_up(self) -> None:
+        grader = self.context.grader()
+        # A kata with random cases also needs the worker that runs the reference, and
+        # its first cases can be drawn while the learner reads the prompt.
+        grader.warm_up(reference=self.kata.random is not None)
+        grader.prepare_random(self.kata)
+
     def on_mount(self) -> None:
         self._fit(self.app.size.width)
         self.start_sitting("Kata")
-        # A kata with random cases also needs the worker that runs the reference.
-        reference = self.kata.random is not None
-        self.in_background(
-            lambda: self.context.grader().warm_up(reference), lambda _: None,
-            what="starting the grader", group="warm",
-        )  # fmt: skip
+        self.in_background(self._warm_up, lambda _: None, what="starting the grader", group="warm")
 
     def restore(self, sitting: Sitting) -> None:
         self.sitting = sitting
