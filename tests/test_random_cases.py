@@ -8,6 +8,7 @@ import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -280,6 +281,8 @@ def test_memorising_the_fixed_tests_fails_the_random_ones(library: Library, grad
     assert not report.passed
     assert report.random.seed == 7
     assert report.random.failing_text().startswith("first failing: random ")
+    # A case drawn for this submission alone shows what was expected of it.
+    assert "expected" in report.random.failing_text()
     honest = grader.grade(card, card.solution, seed=7)
     assert honest.passed and honest.random is not None
     assert honest.random.summary() == "random cases: 20 of 20 passed (seed 7)"
@@ -519,3 +522,22 @@ def test_a_reference_result_that_is_not_plain_data_is_the_decks_fault(
     draws = [grader.draw_random(card, seed) for seed in (1, 2, 3)]
     assert any("the reference's result is not plain data" in draw.problem for draw in draws)
     assert all(draw.cases == () for draw in draws if draw.problem)
+
+
+def test_an_attempts_counts_take_its_random_cases_in() -> None:
+    from datetime import UTC, datetime
+
+    from prep.grading.attempts import Attempt
+
+    def attempt(summary: dict[str, Any]) -> Attempt:
+        at = datetime(2026, 3, 1, tzinfo=UTC)
+        return Attempt("a", "d/k", "submit", at, "", False, summary, 10, "i")
+
+    with_random = attempt(
+        {"passed": 10, "total": 10, "random": {"seed": 7, "passed": 18, "total": 20}}
+    )
+    assert (with_random.tests_passed, with_random.tests_total) == (28, 30)
+    fixed_only = attempt({"passed": 9, "total": 10})
+    assert (fixed_only.tests_passed, fixed_only.tests_total) == (9, 10)
+    damaged = attempt({"passed": 9, "total": 10, "random": "lost"})
+    assert (damaged.tests_passed, damaged.tests_total) == (9, 10)

@@ -30,13 +30,16 @@ class Attempt:
     # The summary's keys are written below; these read them back. Attempts recorded
     # before a key existed (or imported from elsewhere) lack it: None, not an error.
 
+    # The hidden tests with the submission's random cases: a run that passed every fixed
+    # test but failed a random case did not pass, and its counts say so.
+
     @property
     def tests_passed(self) -> int | None:
-        return _count(self.summary.get("passed"))
+        return _with_random(self.summary, "passed")
 
     @property
     def tests_total(self) -> int | None:
-        return _count(self.summary.get("total"))
+        return _with_random(self.summary, "total")
 
     @property
     def elapsed_ms(self) -> int | None:
@@ -45,6 +48,13 @@ class Attempt:
         if isinstance(value, bool) or not isinstance(value, int | float):
             return None
         return round(value)
+
+
+def _with_random(summary: dict[str, Any], key: str) -> int | None:
+    fixed = _count(summary.get(key))
+    drawn = summary.get("random")
+    extra = _count(drawn.get(key)) if isinstance(drawn, dict) else None
+    return fixed if fixed is None or extra is None else fixed + extra
 
 
 def _count(value: Any) -> int | None:

@@ -83,9 +83,11 @@ class RandomOutcome:
         if failing is None:
             return ""
         verdict, shown = failing
-        return (
+        line = (
             f"first failing: {verdict.name} ({verdict.message or verdict.status.value}) on {shown}"
         )
+        # The expected value of a case drawn for this submission alone gives nothing away.
+        return f"{line}: {verdict.detail}" if verdict.detail else line
 
 
 @dataclass(frozen=True)

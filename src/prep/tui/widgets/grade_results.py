@@ -82,6 +82,8 @@ def random_markdown(report: GradeReport) -> list[str]:
             lines = [f"first failing: {verdict.name} · {why}", code_block(shown)]
             if verdict.got:
                 lines.append(f"yours: {inline_code(verdict.got)}")
+            if verdict.detail:  # drawn for this submission alone: its expectation is no secret
+                lines.append(inline_code(verdict.detail))
             parts.append("\n\n".join(lines))
     if report.growth is not None:
         parts.append(f"Growth: {report.growth.describe()}")
