@@ -222,6 +222,8 @@ async def test_the_command_palette_lists_every_action(context: PrepContext) -> N
         for title in (
             "Study",
             "Practice katas",
+            "Custom study",
+            "Mock interview",
             "Progress",
             "Browse",
             "Settings",
@@ -348,3 +350,29 @@ async def test_progress_tables_cut_names_and_never_the_numbers(
         name, mastered, cards, bar = table.get_row_at(0)
         assert str(name).endswith("…") and (mastered, cards) == (0, 2) and "0 %" in str(bar)
         assert table.virtual_size.width <= table.scrollable_content_region.width
+
+
+async def test_custom_study_and_the_browse_footer_fit_80_by_24(context: PrepContext) -> None:
+    from textual.widgets import Footer
+
+    from prep.tui.screens.browser import BrowserScreen
+    from prep.tui.screens.custom_study import CustomStudyScreen
+
+    app = PrepApp(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        assert isinstance(app.screen, CustomStudyScreen)
+        box = app.screen.query_one("#custom-study")
+        assert box.region.y >= 0 and box.region.bottom <= 24
+        assert box.max_scroll_y == 0  # every row shows: nothing to scroll to
+        await press(pilot, "escape")
+        await press(pilot, "b")
+        assert isinstance(app.screen, BrowserScreen)
+        footer = app.screen.query_one(Footer)
+        keys = [key for key in footer.query("FooterKey") if key.region.width]
+        palette = [key for key in keys if key.has_class("-command-palette")]
+        shown = [key for key in keys if key not in palette]
+        # The last key (help) is drawn whole, left of the palette's corner.
+        assert palette and shown and shown[-1].region.right <= palette[0].region.x
+        assert "Help" in str(shown[-1].render())

@@ -86,7 +86,8 @@ class BrowserScreen(PrepScreen[None]):
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=False),
-        Binding("slash", "focus_search", "Search"),
+        # The search box names its own key ("/ search: …"): the footer keeps its room.
+        Binding("slash", "focus_search", "Search", show=False),
         Binding("space", "toggle_mark", "Mark", key_display="␣"),
         Binding("a", "mark_all", "Mark all", show=False),
         Binding("x", "toggle_suspend", "Susp"),
