@@ -240,7 +240,8 @@ def test_ints_beyond_64_bits_travel_as_hexadecimal_of_any_size() -> None:
         ((1, 2), {"$t": "tuple", "v": [1, 2]}),
         ({"k": (1,)}, {"$t": "dict", "v": [["k", {"$t": "tuple", "v": [1]}]]}),
         ({3}, {"$t": "set", "v": [3]}),
-        (frozenset({4}), {"$t": "set", "v": [4]}),
+        # Frozen, so that a random case's frozenset argument is rebuilt as one.
+        (frozenset({4}), {"$t": "set", "v": [4], "frozen": True}),
         (3 + 4j, {"$t": "complex", "re": 3.0, "im": 4.0}),
         (complex(math.inf, -1), {"$t": "complex", "re": {"$t": "float", "v": "inf"}, "im": -1.0}),
         (b"\x00\xff", {"$t": "bytes", "v": "00ff"}),
