@@ -268,7 +268,7 @@ class MockScreen(PrepScreen[None]):
         now = self.context.clock()
         items = len(interview.plan.items)
         self.sub_title = (
-            f"Mock interview · {min(interview.position, items)} of {items} · "
+            f"Mock interview · {min(interview.position, items)} of {items} · Q&A · "
             f"{format_duration(interview.remaining(now))} left"
         )
         # A kata or predict card on top counts its own time down and answers when it is up.
