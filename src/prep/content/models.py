@@ -95,6 +95,30 @@ class PredictCard(CardBase):
         return _check_compiles(value, "exec", "code")
 
 
+def tolerance_means_close(data: Any) -> Any:
+    """A tolerance given without ``compare`` can only mean a close comparison."""
+    if isinstance(data, dict) and data.get("tolerance") is not None and "compare" not in data:
+        return {**data, "compare": Compare.CLOSE.value}
+    return data
+
+
+def check_input(
+    call: str | None, code: str | None, compare: Compare, tolerance: float | None, what: str
+) -> None:
+    """A fixed case's or a random block's input: one of a call or code that sets
+    ``result``, compiling, and a tolerance only for a close comparison."""
+    if (call is None) == (code is None):
+        raise ValueError(f"a {what} needs exactly one of 'call' or 'code'")
+    if tolerance is not None and compare is not Compare.CLOSE:
+        raise ValueError("'tolerance' only applies with 'compare: close'")
+    if call is not None:
+        _check_compiles(call, "eval", "call")
+    if code is not None:
+        _check_compiles(code, "exec", "code")
+        if not re.search(r"\bresult\b", code):
+            raise ValueError(f"a 'code' {what} must assign 'result'")
+
+
 class Case(_Strict):
     """One check of a kata: an input (``call`` or ``code``) and what it must give."""
 
@@ -109,26 +133,14 @@ class Case(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _tolerance_means_close(cls, data: Any) -> Any:
-        """A tolerance given without ``compare`` can only mean a close comparison."""
-        if isinstance(data, dict) and data.get("tolerance") is not None and "compare" not in data:
-            return {**data, "compare": Compare.CLOSE.value}
-        return data
+        return tolerance_means_close(data)
 
     @model_validator(mode="after")
     def _one_input_one_expectation(self) -> Case:
         given = self.model_fields_set
-        if (self.call is None) == (self.code is None):
-            raise ValueError("a case needs exactly one of 'call' or 'code'")
+        check_input(self.call, self.code, self.compare, self.tolerance, "case")
         if ("expect" in given) == ("expect_error" in given):
             raise ValueError("a case needs exactly one of 'expect' or 'expect_error'")
-        if self.tolerance is not None and self.compare is not Compare.CLOSE:
-            raise ValueError("'tolerance' only applies with 'compare: close'")
-        if self.call is not None:
-            _check_compiles(self.call, "eval", "call")
-        if self.code is not None:
-            _check_compiles(self.code, "exec", "code")
-            if not re.search(r"\bresult\b", self.code):
-                raise ValueError("a 'code' case must assign 'result'")
         if self.expect_error is not None and not self.expect_error.isidentifier():
             raise ValueError(
                 f"expect_error must be an exception class name, not {self.expect_error!r}"
@@ -173,23 +185,12 @@ class RandomCases(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _tolerance_means_close(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("tolerance") is not None and "compare" not in data:
-            return {**data, "compare": Compare.CLOSE.value}
-        return data
+        return tolerance_means_close(data)
 
     @model_validator(mode="after")
     def _one_input(self) -> RandomCases:
-        if (self.call is None) == (self.code is None):
-            raise ValueError("a random block needs exactly one of 'call' or 'code'")
-        if self.tolerance is not None and self.compare is not Compare.CLOSE:
-            raise ValueError("'tolerance' only applies with 'compare: close'")
+        check_input(self.call, self.code, self.compare, self.tolerance, "random block")
         _check_compiles(self.generate, "exec", "generate")
-        if self.call is not None:
-            _check_compiles(self.call, "eval", "call")
-        if self.code is not None:
-            _check_compiles(self.code, "exec", "code")
-            if not re.search(r"\bresult\b", self.code):
-                raise ValueError("a 'code' random block must assign 'result'")
         if self.sizes is not None:
             if len(self.sizes) < 3:
                 raise ValueError("'sizes' needs at least 3 sizes to measure a growth")
